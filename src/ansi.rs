@@ -1,0 +1,343 @@
+//! The ANSI writer: lines to bytes, with the fewest SGR changes (ECMA-48 §8.3.117) and
+//! OSC 8 hyperlinks.
+//!
+//! Every written line is self-contained: it starts in the terminal's default state and ends
+//! in it (one `ESC[0m` if anything was set, and an OSC 8 close if a link was open), so a TUI
+//! can print any line alone. Between spans only the attributes that change are emitted. The
+//! only escape sequences ever written are SGR (`ESC [ … m`) and OSC 8 (`ESC ] 8 ; ; URI ESC
+//! \`); span text holds no control characters (see [`crate::sanitize`]).
+//!
+//! Colors the terminal cannot show are mapped to the nearest color it can by distance in
+//! the Oklab color space (perceptual), not by RGB distance.
+
+use crate::config::ColorDepth;
+use crate::line::Line;
+use crate::style::{Color, Modifiers, Style};
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+/// Serializes lines for a terminal of a given color depth.
+#[derive(Clone, Debug)]
+pub struct AnsiWriter {
+    depth: ColorDepth,
+    hyperlinks: bool,
+    cache: HashMap<(u8, u8, u8), u8>,
+    buf: Vec<u8>,
+}
+
+impl AnsiWriter {
+    /// A writer for `depth`; with `hyperlinks`, spans with a link target get OSC 8.
+    #[must_use]
+    pub fn new(depth: ColorDepth, hyperlinks: bool) -> Self {
+        Self { depth, hyperlinks: hyperlinks && depth != ColorDepth::Plain, cache: HashMap::new(), buf: Vec::new() }
+    }
+
+    /// Writes `line` and a `\n`.
+    ///
+    /// # Errors
+    /// Whatever `out` returns.
+    pub fn write_line<W: Write + ?Sized>(&mut self, out: &mut W, line: &Line<'_>) -> io::Result<()> {
+        self.buf.clear();
+        self.encode(line);
+        self.buf.push(b'\n');
+        out.write_all(&self.buf)
+    }
+
+    /// The bytes of `line` (without the newline) as a `String`.
+    #[must_use]
+    pub fn line_to_string(&mut self, line: &Line<'_>) -> String {
+        self.buf.clear();
+        self.encode(line);
+        String::from_utf8_lossy(&self.buf).into_owned()
+    }
+
+    fn encode(&mut self, line: &Line<'_>) {
+        let mut cur = Style::PLAIN;
+        let mut link: Option<&str> = None;
+        for span in line.spans() {
+            if self.depth != ColorDepth::Plain {
+                let want = self.downgrade(span.style);
+                if want != cur {
+                    self.sgr(cur, want);
+                    cur = want;
+                }
+            }
+            if self.hyperlinks && span.link != link {
+                if link.is_some() {
+                    self.buf.extend_from_slice(b"\x1b]8;;\x1b\\");
+                }
+                if let Some(url) = span.link {
+                    self.buf.extend_from_slice(b"\x1b]8;;");
+                    self.buf.extend_from_slice(url.as_bytes());
+                    self.buf.extend_from_slice(b"\x1b\\");
+                }
+                link = span.link;
+            }
+            self.buf.extend_from_slice(span.text.as_bytes());
+        }
+        if link.is_some() {
+            self.buf.extend_from_slice(b"\x1b]8;;\x1b\\");
+        }
+        if cur != Style::PLAIN {
+            self.buf.extend_from_slice(b"\x1b[0m");
+        }
+    }
+
+    fn downgrade(&mut self, s: Style) -> Style {
+        match self.depth {
+            ColorDepth::TrueColor => s,
+            ColorDepth::NoColor | ColorDepth::Plain => Style { fg: Color::Default, bg: Color::Default, mods: s.mods },
+            ColorDepth::Ansi256 => Style { fg: self.to256(s.fg), bg: self.to256(s.bg), ..s },
+            ColorDepth::Ansi16 => Style { fg: to16(s.fg), bg: to16(s.bg), ..s },
+        }
+    }
+
+    fn to256(&mut self, c: Color) -> Color {
+        match c {
+            Color::Rgb(r, g, b) => Color::Indexed(*self.cache.entry((r, g, b)).or_insert_with(|| nearest_256(r, g, b))),
+            other => other,
+        }
+    }
+
+    fn sgr(&mut self, from: Style, to: Style) {
+        let mut params: smallvec::SmallVec<[u8; 48]> = smallvec::SmallVec::new();
+        let removed = from.mods.difference(to.mods);
+        let mut add = to.mods.difference(from.mods);
+        let incremental = |params: &mut smallvec::SmallVec<[u8; 48]>, add: &mut Modifiers| {
+            if removed.contains(Modifiers::BOLD) || removed.contains(Modifiers::DIM) {
+                push_param(params, b"22");
+                // 22 clears both bold and dim: re-add the one that stays.
+                for m in [Modifiers::BOLD, Modifiers::DIM] {
+                    if to.mods.contains(m) {
+                        *add = add.union(m);
+                    }
+                }
+            }
+            if removed.contains(Modifiers::ITALIC) {
+                push_param(params, b"23");
+            }
+            if removed.contains(Modifiers::UNDERLINE) {
+                push_param(params, b"24");
+            }
+            if removed.contains(Modifiers::STRIKETHROUGH) {
+                push_param(params, b"29");
+            }
+        };
+        incremental(&mut params, &mut add);
+        push_mods(&mut params, add);
+        if from.fg != to.fg {
+            push_color(&mut params, to.fg, false);
+        }
+        if from.bg != to.bg {
+            push_color(&mut params, to.bg, true);
+        }
+        // A full reset can be shorter than the increments.
+        let mut reset: smallvec::SmallVec<[u8; 48]> = smallvec::SmallVec::new();
+        push_param(&mut reset, b"0");
+        push_mods(&mut reset, to.mods);
+        push_color(&mut reset, to.fg, false);
+        push_color(&mut reset, to.bg, true);
+        let chosen = if reset.len() < params.len() { &reset } else { &params };
+        if chosen.is_empty() {
+            return;
+        }
+        self.buf.extend_from_slice(b"\x1b[");
+        self.buf.extend_from_slice(chosen);
+        self.buf.push(b'm');
+    }
+}
+
+fn push_param(p: &mut smallvec::SmallVec<[u8; 48]>, s: &[u8]) {
+    if !p.is_empty() {
+        p.push(b';');
+    }
+    p.extend_from_slice(s);
+}
+
+fn push_num(p: &mut smallvec::SmallVec<[u8; 48]>, n: u32) {
+    let mut tmp = [0u8; 10];
+    let mut i = tmp.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    p.extend_from_slice(&tmp[i..]);
+}
+
+fn push_mods(p: &mut smallvec::SmallVec<[u8; 48]>, m: Modifiers) {
+    for (flag, code) in [(Modifiers::BOLD, b"1"), (Modifiers::DIM, b"2"), (Modifiers::ITALIC, b"3"), (Modifiers::UNDERLINE, b"4"), (Modifiers::STRIKETHROUGH, b"9")] {
+        if m.contains(flag) {
+            push_param(p, code);
+        }
+    }
+}
+
+fn push_color(p: &mut smallvec::SmallVec<[u8; 48]>, c: Color, bg: bool) {
+    let base = if bg { 40 } else { 30 };
+    match c {
+        Color::Default => {
+            if !p.is_empty() && p.as_slice() == b"0" {
+                return; // after a reset the default is implied
+            }
+            if p.starts_with(b"0") && p.len() > 1 && p[1] == b';' {
+                return;
+            }
+            push_param(p, if bg { b"49" } else { b"39" });
+        }
+        Color::Ansi(n) => {
+            let n = u32::from(n % 16);
+            if !p.is_empty() {
+                p.push(b';');
+            }
+            push_num(p, if n < 8 { base + n } else { base + 60 + n - 8 });
+        }
+        Color::Indexed(n) => {
+            push_param(p, if bg { b"48;5;" } else { b"38;5;" });
+            push_num(p, u32::from(n));
+        }
+        Color::Rgb(r, g, b) => {
+            push_param(p, if bg { b"48;2;" } else { b"38;2;" });
+            push_num(p, u32::from(r));
+            p.push(b';');
+            push_num(p, u32::from(g));
+            p.push(b';');
+            push_num(p, u32::from(b));
+        }
+    }
+}
+
+/// sRGB (0–255) → Oklab (L, a, b).
+fn oklab(r: u8, g: u8, b: u8) -> [f32; 3] {
+    fn lin(c: u8) -> f32 {
+        let c = f32::from(c) / 255.0;
+        if c <= 0.040_45 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+    let (r, g, b) = (lin(r), lin(g), lin(b));
+    let l = 0.412_221_46 * r + 0.536_332_55 * g + 0.051_445_995 * b;
+    let m = 0.211_903_5 * r + 0.680_699_5 * g + 0.107_396_96 * b;
+    let s = 0.088_302_46 * r + 0.281_718_85 * g + 0.629_978_7 * b;
+    let (l, m, s) = (l.cbrt(), m.cbrt(), s.cbrt());
+    [
+        0.210_454_26 * l + 0.793_617_8 * m - 0.004_072_047 * s,
+        1.977_998_5 * l - 2.428_592_2 * m + 0.450_593_7 * s,
+        0.025_904_037 * l + 0.782_771_77 * m - 0.808_675_77 * s,
+    ]
+}
+
+fn dist(a: [f32; 3], b: [f32; 3]) -> f32 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
+}
+
+/// RGB of an xterm 256-color palette entry.
+#[must_use]
+pub fn xterm_rgb(i: u8) -> (u8, u8, u8) {
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    match i {
+        0..=15 => ANSI16[i as usize],
+        16..=231 => {
+            let i = i - 16;
+            (LEVELS[(i / 36) as usize], LEVELS[(i / 6 % 6) as usize], LEVELS[(i % 6) as usize])
+        }
+        _ => {
+            let v = 8 + (i - 232) * 10;
+            (v, v, v)
+        }
+    }
+}
+
+/// The 16 ANSI colors as xterm draws them by default.
+const ANSI16: [(u8, u8, u8); 16] = [
+    (0, 0, 0),
+    (205, 0, 0),
+    (0, 205, 0),
+    (205, 205, 0),
+    (0, 0, 238),
+    (205, 0, 205),
+    (0, 205, 205),
+    (229, 229, 229),
+    (127, 127, 127),
+    (255, 0, 0),
+    (0, 255, 0),
+    (255, 255, 0),
+    (92, 92, 255),
+    (255, 0, 255),
+    (0, 255, 255),
+    (255, 255, 255),
+];
+
+/// Nearest entry of the 256-color palette (16–255: the first 16 vary by terminal theme).
+#[must_use]
+pub fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
+    let want = oklab(r, g, b);
+    (16..=255u8).min_by(|&x, &y| {
+        let (a, b2) = (xterm_rgb(x), xterm_rgb(y));
+        dist(oklab(a.0, a.1, a.2), want).total_cmp(&dist(oklab(b2.0, b2.1, b2.2), want))
+    }).unwrap_or(16)
+}
+
+/// Nearest of the 16 ANSI colors.
+#[must_use]
+pub fn nearest_16(r: u8, g: u8, b: u8) -> u8 {
+    let want = oklab(r, g, b);
+    (0..16u8).min_by(|&x, &y| {
+        let (a, b2) = (ANSI16[x as usize], ANSI16[y as usize]);
+        dist(oklab(a.0, a.1, a.2), want).total_cmp(&dist(oklab(b2.0, b2.1, b2.2), want))
+    }).unwrap_or(7)
+}
+
+fn to16(c: Color) -> Color {
+    match c {
+        Color::Rgb(r, g, b) => Color::Ansi(nearest_16(r, g, b)),
+        Color::Indexed(i) if i >= 16 => {
+            let (r, g, b) = xterm_rgb(i);
+            Color::Ansi(nearest_16(r, g, b))
+        }
+        Color::Indexed(i) => Color::Ansi(i),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::line::Lines;
+
+    #[test]
+    fn minimal_sgr_and_reset() {
+        let mut l = Lines::new();
+        l.push("a", Style::PLAIN.with(Modifiers::BOLD), None);
+        l.push("b", Style::PLAIN.with(Modifiers::BOLD | Modifiers::ITALIC), None);
+        l.push("c", Style::PLAIN, None);
+        l.end_line();
+        let mut w = AnsiWriter::new(ColorDepth::TrueColor, false);
+        assert_eq!(w.line_to_string(&l.get(0).unwrap()), "\x1b[1ma\x1b[3mb\x1b[0mc");
+        let mut p = AnsiWriter::new(ColorDepth::Plain, false);
+        assert_eq!(p.line_to_string(&l.get(0).unwrap()), "abc");
+    }
+
+    #[test]
+    fn links_close_per_line() {
+        let mut l = Lines::new();
+        l.push("x", Style::PLAIN, Some("https://e.test/"));
+        l.end_line();
+        let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+        assert_eq!(w.line_to_string(&l.get(0).unwrap()), "\x1b]8;;https://e.test/\x1b\\x\x1b]8;;\x1b\\");
+    }
+
+    #[test]
+    fn perceptual_downgrade() {
+        assert_eq!(nearest_256(255, 0, 0), 196);
+        assert_eq!(nearest_256(128, 128, 128), 244);
+        assert_eq!(nearest_16(250, 250, 250), 15);
+        assert_eq!(nearest_16(200, 0, 0), 1);
+    }
+}

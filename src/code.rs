@@ -1,0 +1,175 @@
+//! Code blocks: frame, language label, highlighting and hard wrapping of long lines.
+//!
+//! ```text
+//! ╭─ rust
+//! │ fn main() {
+//! │     println!("a line longer than the width continues on the
+//! │↪ next row behind a marker");
+//! │ }
+//! ╰─
+//! ```
+//! Code is never reflowed as prose. Tabs expand to tab stops counted from the first code
+//! column; control characters are made visible (see [`crate::sanitize`]). With
+//! [`Options::wrap_code(false)`](crate::Options::wrap_code) lines are printed whole, without
+//! the gutter, so they can be copied.
+
+use crate::config::ControlChars;
+use crate::highlight::CodeState;
+use crate::sanitize::{is_unsafe, replacement};
+use crate::style::Style;
+use crate::theme::Theme;
+use crate::width::grapheme_width;
+use crate::wrap::{push_spaces, LineSink};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Gutter before each code row.
+pub const GUTTER: &str = "│ ";
+/// Gutter of a continuation row.
+pub const CONTINUATION: &str = "│↪";
+
+/// Writes the header line content (after the container prefix): `╭─ label`.
+pub(crate) fn header<S: LineSink + ?Sized>(sink: &mut S, label: &str, theme: &Theme, avail: usize, controls: ControlChars) {
+    sink.push("╭─", theme.code_frame, None, 2);
+    if !label.is_empty() && avail > 4 {
+        sink.push(" ", theme.code_frame, None, 1);
+        let mut clean = String::new();
+        crate::sanitize::push_sanitized(&mut clean, label, controls);
+        let mut used = 3;
+        for g in clean.graphemes(true) {
+            let w = grapheme_width(g);
+            if used + w > avail {
+                break;
+            }
+            sink.push(g, theme.code_label, None, w);
+            used += w;
+        }
+    }
+}
+
+/// Writes the footer line content: `╰─`.
+pub(crate) fn footer<S: LineSink + ?Sized>(sink: &mut S, theme: &Theme) {
+    sink.push("╰─", theme.code_frame, None, 2);
+}
+
+/// Renders one code line (without its line ending) as one or more rows.
+///
+/// Each row is begun and ended here (the sink writes the container prefix in `begin`).
+pub(crate) fn line<S: LineSink + ?Sized>(sink: &mut S, text: &str, state: &mut CodeState, theme: &Theme, avail: usize, wrap: bool, tab_width: usize, controls: ControlChars) {
+    let mut w = RowWriter { sink, avail: if wrap { avail.saturating_sub(2).max(2) } else { usize::MAX }, col: 0, row_width: 0, wrap, theme, tab_width, controls };
+    w.sink.begin();
+    w.start_row(false);
+    let diff = [theme.diff_added, theme.diff_removed, theme.diff_hunk];
+    state.highlight_line(text, theme.code_text, diff, |piece, style| w.piece(piece, style));
+    w.sink.end();
+}
+
+struct RowWriter<'s, 't, S: LineSink + ?Sized> {
+    sink: &'s mut S,
+    avail: usize,
+    /// Column in the code line (for tab stops), across rows.
+    col: usize,
+    row_width: usize,
+    wrap: bool,
+    theme: &'t Theme,
+    tab_width: usize,
+    controls: ControlChars,
+}
+
+impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
+    fn start_row(&mut self, continuation: bool) {
+        if continuation {
+            self.sink.end();
+            self.sink.begin();
+            self.sink.push("│", self.theme.code_frame, None, 1);
+            self.sink.push("↪", self.theme.code_continuation, None, 1);
+        } else if self.wrap {
+            self.sink.push(GUTTER, self.theme.code_frame, None, 2);
+        }
+        self.row_width = 0;
+    }
+
+    fn fit(&mut self, w: usize) {
+        if self.wrap && self.row_width + w > self.avail && self.row_width > 0 {
+            self.start_row(true);
+        }
+    }
+
+    fn piece(&mut self, text: &str, style: Style) {
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if text.is_empty() {
+            return;
+        }
+        // Fast path: printable ASCII that fits.
+        let b = text.as_bytes();
+        if b.iter().all(|&c| (0x20..0x7f).contains(&c)) && (!self.wrap || self.row_width + b.len() <= self.avail) {
+            self.sink.push(text, style, None, b.len());
+            self.row_width += b.len();
+            self.col += b.len();
+            return;
+        }
+        let mut run_start = 0;
+        let mut run_width = 0;
+        for (at, g) in text.grapheme_indices(true) {
+            let mut chars = g.chars();
+            let first = chars.next().unwrap_or(' ');
+            let single = chars.next().is_none();
+            if single && (first == '\t' || is_unsafe(first)) {
+                self.flush(text, run_start, at, run_width, style);
+                run_start = at + g.len();
+                run_width = 0;
+                if first == '\t' {
+                    let n = self.tab_width - self.col % self.tab_width;
+                    for _ in 0..n {
+                        self.fit(1);
+                        push_spaces(self.sink, 1, style, None);
+                        self.row_width += 1;
+                        self.col += 1;
+                    }
+                } else if let Some(r) = replacement(first, self.controls) {
+                    let mut tmp = [0u8; 4];
+                    let s = r.encode_utf8(&mut tmp);
+                    let w = grapheme_width(s);
+                    self.fit(w);
+                    self.sink.push(s, style, None, w);
+                    self.row_width += w;
+                    self.col += w;
+                }
+                continue;
+            }
+            if g.chars().any(is_unsafe) {
+                // A cluster with an unsafe character inside (e.g. a combining mark on ESC).
+                self.flush(text, run_start, at, run_width, style);
+                run_start = at + g.len();
+                run_width = 0;
+                let mut clean = String::new();
+                crate::sanitize::push_sanitized(&mut clean, g, self.controls);
+                let w = crate::width::str_width(&clean);
+                self.fit(w);
+                self.sink.push(&clean, style, None, w);
+                self.row_width += w;
+                self.col += w;
+                continue;
+            }
+            let gw = grapheme_width(g);
+            if self.wrap && self.row_width + run_width + gw > self.avail {
+                self.flush(text, run_start, at, run_width, style);
+                run_start = at;
+                run_width = 0;
+                if self.row_width > 0 {
+                    self.start_row(true);
+                }
+            }
+            run_width += gw;
+        }
+        self.flush(text, run_start, text.len(), run_width, style);
+    }
+
+    fn flush(&mut self, text: &str, s: usize, e: usize, w: usize, style: Style) {
+        if e > s {
+            self.sink.push(&text[s..e], style, None, w);
+            self.row_width += w;
+            self.col += w;
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! `termark`: render Markdown from files or a pipe to the terminal as it arrives.
+
+use anyhow::{Context, Result};
+use clap::{Parser, ValueEnum};
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use termark::{AnsiWriter, ColorDepth, Options, Renderer, Stream};
+
+/// When to color the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum When {
+    /// Only when stdout is a terminal (honours NO_COLOR and CLICOLOR_FORCE).
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Render Markdown to styled terminal text, line by line as it streams in.
+///
+/// Reads each FILE (or standard input when there is none, or for `-`) as it arrives and
+/// prints every line as soon as it is final, so `llm ... | termark` shows the answer live.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// Markdown files to render; `-` or none reads standard input. Each file is one document.
+    files: Vec<PathBuf>,
+    /// Width in columns [default: the terminal's width, else $COLUMNS, else 80].
+    #[arg(short, long)]
+    width: Option<usize>,
+    /// Color the output.
+    #[arg(long, value_enum, default_value_t = When::Auto)]
+    color: When,
+    /// No styling at all: plain text (same as --color never, without bold/italic either).
+    #[arg(long)]
+    plain: bool,
+    /// Theme name: dark or light.
+    #[arg(long, default_value = "dark")]
+    theme: String,
+    /// Do not syntax-highlight code blocks.
+    #[arg(long)]
+    no_highlight: bool,
+    /// Print long code lines whole (for copy and paste); they may exceed the width.
+    #[arg(long)]
+    no_wrap_code: bool,
+    /// OSC 8 hyperlinks for links.
+    #[arg(long, value_enum, default_value_t = When::Auto)]
+    hyperlinks: When,
+    /// Columns per tab stop.
+    #[arg(long, default_value_t = 4)]
+    tab_width: usize,
+    /// Feed the input to the renderer in chunks of N bytes (for tests and benchmarks).
+    #[arg(long, value_name = "N")]
+    replay_chunk: Option<usize>,
+    /// Pace the input at this many bytes per second, like a language model.
+    #[arg(long, value_name = "BYTES_PER_SEC")]
+    replay_rate: Option<u64>,
+    /// Stream a built-in sample answer at LLM pace.
+    #[arg(long)]
+    demo: bool,
+    /// After the run, print bytes in, chunks, committed lines, peak tentative lines, wall time
+    /// and MB/s to standard error.
+    #[arg(long)]
+    stats: bool,
+}
+
+const DEMO: &str = include_str!("demo.md");
+
+fn main() {
+    match run() {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                std::process::exit(0);
+            }
+            eprintln!("termark: {e:#}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+}
+
+fn env_set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+fn detect_depth(cli: &Cli, tty: bool) -> ColorDepth {
+    if cli.plain {
+        return ColorDepth::Plain;
+    }
+    let on = match cli.color {
+        When::Always => true,
+        When::Never => false,
+        When::Auto => !env_set("NO_COLOR") && (tty || env_set("CLICOLOR_FORCE")),
+    };
+    if !on {
+        return ColorDepth::Plain;
+    }
+    let colorterm = std::env::var("COLORTERM").unwrap_or_default();
+    let term = std::env::var("TERM").unwrap_or_default();
+    if colorterm == "truecolor" || colorterm == "24bit" {
+        ColorDepth::TrueColor
+    } else if term.contains("256color") {
+        ColorDepth::Ansi256
+    } else if term == "dumb" {
+        ColorDepth::NoColor
+    } else if term.is_empty() || term.contains("direct") || term.contains("kitty") || term.contains("alacritty") || term.contains("foot") || term.contains("wezterm") {
+        ColorDepth::TrueColor
+    } else {
+        ColorDepth::Ansi16
+    }
+}
+
+fn detect_hyperlinks(cli: &Cli, tty: bool) -> bool {
+    match cli.hyperlinks {
+        When::Always => true,
+        When::Never => false,
+        When::Auto => {
+            tty && {
+                let prog = std::env::var("TERM_PROGRAM").unwrap_or_default();
+                let term = std::env::var("TERM").unwrap_or_default();
+                matches!(prog.as_str(), "iTerm.app" | "WezTerm" | "vscode" | "ghostty" | "Hyper")
+                    || std::env::var("VTE_VERSION").ok().and_then(|v| v.parse::<u32>().ok()).is_some_and(|v| v >= 5000)
+                    || env_set("KITTY_WINDOW_ID")
+                    || env_set("WT_SESSION")
+                    || term.contains("kitty")
+                    || term.contains("foot")
+                    || term.contains("alacritty")
+            }
+        }
+    }
+}
+
+fn detect_width(cli: &Cli, tty: bool) -> usize {
+    if let Some(w) = cli.width {
+        return w;
+    }
+    if tty {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+            return w as usize;
+        }
+    }
+    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()).filter(|&w| w > 0).unwrap_or(80)
+}
+
+struct Out<W: Write> {
+    w: W,
+    ansi: AnsiWriter,
+}
+
+impl<W: Write> Out<W> {
+    /// Writes the newly committed lines and forgets them (memory stays flat).
+    fn drain(&mut self, stream: &mut Stream) -> io::Result<()> {
+        let mut any = false;
+        for line in stream.new_committed() {
+            self.ansi.write_line(&mut self.w, &line)?;
+            any = true;
+        }
+        if any {
+            self.w.flush()?;
+            stream.clear_committed();
+        }
+        Ok(())
+    }
+}
+
+struct Feeder {
+    chunk: Option<usize>,
+    rate: Option<u64>,
+    stats: bool,
+}
+
+impl Feeder {
+    fn feed<W: Write>(&self, data: &[u8], stream: &mut Stream, out: &mut Out<W>) -> io::Result<()> {
+        let n = self.chunk.unwrap_or(data.len().max(1));
+        for piece in data.chunks(n.max(1)) {
+            stream.push_bytes(piece);
+            if self.stats {
+                let _ = stream.tentative();
+            }
+            out.drain(stream)?;
+            if let Some(rate) = self.rate.filter(|&r| r > 0) {
+                std::thread::sleep(Duration::from_secs_f64(piece.len() as f64 / rate as f64));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn run() -> Result<i32> {
+    let cli = Cli::parse();
+    let tty = io::stdout().is_terminal();
+    let depth = detect_depth(&cli, tty);
+    let hyperlinks = depth != ColorDepth::Plain && detect_hyperlinks(&cli, tty);
+    let theme = termark::theme::Theme::builtin(&cli.theme)?;
+    let options = Options::new()
+        .width(detect_width(&cli, tty))
+        .tab_width(cli.tab_width)
+        .theme(theme)
+        .color(depth)
+        .hyperlinks(hyperlinks)
+        .highlight(!cli.no_highlight)
+        .wrap_code(!cli.no_wrap_code);
+    let renderer = Renderer::new(options)?;
+    let stdout = io::stdout();
+    let mut out = Out { w: io::BufWriter::with_capacity(64 * 1024, stdout.lock()), ansi: AnsiWriter::new(depth, hyperlinks) };
+    let mut feeder = Feeder { chunk: cli.replay_chunk, rate: cli.replay_rate, stats: cli.stats };
+    if feeder.rate.is_some() && feeder.chunk.is_none() {
+        feeder.chunk = Some(16);
+    }
+    let started = Instant::now();
+    let mut total = termark::stream::Stats::default();
+    let mut status = 0;
+    let mut stream = renderer.stream();
+    let mut first = true;
+
+    let mut render_one = |name: &str, src: Source, out: &mut Out<io::BufWriter<io::StdoutLock<'static>>>, stream: &mut Stream, first: &mut bool| -> Result<bool> {
+        if !*first {
+            writeln!(out.w)?;
+        }
+        *first = false;
+        let result = match src {
+            Source::Demo => {
+                let f = Feeder { chunk: Some(feeder.chunk.unwrap_or(12)), rate: Some(feeder.rate.unwrap_or(600)), stats: feeder.stats };
+                f.feed(DEMO.as_bytes(), stream, out).map_err(anyhow::Error::from)
+            }
+            Source::Reader(mut r) => {
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match r.read(&mut buf) {
+                        Ok(0) => break Ok(()),
+                        Ok(n) => n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => break Err(anyhow::Error::from(e).context(format!("reading {name}"))),
+                    };
+                    if let Err(e) = feeder.feed(&buf[..n], stream, out) {
+                        break Err(e.into());
+                    }
+                }
+            }
+        };
+        // Whatever was read is rendered, even after a read error.
+        stream.finalize();
+        out.drain(stream)?;
+        let s = stream.stats();
+        total.bytes_in += s.bytes_in;
+        total.chunks += s.chunks;
+        total.committed_lines += s.committed_lines;
+        total.peak_tentative_lines = total.peak_tentative_lines.max(s.peak_tentative_lines);
+        stream.release();
+        match result {
+            Ok(()) => Ok(true),
+            Err(e) if is_broken_pipe(&e) => Err(e),
+            Err(e) => {
+                eprintln!("termark: {e:#}");
+                Ok(false)
+            }
+        }
+    };
+
+    let sources: Vec<PathBuf> = if cli.demo {
+        Vec::new()
+    } else if cli.files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        cli.files.clone()
+    };
+    if cli.demo {
+        render_one("demo", Source::Demo, &mut out, &mut stream, &mut first)?;
+    }
+    for path in &sources {
+        let name = path.display().to_string();
+        let src = if name == "-" {
+            Source::Reader(Box::new(io::stdin().lock()))
+        } else {
+            match std::fs::File::open(path).with_context(|| format!("cannot open {name}")) {
+                Ok(f) => Source::Reader(Box::new(f)),
+                Err(e) => {
+                    eprintln!("termark: {e:#}");
+                    status = 1;
+                    continue;
+                }
+            }
+        };
+        if !render_one(&name, src, &mut out, &mut stream, &mut first)? {
+            status = 1;
+        }
+    }
+    out.w.flush()?;
+    if cli.stats {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "termark: {} bytes in, {} chunks, {} committed lines, {} peak tentative lines, {:.3} s, {:.2} MB/s",
+            total.bytes_in,
+            total.chunks,
+            total.committed_lines,
+            total.peak_tentative_lines,
+            secs,
+            total.bytes_in as f64 / 1e6 / secs.max(1e-9)
+        );
+    }
+    Ok(status)
+}
+
+enum Source {
+    Demo,
+    Reader(Box<dyn Read>),
+}

@@ -1,0 +1,279 @@
+//! The parse adapter: pulldown-cmark options, link definitions, and committing a region of
+//! source unit by unit.
+//!
+//! A *unit* is what the stream commits at once: a top-level block, or one item of a
+//! top-level list. [`commit`] parses a region of complete lines and feeds the layout the
+//! events of every unit but the last; the last unit's source stays open.
+//!
+//! ## Link reference definitions
+//! A definition applies to references in its own unit and in every later unit. References
+//! in earlier units were final before the definition arrived, so they stay literal text.
+//! pulldown-cmark resolves definitions across a whole parse, so when a region holds a
+//! definition after the start of its first unit, the region is split into groups that each
+//! begin at the unit holding a definition (or at the definition's own line, between units),
+//! and each group is parsed alone. Definitions of committed units are kept in [`Defs`] and
+//! reach later parses through pulldown-cmark's broken-link callback.
+
+use crate::layout::{Layout, Scratch};
+use crate::line::Lines;
+use pulldown_cmark::{BrokenLink, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// The pulldown-cmark extensions termark renders: GFM tables, strikethrough, task lists,
+/// and footnotes in the older syntax (every `[^x]` is a reference, defined or not, which
+/// keeps streaming output independent of where the definition comes).
+#[must_use]
+pub fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_OLD_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// Link reference definitions of committed units: normalized label → (URL, title).
+#[derive(Clone, Debug, Default)]
+pub struct Defs {
+    map: HashMap<String, (String, String)>,
+}
+
+impl Defs {
+    /// Number of definitions.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    /// True if there is none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+    fn insert(&mut self, label: &str, url: &str, title: &str) {
+        // The first definition of a label wins (CommonMark §4.7).
+        self.map.entry(normalize_label(label)).or_insert_with(|| (url.to_owned(), title.to_owned()));
+    }
+    fn get(&self, label: &str) -> Option<&(String, String)> {
+        self.map.get(&normalize_label(label))
+    }
+}
+
+/// CommonMark label matching: case-folded, whitespace runs collapsed, trimmed.
+/// (Unicode lowercase stands in for full case folding.)
+fn normalize_label(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// A parser over `text` that resolves otherwise-broken references against `defs`.
+pub fn parser<'a>(text: &'a str, defs: &'a Defs) -> Parser<'a, impl pulldown_cmark::BrokenLinkCallback<'a>> {
+    let cb = move |link: BrokenLink<'a>| -> Option<(CowStr<'a>, CowStr<'a>)> {
+        if defs.is_empty() {
+            return None;
+        }
+        defs.get(&link.reference).map(|(u, t)| (CowStr::Borrowed(u.as_str()), CowStr::Borrowed(t.as_str())))
+    };
+    Parser::new_with_broken_link_callback(text, options(), Some(cb))
+}
+
+/// Where the open region starts after a commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cut {
+    /// Byte offset in the committed region: the start of the line of the last unit.
+    pub offset: usize,
+    /// Whether the line before `offset` is blank.
+    pub prev_blank: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Unit {
+    range: Range<usize>,
+    /// A list item that is not the first of its top-level list.
+    continues_list: bool,
+}
+
+fn line_start(src: &str, pos: usize) -> usize {
+    src.as_bytes()[..pos.min(src.len())].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+}
+
+fn prev_blank(src: &str, pos: usize, default: bool) -> bool {
+    let ls = line_start(src, pos);
+    if ls == 0 {
+        return default;
+    }
+    let before = &src[..ls - 1];
+    let ps = line_start(before, before.len());
+    before[ps..].bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'>'))
+}
+
+/// Everything the commit needs to write into.
+pub(crate) struct Sinks<'a, 'c> {
+    pub layout: &'a mut Layout<'c>,
+    pub out: &'a mut Lines,
+    pub sc: &'a mut Scratch,
+    pub bump: &'a mut bumpalo::Bump,
+}
+
+/// Parses `src` (complete lines, or the whole rest at the end of input when `last` is
+/// true) and commits every unit but the last (every unit when `last`). Returns the cut, or
+/// `None` when nothing could be committed. `prev_blank_at_start` says whether the line
+/// before `src` was blank. Definitions of committed text are added to `defs`.
+pub(crate) fn commit(src: &str, last: bool, prev_blank_at_start: bool, defs: &mut Defs, k: &mut Sinks<'_, '_>) -> Option<Cut> {
+    let p = parser(src, defs);
+    let mut found: Vec<(usize, String, String, String)> =
+        p.reference_definitions().iter().map(|(key, d)| (d.span.start, key.to_owned(), d.dest.to_string(), d.title.as_deref().unwrap_or("").to_owned())).collect();
+    if found.is_empty() {
+        // Fast path: one parse, fed unit by unit as it goes.
+        k.layout.begin_segment(prev_blank_at_start);
+        let open = feed(p, src, !last, false, k);
+        let offset = match open {
+            Open::Nothing => return None,
+            Open::At(pos) => line_start(src, pos),
+            Open::None => src.len(),
+        };
+        return Some(Cut { offset, prev_blank: prev_blank(src, offset, prev_blank_at_start) });
+    }
+    found.sort_unstable_by_key(|d| d.0);
+    let units = units(&mut p.into_offset_iter());
+    if units.is_empty() || (!last && units.len() < 2) {
+        if last {
+            add_defs(&found, src.len(), defs);
+            return Some(Cut { offset: src.len(), prev_blank: false });
+        }
+        return None;
+    }
+    let open_start = if last { src.len() } else { line_start(src, units[units.len() - 1].range.start) };
+    // Group boundaries: where a definition lies after the first unit.
+    let mut splits: Vec<usize> = Vec::new();
+    for &(d, ..) in &found {
+        if d >= open_start || d < units[0].range.end {
+            continue;
+        }
+        let at = match units.iter().position(|u| u.range.start <= d && d < u.range.end) {
+            Some(i) => line_start(src, units[i].range.start),
+            None => line_start(src, d),
+        };
+        if at > 0 {
+            splits.push(at);
+        }
+    }
+    splits.sort_unstable();
+    splits.dedup();
+    let mut start = 0;
+    for (gi, &end) in splits.iter().chain(std::iter::once(&open_start)).enumerate() {
+        let is_last_group = gi == splits.len();
+        let continues = units.iter().any(|u| u.continues_list && line_start(src, u.range.start) == end) && end < src.len();
+        let text = &src[start..end];
+        let pb = if start == 0 { prev_blank_at_start } else { prev_blank(src, start, false) };
+        k.layout.begin_segment(pb);
+        let _ = is_last_group;
+        feed(parser(text, defs), text, false, continues, k);
+        add_defs(&found, end, defs);
+        start = end;
+    }
+    Some(Cut { offset: open_start, prev_blank: prev_blank(src, open_start, prev_blank_at_start) })
+}
+
+fn add_defs(found: &[(usize, String, String, String)], upto: usize, defs: &mut Defs) {
+    for (at, label, url, title) in found {
+        if *at < upto {
+            defs.insert(label, url, title);
+        }
+    }
+}
+
+/// The units of a parse, in order.
+fn units<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(it: &mut pulldown_cmark::OffsetIter<'a, F>) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut depth = 0usize;
+    let mut in_list = false;
+    let mut items = 0;
+    for (ev, range) in it {
+        match ev {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    in_list = matches!(tag, Tag::List(_));
+                    items = 0;
+                    if !in_list {
+                        units.push(Unit { range: range.clone(), continues_list: false });
+                    }
+                } else if depth == 1 && in_list && matches!(tag, Tag::Item) {
+                    units.push(Unit { range: range.clone(), continues_list: items > 0 });
+                    items += 1;
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ if depth == 0 => units.push(Unit { range, continues_list: false }),
+            _ => {}
+        }
+    }
+    units
+}
+
+/// What [`feed`] left open.
+enum Open {
+    /// Fewer than two units: nothing was fed.
+    Nothing,
+    /// The last unit, starting at this byte offset, was not fed.
+    At(usize),
+    /// Everything was fed.
+    None,
+}
+
+/// Feeds the layout the events of `p` (a parse of `text`) unit by unit. With `keep_last`,
+/// the last unit's events are held back and its start returned. With `continues`, a final
+/// `End(List)` is held back: the list goes on in the next group.
+fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(p: Parser<'a, F>, text: &'a str, keep_last: bool, continues: bool, k: &mut Sinks<'_, '_>) -> Open {
+    k.bump.reset();
+    let mut depth = 0usize;
+    let mut buf: bumpalo::collections::Vec<'_, (Event<'a>, Range<usize>)> = bumpalo::collections::Vec::new_in(k.bump);
+    let mut unit_start = None;
+    let mut list_just_started = false;
+    let mut fed_any = false;
+    for (ev, range) in p.into_offset_iter() {
+        let starts_unit = match &ev {
+            Event::Start(Tag::Item) => depth == 1 && !std::mem::take(&mut list_just_started),
+            Event::Start(tag) => {
+                list_just_started = depth == 0 && matches!(tag, Tag::List(_));
+                depth == 0
+            }
+            Event::End(_) => false,
+            _ => depth == 0,
+        };
+        match &ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if starts_unit {
+            if keep_last {
+                fed_any |= !buf.is_empty();
+                for (e, r) in buf.drain(..) {
+                    k.layout.event(e, r, text, k.out, k.sc);
+                }
+            }
+            unit_start = Some(range.start);
+        }
+        if keep_last {
+            buf.push((ev, range));
+        } else if continues && depth == 0 && matches!(ev, Event::End(TagEnd::List(_))) {
+            buf.push((ev, range));
+        } else {
+            for (e, r) in buf.drain(..) {
+                k.layout.event(e, r, text, k.out, k.sc);
+            }
+            k.layout.event(ev, range, text, k.out, k.sc);
+        }
+    }
+    if keep_last {
+        return match unit_start {
+            Some(at) if fed_any => Open::At(at),
+            _ => Open::Nothing,
+        };
+    }
+    // `buf` holds at most a final End(List) that continues in the next group: dropped.
+    Open::None
+}

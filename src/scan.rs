@@ -1,0 +1,241 @@
+//! Cheap line classification for the stream: fences exactly, block starts approximately.
+//!
+//! Nothing here decides what is committed. [`fence_open`] and [`fence_close`] follow
+//! CommonMark §4.5 exactly (they drive fence mode); [`may_interrupt`] only says whether a
+//! line *could* start a new block, so the stream knows when a parse is worth paying for.
+//! Lines are given without their line ending.
+
+/// Columns per tab stop in Markdown source (CommonMark §2.2).
+pub const SOURCE_TAB_STOP: usize = 4;
+
+/// A fenced code block's opening fence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fence {
+    /// `` b'`' `` or `b'~'`.
+    pub ch: u8,
+    /// Length of the fence run (at least 3).
+    pub len: usize,
+    /// Columns of indentation before the fence (0 to 3), removed from content lines.
+    pub indent: usize,
+}
+
+/// Leading indentation of `line`: (columns, bytes).
+#[must_use]
+pub fn indent(line: &str) -> (usize, usize) {
+    let mut col = 0;
+    for (i, b) in line.bytes().enumerate() {
+        match b {
+            b' ' => col += 1,
+            b'\t' => col += SOURCE_TAB_STOP - col % SOURCE_TAB_STOP,
+            _ => return (col, i),
+        }
+    }
+    (col, line.len())
+}
+
+/// True if `line` holds only spaces and tabs.
+#[must_use]
+pub fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| b == b' ' || b == b'\t')
+}
+
+/// The opening fence on `line`, if it is one (CommonMark §4.5).
+#[must_use]
+pub fn fence_open(line: &str) -> Option<Fence> {
+    let (cols, at) = indent(line);
+    if cols > 3 {
+        return None;
+    }
+    let rest = &line.as_bytes()[at..];
+    let ch = *rest.first()?;
+    if ch != b'`' && ch != b'~' {
+        return None;
+    }
+    let len = rest.iter().take_while(|&&b| b == ch).count();
+    if len < 3 {
+        return None;
+    }
+    if ch == b'`' && rest[len..].contains(&b'`') {
+        return None;
+    }
+    Some(Fence { ch, len, indent: cols })
+}
+
+/// True if `line` closes the code block opened by `fence` (CommonMark §4.5).
+#[must_use]
+pub fn fence_close(line: &str, fence: Fence) -> bool {
+    let (cols, at) = indent(line);
+    if cols > 3 {
+        return false;
+    }
+    let rest = &line.as_bytes()[at..];
+    let len = rest.iter().take_while(|&&b| b == fence.ch).count();
+    len >= fence.len && rest[len..].iter().all(|&b| b == b' ' || b == b'\t')
+}
+
+/// Removes up to `n` columns of indentation from a fenced code line, as CommonMark says
+/// (a tab that straddles the cut leaves its remaining columns as spaces).
+pub fn strip_indent(line: &str, n: usize, out: &mut String) {
+    let mut col = 0;
+    for (i, b) in line.bytes().enumerate() {
+        if col >= n {
+            out.push_str(&line[i..]);
+            return;
+        }
+        match b {
+            b' ' => col += 1,
+            b'\t' => {
+                let next = col + SOURCE_TAB_STOP - col % SOURCE_TAB_STOP;
+                if next > n {
+                    for _ in n..next {
+                        out.push(' ');
+                    }
+                    out.push_str(&line[i + 1..]);
+                    return;
+                }
+                col = next;
+            }
+            _ => {
+                out.push_str(&line[i..]);
+                return;
+            }
+        }
+    }
+}
+
+/// What kind of block a line may start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// Nothing that can interrupt a paragraph.
+    None,
+    /// ATX heading, thematic break or setext underline: a one-line block (the next line
+    /// starts a new block).
+    OneLine,
+    /// A block quote marker.
+    Quote,
+    /// A list item; the value is its content indent in columns.
+    Item(usize),
+    /// A fence, an HTML block start, or anything else that can interrupt a paragraph.
+    Other,
+}
+
+/// Classifies a line (approximately; see the module docs).
+#[must_use]
+pub fn classify(line: &str) -> Start {
+    let (cols, at) = indent(line);
+    if cols > 3 {
+        return Start::None;
+    }
+    let rest = &line.as_bytes()[at..];
+    let Some(&first) = rest.first() else { return Start::None };
+    match first {
+        b'#' => {
+            let n = rest.iter().take_while(|&&b| b == b'#').count();
+            if n <= 6 && rest.get(n).is_none_or(|&b| b == b' ' || b == b'\t') {
+                Start::OneLine
+            } else {
+                Start::None
+            }
+        }
+        b'>' => Start::Quote,
+        b'`' | b'~' => {
+            if fence_open(line).is_some() {
+                Start::Other
+            } else {
+                Start::None
+            }
+        }
+        b'<' => Start::Other,
+        b'=' => {
+            if rest.iter().all(|&b| b == b'=' || b == b' ' || b == b'\t') {
+                Start::OneLine
+            } else {
+                Start::None
+            }
+        }
+        b'*' | b'-' | b'_' | b'+' => {
+            if first != b'+' && is_break_or_underline(rest, first) {
+                return Start::OneLine;
+            }
+            if first != b'_' {
+                if let Some(ci) = item_indent(rest, 1) {
+                    return Start::Item(cols + ci);
+                }
+            }
+            Start::None
+        }
+        b'0'..=b'9' => {
+            let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            if n <= 9 && matches!(rest.get(n), Some(b'.' | b')')) {
+                if let Some(ci) = item_indent(rest, n + 1) {
+                    return Start::Item(cols + ci);
+                }
+            }
+            Start::None
+        }
+        _ => Start::None,
+    }
+}
+
+fn is_break_or_underline(rest: &[u8], ch: u8) -> bool {
+    let n = rest.iter().filter(|&&b| b == ch).count();
+    rest.iter().all(|&b| b == ch || b == b' ' || b == b'\t') && (n >= 3 || (ch == b'-' && !rest.contains(&b' ')))
+}
+
+/// Content indent of a list item whose marker is `marker` bytes long, or `None` if the
+/// marker is not followed by a space, a tab or the end of the line.
+fn item_indent(rest: &[u8], marker: usize) -> Option<usize> {
+    match rest.get(marker) {
+        None => Some(marker + 1),
+        Some(b' ' | b'\t') => {
+            let spaces = rest[marker..].iter().take_while(|&&b| b == b' ').count();
+            if rest[marker..].iter().all(|&b| b == b' ' || b == b'\t') {
+                Some(marker + 1)
+            } else if (1..=4).contains(&spaces) {
+                Some(marker + spaces)
+            } else {
+                Some(marker + 1)
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences() {
+        let f = fence_open("  ````rust").unwrap();
+        assert_eq!((f.ch, f.len, f.indent), (b'`', 4, 2));
+        assert!(fence_open("```a`b").is_none());
+        assert!(fence_open("~~~a`b").is_some());
+        assert!(fence_open("    ```").is_none());
+        assert!(!fence_close("```", f));
+        assert!(fence_close("   `````  ", f));
+        assert!(!fence_close("````x", f));
+    }
+
+    #[test]
+    fn strips_indent_with_tabs() {
+        let mut s = String::new();
+        strip_indent("\t  tab", 2, &mut s);
+        assert_eq!(s, "    tab");
+        s.clear();
+        strip_indent(" x", 3, &mut s);
+        assert_eq!(s, "x");
+    }
+
+    #[test]
+    fn classifies() {
+        assert_eq!(classify("# h"), Start::OneLine);
+        assert_eq!(classify("#tag"), Start::None);
+        assert_eq!(classify("- x"), Start::Item(2));
+        assert_eq!(classify("10.  x"), Start::Item(5));
+        assert_eq!(classify("-"), Start::OneLine);
+        assert_eq!(classify("***"), Start::OneLine);
+        assert_eq!(classify("> q"), Start::Quote);
+        assert_eq!(classify("1"), Start::None);
+    }
+}

@@ -1,0 +1,492 @@
+//! The per-message streaming state machine (see the crate docs for the design).
+
+use crate::layout::{Layout, Scratch, State};
+use crate::line::{LineIter, Lines};
+use crate::parse::{self, Defs, Sinks};
+use crate::renderer::Shared;
+use crate::scan::{self, Fence, Start};
+use crate::utf8::Utf8Decoder;
+use std::sync::Arc;
+
+/// Parse credit earned per input byte. A parse of the open region costs one credit per byte
+/// of the region; a parse is postponed until the credit covers it. So however many lines
+/// look like block starts, the stream never spends more than this many bytes of parsing per
+/// input byte (plus [`INITIAL_PARSE_CREDIT`]): streaming stays linear.
+pub const PARSE_CREDIT_PER_BYTE: usize = 8;
+/// Parse credit a stream starts with, in bytes: small messages commit at every boundary.
+pub const INITIAL_PARSE_CREDIT: usize = 64 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OpenKind {
+    /// No open block (only blank lines, or nothing, since the last commit).
+    Empty,
+    /// A list item with this content indent (columns).
+    Item(usize),
+    Quote,
+    IndentedCode,
+    Other,
+}
+
+/// Counters of a stream's work, for `--stats` and benchmarks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Input bytes pushed.
+    pub bytes_in: u64,
+    /// Calls to `push`/`push_bytes`.
+    pub chunks: u64,
+    /// Lines committed so far (including lines since forgotten by `clear_committed`).
+    pub committed_lines: u64,
+    /// Most tentative lines seen by a call to [`Stream::tentative`].
+    pub peak_tentative_lines: u64,
+    /// Parses of the open region that committed something or found nothing to commit.
+    pub parses: u64,
+    /// Bytes handed to those parses.
+    pub parsed_bytes: u64,
+}
+
+/// One message being rendered as it streams in. Get one from
+/// [`Renderer::stream`](crate::Renderer::stream).
+///
+/// Lines come in two kinds: *committed* lines are final and only ever appended
+/// ([`new_committed`](Self::new_committed), [`committed`](Self::committed)); *tentative*
+/// lines are the current rendering of the still-open block and change with every push
+/// ([`tentative`](Self::tentative)). After [`finalize`](Self::finalize) every line is
+/// committed and the stream holds no prefix cache ([`has_live_state`](Self::has_live_state)
+/// is false); after [`release`](Self::release) it holds nothing at all and can render a new
+/// message.
+///
+/// No method panics, and no input is an error.
+pub struct Stream {
+    shared: Arc<Shared>,
+    decoder: Utf8Decoder,
+    /// Open region (from `base`) plus the partial last line.
+    src: String,
+    base: usize,
+    /// End of the complete lines scanned so far (offset in `src`).
+    scanned: usize,
+    prev_blank: bool,
+    prev_one_line: bool,
+    open: OpenKind,
+    fence: Option<Fence>,
+    pending: bool,
+    credit: usize,
+    seg_prev_blank: bool,
+    layout: State,
+    defs: Defs,
+    committed: Lines,
+    drained: usize,
+    tail: Lines,
+    tail_dirty: bool,
+    scratch: Scratch,
+    bump: bumpalo::Bump,
+    line_buf: String,
+    finalized: bool,
+    stats: Stats,
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream").field("open_bytes", &(self.src.len() - self.base)).field("committed", &self.committed.len()).field("finalized", &self.finalized).finish_non_exhaustive()
+    }
+}
+
+impl Stream {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        Self {
+            shared,
+            decoder: Utf8Decoder::new(),
+            src: String::new(),
+            base: 0,
+            scanned: 0,
+            prev_blank: true,
+            prev_one_line: false,
+            open: OpenKind::Empty,
+            fence: None,
+            pending: false,
+            credit: INITIAL_PARSE_CREDIT,
+            seg_prev_blank: false,
+            layout: State::default(),
+            defs: Defs::default(),
+            committed: Lines::new(),
+            drained: 0,
+            tail: Lines::new(),
+            tail_dirty: false,
+            scratch: Scratch::default(),
+            bump: bumpalo::Bump::new(),
+            line_buf: String::new(),
+            finalized: false,
+            stats: Stats::default(),
+        }
+    }
+
+    /// Appends a chunk of Markdown. Work done: proportional to the chunk plus the open block.
+    /// Ignored after [`finalize`](Self::finalize) (until [`release`](Self::release)).
+    pub fn push(&mut self, chunk: &str) {
+        if self.finalized {
+            return;
+        }
+        self.note_chunk(chunk.len());
+        if self.decoder.has_pending() {
+            self.decoder.decode(chunk.as_bytes(), &mut self.src);
+        } else {
+            self.src.push_str(chunk);
+        }
+        self.process();
+    }
+
+    /// Appends a chunk of bytes. A chunk may end inside a UTF-8 sequence; invalid UTF-8
+    /// becomes U+FFFD exactly as `String::from_utf8_lossy` would on the whole input.
+    pub fn push_bytes(&mut self, chunk: &[u8]) {
+        if self.finalized {
+            return;
+        }
+        self.note_chunk(chunk.len());
+        self.decoder.decode(chunk, &mut self.src);
+        self.process();
+    }
+
+    fn note_chunk(&mut self, n: usize) {
+        self.stats.bytes_in += n as u64;
+        self.stats.chunks += 1;
+        self.tail_dirty = true;
+        if self.committed.heap_bytes() == 0 && n > 0 {
+            self.committed = self.shared.pool.take();
+        }
+    }
+
+    /// Lines committed since the previous call (all of them on the first call). Final.
+    pub fn new_committed(&mut self) -> LineIter<'_> {
+        let start = self.drained;
+        self.drained = self.committed.len();
+        self.committed.range(start..self.drained)
+    }
+
+    /// Every committed line still held (see [`clear_committed`](Self::clear_committed)).
+    #[must_use]
+    pub fn committed(&self) -> &Lines {
+        &self.committed
+    }
+
+    pub(crate) fn committed_lines_mut(&mut self) -> &mut Lines {
+        &mut self.committed
+    }
+
+    /// Forgets the committed lines held so far (keeping the buffer's capacity), for callers
+    /// that have printed or cached them and want memory to stay flat. Indices restart at 0.
+    pub fn clear_committed(&mut self) {
+        self.committed.clear();
+        self.drained = 0;
+    }
+
+    /// The tentative lines: the open block (with the partial last line) as it would render if
+    /// the message ended now. Empty after [`finalize`](Self::finalize). Borrowed; valid until
+    /// the next call that takes `&mut self`. Rendered on demand into a reused buffer.
+    pub fn tentative(&mut self) -> LineIter<'_> {
+        if self.tail_dirty && !self.finalized {
+            self.render_tail();
+            self.tail_dirty = false;
+            self.stats.peak_tentative_lines = self.stats.peak_tentative_lines.max(self.tail.len() as u64);
+        }
+        self.tail.iter()
+    }
+
+    /// Ends the message: the open block is committed and every prefix cache (open source,
+    /// parser credit, highlighter state, link definitions, scratch arenas, tail buffer) is
+    /// dropped. Committed lines stay readable. Calling it again does nothing.
+    pub fn finalize(&mut self) {
+        if self.finalized {
+            return;
+        }
+        self.decoder.finish(&mut self.src);
+        self.process_lines(true);
+        let cfg = &self.shared.options;
+        let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
+        if self.fence.is_some() {
+            let rest = &self.src[self.base..];
+            if !rest.is_empty() {
+                if scan::fence_close(rest.trim_end_matches('\r'), self.fence.expect("fence mode")) {
+                    // closing fence without a newline
+                } else {
+                    self.line_buf.clear();
+                    scan::strip_indent(rest, self.fence.map_or(0, |f| f.indent), &mut self.line_buf);
+                    layout.code_line(&self.line_buf, &mut self.committed, &mut self.scratch);
+                }
+            }
+            layout.code_end(&mut self.committed, &mut self.scratch);
+        } else if !self.src[self.base..].trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r').is_empty() || self.layout_nonidle(&layout) {
+            let region = &self.src[self.base..];
+            let mut k = Sinks { layout: &mut layout, out: &mut self.committed, sc: &mut self.scratch, bump: &mut self.bump };
+            parse::commit(region, true, self.seg_prev_blank, &mut self.defs, &mut k);
+        }
+        layout.finish(&mut self.committed, &mut self.scratch);
+        self.stats.committed_lines = self.stats.committed_lines.max(self.committed.len() as u64);
+        self.finalized = true;
+        self.drop_caches();
+    }
+
+    fn layout_nonidle(&self, layout: &Layout<'_>) -> bool {
+        !layout.state.is_idle()
+    }
+
+    fn drop_caches(&mut self) {
+        self.src = String::new();
+        self.base = 0;
+        self.scanned = 0;
+        self.decoder = Utf8Decoder::new();
+        self.layout = State::default();
+        self.defs = Defs::default();
+        self.fence = None;
+        self.scratch.clear_all();
+        self.bump = bumpalo::Bump::new();
+        self.line_buf = String::new();
+        self.shared.pool.give(std::mem::take(&mut self.tail));
+        self.open = OpenKind::Empty;
+        self.pending = false;
+    }
+
+    /// Gives every buffer back to the renderer's pool (which keeps a bounded number) and
+    /// resets the stream: it holds nothing and can render a new message.
+    pub fn release(&mut self) {
+        self.drop_caches();
+        self.shared.pool.give(std::mem::take(&mut self.committed));
+        let shared = Arc::clone(&self.shared);
+        *self = Self::new(shared);
+    }
+
+    /// True while the stream holds any prefix cache: open source, undecoded bytes, parser
+    /// or layout state, highlighter state, link definitions, scratch or tail buffers.
+    /// False for a new stream and after [`finalize`](Self::finalize).
+    #[must_use]
+    pub fn has_live_state(&self) -> bool {
+        self.src.capacity() > 0
+            || self.decoder.has_pending()
+            || self.fence.is_some()
+            || !self.layout.is_idle()
+            || !self.defs.is_empty()
+            || self.scratch.heap_bytes() > 0
+            || self.bump.allocated_bytes() > 0
+            || self.tail.heap_bytes() > 0
+            || self.line_buf.capacity() > 0
+    }
+
+    /// Heap bytes held by the stream (committed lines included).
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        self.src.capacity() + self.committed.heap_bytes() + self.tail.heap_bytes() + self.scratch.heap_bytes() + self.bump.allocated_bytes() + self.line_buf.capacity()
+    }
+
+    /// Work counters.
+    #[must_use]
+    pub fn stats(&self) -> Stats {
+        Stats { committed_lines: self.stats.committed_lines.max(self.committed.len() as u64), ..self.stats }
+    }
+
+    /// True after [`finalize`](Self::finalize).
+    #[must_use]
+    pub fn is_finalized(&self) -> bool {
+        self.finalized
+    }
+
+    // ---- the machine ----
+
+    fn process(&mut self) {
+        self.process_lines(false);
+        let before = self.committed.len();
+        let _ = before;
+        // Compact the source buffer when the dropped prefix dominates (amortised O(1)).
+        if self.base > 0 && self.base >= self.src.len() / 2 {
+            self.src.drain(..self.base);
+            self.scanned -= self.base;
+            self.base = 0;
+        }
+        self.stats.committed_lines = self.stats.committed_lines.max(self.committed.len() as u64);
+    }
+
+    /// Scans the new complete lines; commits what is final. `eof`: do not parse (finalize
+    /// commits the rest itself).
+    fn process_lines(&mut self, eof: bool) {
+        loop {
+            let Some(nl) = self.src[self.scanned..].rfind('\n') else { break };
+            let end = self.scanned + nl + 1;
+            while self.scanned < end {
+                let line_end = self.scanned + self.src[self.scanned..end].find('\n').map_or(end - self.scanned, |i| i + 1);
+                self.scan_line(self.scanned, line_end);
+                self.scanned = line_end;
+            }
+            if eof || !self.pending || self.fence.is_some() {
+                break;
+            }
+            let region_len = self.scanned - self.base;
+            if self.credit < region_len {
+                break;
+            }
+            self.credit -= region_len;
+            self.pending = false;
+            if !self.commit_region() {
+                break;
+            }
+        }
+    }
+
+    fn scan_line(&mut self, start: usize, end: usize) {
+        let raw_len = end - start;
+        let mut le = end;
+        if self.src.as_bytes()[le - 1] == b'\n' {
+            le -= 1;
+        }
+        if le > start && self.src.as_bytes()[le - 1] == b'\r' {
+            le -= 1;
+        }
+        if let Some(f) = self.fence {
+            self.fence_line(start, le, f, end);
+            return;
+        }
+        self.credit = self.credit.saturating_add(raw_len * PARSE_CREDIT_PER_BYTE);
+        let line = &self.src[start..le];
+        let blank = scan::is_blank(line);
+        if self.open == OpenKind::Empty {
+            if blank {
+                self.base = end;
+                self.seg_prev_blank = true;
+                self.prev_blank = true;
+                return;
+            }
+            self.start_open(start, le, end);
+            return;
+        }
+        if !blank && self.trigger(line) {
+            self.pending = true;
+        }
+        self.prev_one_line = !blank && scan::classify(line) == Start::OneLine;
+        self.prev_blank = blank;
+    }
+
+    fn trigger(&self, line: &str) -> bool {
+        let (ind, _) = scan::indent(line);
+        let inside_item = matches!(self.open, OpenKind::Item(ci) if ind >= ci);
+        if self.prev_blank {
+            return !inside_item && !(self.open == OpenKind::IndentedCode && ind >= 4);
+        }
+        if self.prev_one_line {
+            return true;
+        }
+        match scan::classify(line) {
+            Start::None => false,
+            Start::Quote if self.open == OpenKind::Quote => false,
+            _ => !inside_item,
+        }
+    }
+
+    /// The first line of a new open block: `src[start..le]` without its ending, which ends at `end`.
+    fn start_open(&mut self, start: usize, le: usize, end: usize) {
+        let line = &self.src[start..le];
+        self.base = start;
+        self.prev_blank = false;
+        let class = scan::classify(line);
+        self.prev_one_line = class == Start::OneLine;
+        self.open = match class {
+            Start::Item(ci) => OpenKind::Item(ci),
+            Start::Quote => OpenKind::Quote,
+            _ if scan::indent(line).0 >= 4 => OpenKind::IndentedCode,
+            _ => OpenKind::Other,
+        };
+        if let Some(f) = scan::fence_open(line) {
+            // A fence at the start of a top-level block: fence mode (STREAMING §3).
+            let info = fence_info(&self.src[start..end]);
+            let cfg = &self.shared.options;
+            let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
+            layout.fence_start(&info, &mut self.committed, &mut self.scratch);
+            self.layout = layout.state;
+            self.fence = Some(f);
+            self.base = end;
+            self.seg_prev_blank = false;
+        }
+    }
+
+    fn fence_line(&mut self, start: usize, le: usize, f: Fence, end: usize) {
+        let cfg = &self.shared.options;
+        let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
+        let line = &self.src[start..le];
+        if scan::fence_close(line, f) {
+            layout.code_end(&mut self.committed, &mut self.scratch);
+            self.fence = None;
+            self.open = OpenKind::Empty;
+            self.prev_blank = false;
+            self.prev_one_line = false;
+            self.seg_prev_blank = false;
+        } else {
+            self.line_buf.clear();
+            scan::strip_indent(line, f.indent, &mut self.line_buf);
+            // Line endings reach the highlighter as `\n`, as pulldown-cmark normalises them.
+            self.line_buf.push('\n');
+            layout.code_line(&self.line_buf, &mut self.committed, &mut self.scratch);
+        }
+        self.layout = layout.state;
+        self.base = end;
+    }
+
+    /// Parses the open region's complete lines and commits all units but the last. Returns
+    /// true if the scan must resume (fence mode was entered at the new open block).
+    fn commit_region(&mut self) -> bool {
+        let cfg = &self.shared.options;
+        let region = &self.src[self.base..self.scanned];
+        self.stats.parses += 1;
+        self.stats.parsed_bytes += region.len() as u64;
+        let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
+        let cut = {
+            let mut k = Sinks { layout: &mut layout, out: &mut self.committed, sc: &mut self.scratch, bump: &mut self.bump };
+            parse::commit(region, false, self.seg_prev_blank, &mut self.defs, &mut k)
+        };
+        self.layout = layout.state;
+        let Some(cut) = cut else { return false };
+        self.base += cut.offset;
+        self.seg_prev_blank = cut.prev_blank;
+        // Re-classify the new open block from its first line.
+        let end = self.src[self.base..].find('\n').map_or(self.src.len(), |i| self.base + i + 1);
+        let le = self.base + self.src[self.base..end].trim_end_matches(['\n', '\r']).len();
+        let prev = (self.prev_blank, self.prev_one_line);
+        self.start_open(self.base, le, end);
+        if self.fence.is_some() {
+            // Re-scan the lines after the opener in fence mode.
+            self.scanned = end;
+            return true;
+        }
+        (self.prev_blank, self.prev_one_line) = prev;
+        false
+    }
+
+    fn render_tail(&mut self) {
+        self.tail.clear();
+        let cfg = &self.shared.options;
+        let mut layout = Layout::with_state(cfg, self.layout.clone());
+        if let Some(f) = self.fence {
+            let partial = &self.src[self.scanned..];
+            if !partial.is_empty() && !scan::fence_close(partial.trim_end_matches('\r'), f) {
+                self.line_buf.clear();
+                scan::strip_indent(partial, f.indent, &mut self.line_buf);
+                layout.code_line(&self.line_buf, &mut self.tail, &mut self.scratch);
+            }
+            return;
+        }
+        let region = &self.src[self.base..];
+        if region.trim_matches(['\n', '\r', ' ', '\t']).is_empty() {
+            return;
+        }
+        let mut defs = self.defs.clone();
+        {
+            let mut k = Sinks { layout: &mut layout, out: &mut self.tail, sc: &mut self.scratch, bump: &mut self.bump };
+            parse::commit(region, true, self.seg_prev_blank, &mut defs, &mut k);
+        }
+        layout.finish(&mut self.tail, &mut self.scratch);
+    }
+}
+
+/// The info string of a fence opener line, as pulldown-cmark decodes it (entities and
+/// backslash escapes).
+fn fence_info(opener: &str) -> String {
+    let mut p = pulldown_cmark::Parser::new_ext(opener, parse::options());
+    match p.next() {
+        Some(pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))) => info.into_string(),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,319 @@
+//! GFM tables: column widths that fit the width, wrapped cells, alignment, box borders.
+//!
+//! ```text
+//! ┌──────┬───────────┐
+//! │ Name │     Value │
+//! ├──────┼───────────┤
+//! │ a    │         1 │
+//! └──────┴───────────┘
+//! ```
+//! Column widths follow the usual auto-layout rule: each column wants its natural width
+//! (the widest cell on one line); when the sum does not fit, every column first gets its
+//! longest word and the rest of the width is shared in proportion to what each still
+//! wants; when even the longest words do not fit, the widest columns are capped equally.
+//! Cells wrap at spaces and break overlong words at grapheme clusters, so no text is lost
+//! and rows stay aligned by display width (CJK and emoji included). When wrapping makes any
+//! row taller than one line, a rule separates every row.
+//!
+//! A table whose columns cannot get [`MIN_COLUMN_WIDTH`] columns each (or with more than
+//! [`MAX_GRID_COLUMNS`] columns) is shown as records instead: one `header: value` line per
+//! cell, with a rule between rows.
+
+use crate::config::Options;
+use crate::line::Lines;
+use crate::style::Style;
+use crate::width::str_width;
+use crate::wrap::{self, push_spaces, LineSink, Piece};
+use pulldown_cmark::Alignment;
+
+/// Narrowest column of the grid layout, in columns (when a column's content is wider).
+pub const MIN_COLUMN_WIDTH: usize = 3;
+/// Tables with more columns are laid out as records.
+pub const MAX_GRID_COLUMNS: usize = 64;
+
+#[derive(Clone, Copy, Debug)]
+struct RowRec {
+    first_cell: u32,
+    head: bool,
+}
+
+/// The rows and cells of the open table, as ranges of the layout's inline pieces.
+#[derive(Clone, Debug, Default)]
+pub struct TableScratch {
+    aligns: Vec<Alignment>,
+    rows: Vec<RowRec>,
+    cells: Vec<(u32, u32)>,
+    cell_start: u32,
+    in_head: bool,
+    seen_head: bool,
+}
+
+impl TableScratch {
+    pub(crate) fn begin(&mut self, aligns: &[Alignment]) {
+        self.aligns.clear();
+        self.aligns.extend_from_slice(aligns);
+        self.rows.clear();
+        self.cells.clear();
+        self.seen_head = false;
+        self.in_head = false;
+    }
+    pub(crate) fn begin_row(&mut self) {
+        self.in_head = !self.seen_head;
+        self.seen_head = true;
+        self.rows.push(RowRec { first_cell: self.cells.len() as u32, head: self.in_head });
+    }
+    pub(crate) fn end_row(&mut self) {
+        self.in_head = false;
+    }
+    pub(crate) fn in_head(&self) -> bool {
+        self.in_head
+    }
+    pub(crate) fn begin_cell(&mut self, piece: usize) {
+        self.cell_start = piece as u32;
+    }
+    pub(crate) fn end_cell(&mut self, piece: usize) {
+        self.cells.push((self.cell_start, piece as u32));
+    }
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.aligns.capacity() + self.rows.capacity() * 8 + self.cells.capacity() * 8
+    }
+    fn row_cells(&self, r: usize) -> &[(u32, u32)] {
+        let s = self.rows[r].first_cell as usize;
+        let e = self.rows.get(r + 1).map_or(self.cells.len(), |n| n.first_cell as usize);
+        &self.cells[s..e]
+    }
+}
+
+/// Writes the table to `sink` within `avail` columns.
+pub(crate) fn render<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], avail: usize, cfg: &Options, sink: &mut S) {
+    let ncols = t.aligns.len().max((0..t.rows.len()).map(|r| t.row_cells(r).len()).max().unwrap_or(0));
+    if ncols == 0 || t.rows.is_empty() {
+        return;
+    }
+    let border = 3 * ncols + 1;
+    let mut natural = vec![0usize; ncols];
+    let mut min_word = vec![0usize; ncols];
+    for r in 0..t.rows.len() {
+        for (c, &(s, e)) in t.row_cells(r).iter().enumerate().take(ncols) {
+            let (n, m) = measure(&pieces[s as usize..e as usize], cfg.tab_width);
+            natural[c] = natural[c].max(n);
+            min_word[c] = min_word[c].max(m);
+        }
+    }
+    let floor: usize = natural.iter().map(|&n| n.min(MIN_COLUMN_WIDTH)).sum();
+    if ncols > MAX_GRID_COLUMNS || avail < border + floor {
+        records(t, pieces, ncols, avail, cfg, sink);
+        return;
+    }
+    let widths = column_widths(&natural, &min_word, avail - border);
+    // Wrap every cell.
+    let mut cell_lines: Vec<Lines> = Vec::with_capacity(t.cells.len());
+    let mut row_heights = Vec::with_capacity(t.rows.len());
+    for r in 0..t.rows.len() {
+        let cells = t.row_cells(r);
+        let mut h = 1;
+        for c in 0..ncols {
+            let mut lines = Lines::new();
+            if let Some(&(s, e)) = cells.get(c) {
+                if e > s {
+                    wrap::wrap(&pieces[s as usize..e as usize], widths[c].max(1), cfg.tab_width, &mut Plain(&mut lines));
+                }
+            }
+            h = h.max(lines.len());
+            cell_lines.push(lines);
+        }
+        row_heights.push(h);
+    }
+    let theme = &cfg.theme;
+    let b = theme.table_border;
+    let tall = row_heights.iter().zip(&t.rows).any(|(h, r)| *h > 1 && !r.head);
+    rule_line(sink, &widths, ["┌", "┬", "┐"], b);
+    for r in 0..t.rows.len() {
+        if r > 0 {
+            let after_head = t.rows[r - 1].head && !t.rows[r].head;
+            if after_head || tall {
+                rule_line(sink, &widths, ["├", "┼", "┤"], b);
+            }
+        }
+        for k in 0..row_heights[r] {
+            sink.begin();
+            sink.push("│", b, None, 1);
+            for c in 0..ncols {
+                sink.push(" ", Style::PLAIN, None, 1);
+                let lines = &cell_lines[r * ncols + c];
+                let (lw, line) = lines.get(k).map_or((0, None), |l| (l.width(), Some(l)));
+                let pad = widths[c].saturating_sub(lw);
+                let (left, right) = match t.aligns.get(c).copied().unwrap_or(Alignment::None) {
+                    Alignment::Right => (pad, 0),
+                    Alignment::Center => (pad / 2, pad - pad / 2),
+                    Alignment::Left | Alignment::None => (0, pad),
+                };
+                push_spaces(sink, left, Style::PLAIN, None);
+                if let Some(line) = line {
+                    for span in line.spans() {
+                        sink.push(span.text, span.style, span.link, str_width(span.text));
+                    }
+                }
+                push_spaces(sink, right + 1, Style::PLAIN, None);
+                sink.push("│", b, None, 1);
+            }
+            sink.end();
+        }
+    }
+    rule_line(sink, &widths, ["└", "┴", "┘"], b);
+}
+
+fn rule_line<S: LineSink>(sink: &mut S, widths: &[usize], parts: [&str; 3], style: Style) {
+    sink.begin();
+    sink.push(parts[0], style, None, 1);
+    for (i, w) in widths.iter().enumerate() {
+        for _ in 0..w + 2 {
+            sink.push("─", style, None, 1);
+        }
+        sink.push(if i + 1 == widths.len() { parts[2] } else { parts[1] }, style, None, 1);
+    }
+    sink.end();
+}
+
+/// (natural width on one line, longest unbreakable word), in columns.
+fn measure(pieces: &[Piece<'_>], tab: usize) -> (usize, usize) {
+    let mut natural = 0;
+    let mut longest = 0;
+    let mut word = 0;
+    for p in pieces {
+        for ch in p.text.chars() {
+            let w = match ch {
+                ' ' => 1,
+                '\t' => tab,
+                c => unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
+            };
+            natural += w;
+            if ch == ' ' || ch == '\t' || w >= 2 {
+                longest = longest.max(word).max(if w >= 2 { w } else { 0 });
+                word = 0;
+            } else {
+                word += w;
+            }
+        }
+    }
+    (natural, longest.max(word))
+}
+
+/// Column widths for `room` columns of content (see the module docs).
+fn column_widths(natural: &[usize], min_word: &[usize], room: usize) -> Vec<usize> {
+    let total: usize = natural.iter().sum();
+    if total <= room {
+        return natural.to_vec();
+    }
+    let floor = |n: usize| n.min(MIN_COLUMN_WIDTH);
+    let mins: Vec<usize> = natural.iter().zip(min_word).map(|(&n, &m)| m.min(n).max(floor(n))).collect();
+    let min_total: usize = mins.iter().sum();
+    if min_total <= room {
+        let extra = room - min_total;
+        let want: usize = natural.iter().zip(&mins).map(|(n, m)| n - m).sum();
+        let mut widths: Vec<usize> = natural.iter().zip(&mins).map(|(&n, &m)| m + (n - m) * extra / want.max(1)).collect();
+        // Hand out what integer division left over, left to right.
+        let mut left = room - widths.iter().sum::<usize>();
+        for (w, &n) in widths.iter_mut().zip(natural) {
+            if left == 0 {
+                break;
+            }
+            if *w < n {
+                *w += 1;
+                left -= 1;
+            }
+        }
+        return widths;
+    }
+    // Cap the widest columns at a common width `cap`.
+    let fits = |cap: usize| natural.iter().map(|&n| n.min(cap).max(floor(n))).sum::<usize>() <= room;
+    let (mut lo, mut hi) = (MIN_COLUMN_WIDTH, natural.iter().copied().max().unwrap_or(MIN_COLUMN_WIDTH));
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let mut widths: Vec<usize> = natural.iter().map(|&n| n.min(lo).max(floor(n))).collect();
+    let mut left = room.saturating_sub(widths.iter().sum());
+    for (w, &n) in widths.iter_mut().zip(natural) {
+        if left == 0 {
+            break;
+        }
+        if *w < n {
+            *w += 1;
+            left -= 1;
+        }
+    }
+    widths
+}
+
+fn records<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], ncols: usize, avail: usize, cfg: &Options, sink: &mut S) {
+    let head = t.rows.iter().position(|r| r.head);
+    let body: Vec<usize> = (0..t.rows.len()).filter(|&r| !t.rows[r].head).collect();
+    let header_cells = head.map(|h| t.row_cells(h)).unwrap_or_default();
+    let mut line: Vec<Piece<'_>> = Vec::new();
+    let rule = |sink: &mut S| {
+        sink.begin();
+        for _ in 0..avail {
+            sink.push("─", cfg.theme.table_border, None, 1);
+        }
+        sink.end();
+    };
+    if body.is_empty() {
+        for &(s, e) in header_cells {
+            line.clear();
+            line.extend_from_slice(&pieces[s as usize..e as usize]);
+            wrap::wrap(&line, avail, cfg.tab_width, sink);
+        }
+        return;
+    }
+    for (i, &r) in body.iter().enumerate() {
+        if i > 0 {
+            rule(sink);
+        }
+        let cells = t.row_cells(r);
+        for c in 0..ncols {
+            line.clear();
+            if let Some(&(s, e)) = header_cells.get(c) {
+                line.extend(pieces[s as usize..e as usize].iter().map(|p| Piece { style: p.style.patch(cfg.theme.table_header), ..*p }));
+            }
+            line.push(Piece::text(": ", cfg.theme.table_border, None));
+            if let Some(&(s, e)) = cells.get(c) {
+                line.extend_from_slice(&pieces[s as usize..e as usize]);
+            }
+            wrap::wrap(&line, avail, cfg.tab_width, sink);
+        }
+    }
+}
+
+/// A sink without prefix, into a `Lines` buffer.
+struct Plain<'a>(&'a mut Lines);
+
+impl LineSink for Plain<'_> {
+    fn begin(&mut self) {}
+    fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
+        self.0.push_measured(text, style, link, width);
+    }
+    fn end(&mut self) {
+        self.0.end_line();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_fit_the_room() {
+        assert_eq!(column_widths(&[3, 5], &[3, 5], 20), [3, 5]);
+        let w = column_widths(&[40, 10], &[8, 4], 30);
+        assert_eq!(w.iter().sum::<usize>(), 30);
+        assert!(w[0] >= 8 && w[1] >= 4);
+        let w = column_widths(&[100, 100, 2], &[50, 50, 2], 30);
+        assert!(w.iter().sum::<usize>() <= 30, "{w:?}");
+        assert_eq!(w[2], 2);
+    }
+}

@@ -1,0 +1,138 @@
+//! Incremental UTF-8 decoding that matches `String::from_utf8_lossy` on the whole input.
+//!
+//! A chunk may end inside a multi-byte sequence; up to 3 bytes are held back until the next
+//! chunk shows whether they complete a character. Invalid sequences become U+FFFD exactly
+//! where `from_utf8_lossy` would put them (one U+FFFD per maximal invalid prefix, as the
+//! WHATWG/Unicode "substitution of maximal subparts" practice says).
+
+/// Decoder state: the bytes of an unfinished sequence (at most 3).
+#[derive(Clone, Debug, Default)]
+pub struct Utf8Decoder {
+    pending: [u8; 4],
+    len: u8,
+}
+
+impl Utf8Decoder {
+    /// A decoder with nothing pending.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self { pending: [0; 4], len: 0 }
+    }
+
+    /// True if bytes of an unfinished sequence are held back.
+    #[must_use]
+    pub fn has_pending(&self) -> bool {
+        self.len > 0
+    }
+
+    /// Decodes `bytes` (after any held-back bytes) and appends the text to `out`.
+    pub fn decode(&mut self, mut bytes: &[u8], out: &mut String) {
+        // First finish a held-back sequence, byte by byte.
+        while self.len > 0 && !bytes.is_empty() {
+            self.pending[self.len as usize] = bytes[0];
+            self.len += 1;
+            bytes = &bytes[1..];
+            let held = &self.pending[..self.len as usize];
+            match std::str::from_utf8(held) {
+                Ok(s) => {
+                    out.push_str(s);
+                    self.len = 0;
+                }
+                Err(e) if e.error_len().is_some() => {
+                    // Invalid: emit what from_utf8_lossy would for these bytes, then
+                    // re-feed the bytes after the invalid prefix.
+                    let valid = e.valid_up_to();
+                    let bad = e.error_len().unwrap_or(1);
+                    let rest: smallvec::SmallVec<[u8; 4]> = held[valid + bad..].into();
+                    out.push('\u{fffd}');
+                    self.len = 0;
+                    let mut tmp = String::new();
+                    self.decode(&rest, &mut tmp);
+                    out.push_str(&tmp);
+                }
+                Err(_) => {} // still incomplete
+            }
+        }
+        if bytes.is_empty() {
+            return;
+        }
+        loop {
+            match std::str::from_utf8(bytes) {
+                Ok(s) => {
+                    out.push_str(s);
+                    return;
+                }
+                Err(e) => {
+                    let valid = e.valid_up_to();
+                    // SAFETY-free: `valid` is a char boundary by from_utf8's contract.
+                    out.push_str(std::str::from_utf8(&bytes[..valid]).unwrap_or_default());
+                    if let Some(bad) = e.error_len() {
+                        out.push('\u{fffd}');
+                        bytes = &bytes[valid + bad..];
+                    } else {
+                        let tail = &bytes[valid..];
+                        self.pending[..tail.len()].copy_from_slice(tail);
+                        self.len = tail.len() as u8;
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// End of input: an unfinished sequence becomes one U+FFFD.
+    pub fn finish(&mut self, out: &mut String) {
+        if self.len > 0 {
+            out.push('\u{fffd}');
+            self.len = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn chunked(bytes: &[u8], cuts: &[usize]) -> String {
+        let mut d = Utf8Decoder::new();
+        let mut out = String::new();
+        let mut last = 0;
+        for &c in cuts {
+            let c = c.min(bytes.len()).max(last);
+            d.decode(&bytes[last..c], &mut out);
+            last = c;
+        }
+        d.decode(&bytes[last..], &mut out);
+        d.finish(&mut out);
+        out
+    }
+
+    #[test]
+    fn split_sequences() {
+        let s = "aé中👍z".as_bytes();
+        for i in 0..s.len() {
+            assert_eq!(chunked(s, &[i]), "aé中👍z");
+        }
+        assert_eq!(chunked(b"a\xe4\xb8", &[2]), String::from_utf8_lossy(b"a\xe4\xb8"));
+        assert_eq!(chunked(b"\xf0\x9f\x91x", &[1, 2]), String::from_utf8_lossy(b"\xf0\x9f\x91x"));
+    }
+
+    proptest! {
+        #[test]
+        fn matches_from_utf8_lossy(bytes in proptest::collection::vec(any::<u8>(), 0..64),
+                                   mut cuts in proptest::collection::vec(0usize..64, 0..8)) {
+            cuts.sort_unstable();
+            prop_assert_eq!(chunked(&bytes, &cuts), String::from_utf8_lossy(&bytes).into_owned());
+        }
+        #[test]
+        fn matches_on_mostly_valid_text(s in "[a-zé中👍\u{301}]{0,20}", junk in proptest::collection::vec(0x80u8..0xff, 0..4), cut in 0usize..80) {
+            let mut bytes = s.into_bytes();
+            let at = cut.min(bytes.len());
+            bytes.splice(at..at, junk);
+            for i in 0..=bytes.len() {
+                prop_assert_eq!(chunked(&bytes, &[i]), String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! Greedy word wrapping of styled inline text by display width.
+//!
+//! Breaks are taken at spaces and tabs, and around wide (2-column) grapheme clusters such as
+//! CJK ideographs, which UAX #14 lets a line break around. A word longer than the line is
+//! broken at grapheme-cluster boundaries, never inside an emoji ZWJ sequence or before a
+//! combining mark. Spaces at a break are dropped; nothing is padded.
+//!
+//! The wrapper writes through a [`LineSink`], which owns the line prefix (quote bars, list
+//! indents) so that wrapping stays independent of containers.
+
+use crate::style::Style;
+use crate::width::grapheme_width;
+use smallvec::SmallVec;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A run of inline text in one style, as layout collects it. `text` holds no control
+/// character, no newline and no tab (tabs are given as [`Piece::space`] runs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its style.
+    pub style: Style,
+    /// Link target, if any.
+    pub link: Option<&'a str>,
+    /// `true` for a forced line break (the text is ignored).
+    pub hard_break: bool,
+}
+
+impl<'a> Piece<'a> {
+    /// A text piece.
+    #[must_use]
+    pub const fn text(text: &'a str, style: Style, link: Option<&'a str>) -> Self {
+        Self { text, style, link, hard_break: false }
+    }
+    /// A hard line break.
+    #[must_use]
+    pub const fn hard_break() -> Self {
+        Self { text: "", style: Style::PLAIN, link: None, hard_break: true }
+    }
+}
+
+/// Receives wrapped lines. The sink writes the line prefix in [`begin`](Self::begin).
+pub trait LineSink {
+    /// Starts a line.
+    fn begin(&mut self);
+    /// Appends text of `width` columns to the current line.
+    fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize);
+    /// Ends the current line.
+    fn end(&mut self);
+}
+
+const SPACES: &str = "                                                                ";
+
+/// Pushes `n` spaces in `style`.
+pub fn push_spaces<S: LineSink + ?Sized>(sink: &mut S, mut n: usize, style: Style, link: Option<&str>) {
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        sink.push(&SPACES[..k], style, link, k);
+        n -= k;
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Frag {
+    piece: u32,
+    start: u32,
+    end: u32,
+    width: u32,
+}
+
+#[derive(Clone, Copy)]
+struct PendingSpace {
+    width: usize,
+    style: Style,
+    piece: u32,
+}
+
+/// Wraps `pieces` into lines of at most `avail` columns (at least 2) and writes them to
+/// `sink`. Emits at least one line, even for empty input. Tab width is in columns.
+pub fn wrap<S: LineSink + ?Sized>(pieces: &[Piece<'_>], avail: usize, tab_width: usize, sink: &mut S) {
+    let mut w = Wrapper { pieces, avail: avail.max(2), sink, line_width: 0, open: false, space: None, word: SmallVec::new(), word_width: 0 };
+    for (i, p) in pieces.iter().enumerate() {
+        let i = i as u32;
+        if p.hard_break {
+            w.flush_word();
+            w.space = None;
+            w.ensure_open();
+            w.sink.end();
+            w.open = false;
+            w.line_width = 0;
+            // A hard break always yields a (possibly empty) next line.
+            w.ensure_open();
+            continue;
+        }
+        tokenize(p.text, tab_width, |tok| match tok {
+            Token::Space(width) => {
+                w.flush_word();
+                let sp = w.space.get_or_insert(PendingSpace { width: 0, style: p.style, piece: i });
+                sp.width += width;
+            }
+            Token::Word(s, e, width) => w.add_frag(Frag { piece: i, start: s as u32, end: e as u32, width: width as u32 }),
+            Token::Wide(s, e, width) => {
+                w.flush_word();
+                w.add_frag(Frag { piece: i, start: s as u32, end: e as u32, width: width as u32 });
+                w.flush_word();
+            }
+        });
+    }
+    w.flush_word();
+    w.ensure_open();
+    w.sink.end();
+}
+
+enum Token {
+    Space(usize),
+    Word(usize, usize, usize),
+    Wide(usize, usize, usize),
+}
+
+fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
+    let b = text.as_bytes();
+    if text.is_ascii() {
+        let mut i = 0;
+        while i < b.len() {
+            let start = i;
+            if b[i] == b' ' || b[i] == b'\t' {
+                let mut width = 0;
+                while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+                    width += if b[i] == b'\t' { tab_width } else { 1 };
+                    i += 1;
+                }
+                f(Token::Space(width));
+            } else {
+                while i < b.len() && b[i] != b' ' && b[i] != b'\t' {
+                    i += 1;
+                }
+                f(Token::Word(start, i, i - start));
+            }
+        }
+        return;
+    }
+    let mut word_start = None;
+    let mut word_width = 0;
+    for (at, g) in text.grapheme_indices(true) {
+        if g == " " || g == "\t" {
+            if let Some(s) = word_start.take() {
+                f(Token::Word(s, at, word_width));
+            }
+            f(Token::Space(if g == "\t" { tab_width } else { 1 }));
+            continue;
+        }
+        let gw = grapheme_width(g);
+        if gw >= 2 {
+            if let Some(s) = word_start.take() {
+                f(Token::Word(s, at, word_width));
+            }
+            f(Token::Wide(at, at + g.len(), gw));
+            continue;
+        }
+        if word_start.is_none() {
+            word_start = Some(at);
+            word_width = 0;
+        }
+        word_width += gw;
+    }
+    if let Some(s) = word_start {
+        f(Token::Word(s, text.len(), word_width));
+    }
+}
+
+struct Wrapper<'p, 'a, S: LineSink + ?Sized> {
+    pieces: &'p [Piece<'a>],
+    avail: usize,
+    sink: &'p mut S,
+    line_width: usize,
+    open: bool,
+    space: Option<PendingSpace>,
+    word: SmallVec<[Frag; 4]>,
+    word_width: usize,
+}
+
+impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
+    fn ensure_open(&mut self) {
+        if !self.open {
+            self.sink.begin();
+            self.open = true;
+            self.line_width = 0;
+        }
+    }
+
+    fn new_line(&mut self) {
+        if self.open {
+            self.sink.end();
+            self.open = false;
+        }
+        self.ensure_open();
+    }
+
+    fn add_frag(&mut self, f: Frag) {
+        self.word_width += f.width as usize;
+        self.word.push(f);
+    }
+
+    fn emit_frag(&mut self, f: Frag) {
+        let p = &self.pieces[f.piece as usize];
+        self.sink.push(&p.text[f.start as usize..f.end as usize], p.style, p.link, f.width as usize);
+        self.line_width += f.width as usize;
+    }
+
+    fn flush_word(&mut self) {
+        if self.word.is_empty() {
+            return;
+        }
+        let space = self.space.take();
+        let sw = if self.line_width > 0 { space.map_or(0, |s| s.width) } else { 0 };
+        self.ensure_open();
+        if self.line_width > 0 && self.line_width + sw + self.word_width > self.avail {
+            self.new_line();
+        } else if sw > 0 {
+            let s = space.expect("width > 0");
+            push_spaces(self.sink, sw, s.style, self.pieces[s.piece as usize].link);
+            self.line_width += sw;
+        }
+        let word = std::mem::take(&mut self.word);
+        if self.word_width <= self.avail - self.line_width {
+            for f in &word {
+                self.emit_frag(*f);
+            }
+        } else {
+            for f in &word {
+                self.break_frag(*f);
+            }
+        }
+        self.word = word;
+        self.word.clear();
+        self.word_width = 0;
+    }
+
+    /// Emits a fragment of an overlong word, breaking at grapheme boundaries.
+    fn break_frag(&mut self, f: Frag) {
+        if self.line_width + f.width as usize <= self.avail {
+            self.emit_frag(f);
+            return;
+        }
+        let p = self.pieces[f.piece as usize];
+        let text = &p.text[f.start as usize..f.end as usize];
+        let mut run_start = 0;
+        let mut run_width = 0;
+        let emit = |w: &mut Self, s: usize, e: usize, width: usize| {
+            if e > s {
+                w.sink.push(&text[s..e], p.style, p.link, width);
+                w.line_width += width;
+            }
+        };
+        for (at, g) in text.grapheme_indices(true) {
+            let gw = grapheme_width(g);
+            if self.line_width + run_width + gw > self.avail {
+                emit(self, run_start, at, run_width);
+                run_start = at;
+                run_width = 0;
+                if self.line_width > 0 {
+                    self.new_line();
+                }
+                if gw > self.avail {
+                    // A cluster wider than the whole line (only with unusual sequences):
+                    // split it into its characters rather than overflow.
+                    for (ci, c) in g.char_indices() {
+                        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                        if self.line_width + cw > self.avail && self.line_width > 0 {
+                            self.new_line();
+                        }
+                        emit(self, at + ci, at + ci + c.len_utf8(), cw);
+                    }
+                    run_start = at + g.len();
+                    continue;
+                }
+            }
+            run_width += gw;
+        }
+        emit(self, run_start, text.len(), run_width);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Collect {
+        lines: Vec<String>,
+        cur: String,
+        width: usize,
+        widths: Vec<usize>,
+    }
+    impl LineSink for Collect {
+        fn begin(&mut self) {
+            self.cur.clear();
+            self.width = 0;
+        }
+        fn push(&mut self, text: &str, _: Style, _: Option<&str>, width: usize) {
+            self.cur.push_str(text);
+            self.width += width;
+        }
+        fn end(&mut self) {
+            self.lines.push(std::mem::take(&mut self.cur));
+            self.widths.push(self.width);
+        }
+    }
+
+    fn wrap_str(parts: &[&str], avail: usize) -> Vec<String> {
+        let pieces: Vec<Piece<'_>> = parts
+            .iter()
+            .map(|t| if *t == "\n" { Piece::hard_break() } else { Piece::text(t, Style::PLAIN, None) })
+            .collect();
+        let mut c = Collect::default();
+        wrap(&pieces, avail, 4, &mut c);
+        for (l, w) in c.lines.iter().zip(&c.widths) {
+            assert!(*w <= avail, "{l:?} is {w} wide");
+            assert_eq!(crate::width::str_width(l), *w);
+        }
+        c.lines
+    }
+
+    #[test]
+    fn wraps_at_spaces() {
+        assert_eq!(wrap_str(&["the quick brown fox jumps"], 10), ["the quick", "brown fox", "jumps"]);
+    }
+
+    #[test]
+    fn words_span_pieces() {
+        assert_eq!(wrap_str(&["aaa bb", "bb", "b cc"], 6), ["aaa", "bbbbb", "cc"]);
+    }
+
+    #[test]
+    fn long_words_break_at_graphemes() {
+        assert_eq!(wrap_str(&["abcdefghij"], 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap_str(&["x 👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦"], 4), ["x", "👨‍👩‍👧‍👦👨‍👩‍👧‍👦", "👨‍👩‍👧‍👦"]);
+        assert_eq!(wrap_str(&["e\u{301}e\u{301}e\u{301}"], 2), ["e\u{301}e\u{301}", "e\u{301}"]);
+    }
+
+    #[test]
+    fn cjk_breaks_between_ideographs() {
+        assert_eq!(wrap_str(&["中文字符串"], 6), ["中文字", "符串"]);
+    }
+
+    #[test]
+    fn hard_breaks_and_empty_input() {
+        assert_eq!(wrap_str(&["a", "\n", "b"], 10), ["a", "b"]);
+        assert_eq!(wrap_str(&[], 10), [""]);
+    }
+}
