@@ -1,0 +1,295 @@
+//! Property tests for the invariants every user relies on (DEVELOPERS.md / STREAMING.md):
+//! chunking never changes output, committed lines never change, no line wider than the
+//! width, only termark's own escape sequences, every line ends in the default state,
+//! determinism, and no live state after `finalize`.
+
+use proptest::prelude::*;
+use termark::{AnsiWriter, ColorDepth, Lines, Options, Renderer};
+
+/// Snippets that exercise every commit decision of STREAMING.md (each ends in `\n` unless
+/// it tests an unterminated construct).
+const SNIPPETS: &[&str] = &[
+    // setext underlines and `#` lines
+    "Title\n===\n",
+    "Title\n-\n",
+    "para\n---\n",
+    "para\n#\n",
+    "para\n#tag\n",
+    "# heading\n",
+    "###### six\n",
+    "####### seven is text\n",
+    // lists
+    "1. one\n2. two\n",
+    "7. seven\n8. eight\n",
+    "para\n1. interrupts\n",
+    "para\n2. does not interrupt\n",
+    "-\n",
+    "- a\n\n- b\n",
+    "- a\n- b\n\n  continued\n",
+    "- a\n  - b\n    - c\n      - d\n",
+    "* [x] done\n* [ ] todo\n",
+    "1) paren\n",
+    "- item\nlazy\n",
+    // quotes
+    "> quote\nlazy continuation\n",
+    "> a\n> > nested\n",
+    ">\n",
+    // fences and code
+    "```\ncode\n```\n",
+    "~~~rust\nfn x() { let y = 1; }\n~~~\n",
+    "````\n```\n````\n",
+    "```python {.x}\nprint(1)\n",
+    "  ```\n  indented fence\n\tand tab\n ```\n",
+    "```\r\ncrlf code\r\n```\r\n",
+    "    indented code\n\n    more\n",
+    "para\n    not code\n",
+    "- list\n\n        code in item\n",
+    // HTML
+    "<div>\nhtml\n</div>\n",
+    "<!-- comment\n\nstill -->\n",
+    "<pre>\na\n\nb</pre>\n",
+    // link references and footnotes
+    "[ref]: https://e.test/r \"T\"\n",
+    "see [ref] and [text][ref]\n",
+    "[x] stays text\n",
+    "note[^1] here\n",
+    "[^1]: the note\n",
+    // tables
+    "| a | b |\n|---|:-:|\n| 1 | 2 |\n",
+    "a | b\n--|--\nc | d\n",
+    "| x \\| y | z |\n|---|---|\n| 1 | 2 |\n",
+    "| h1 | h2 |\n|--",
+    "| wide | table |\n|---|---|\n| a long cell with many words in it | 中文表格内容 |\n",
+    // inline
+    "a  \nhard\n",
+    "b\\\nhard\n",
+    "*em* **strong** `code` ~~del~~ <https://auto.test> [l](https://e.test/l)\n",
+    "![alt text](https://e.test/i.png)\n",
+    "line\r\nnext\r\n",
+    "\ttab start\n",
+    "中文段落，没有空格的长句子测试换行是否正确处理。\n",
+    "family 👨‍👩‍👧‍👦 flag 🏳️‍🌈 ok ✅\n",
+    "e\u{301}e\u{301}e\u{301} combining\n",
+    "supercalifragilisticexpialidocious_and_a_very_long_identifier_without_spaces\n",
+    "esc \u{1b}[31m red \u{7}\u{9b}2J\n",
+    "&#27;[2J entity &#x9b;\n",
+    "***\n",
+    "plain words for wrapping across the available width of the terminal\n",
+];
+
+const SEPS: &[&str] = &["", "\n", "\n\n", "  \n", "\r\n"];
+
+fn doc() -> impl Strategy<Value = (String, bool)> {
+    proptest::collection::vec((0..SNIPPETS.len(), 0..SEPS.len()), 1..12).prop_map(|parts| {
+        let mut s = String::new();
+        let mut def_seen = false;
+        let mut forward_ref = false;
+        for (i, sep) in parts {
+            let snip = SNIPPETS[i];
+            if snip.starts_with("[ref]:") {
+                def_seen = true;
+            }
+            if snip.contains("[ref]") && !snip.starts_with("[ref]:") && !def_seen {
+                forward_ref = true;
+            }
+            s.push_str(snip);
+            s.push_str(SEPS[sep]);
+        }
+        (s, forward_ref)
+    })
+}
+
+fn ansi(lines: &Lines) -> Vec<String> {
+    let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+    lines.iter().map(|l| w.line_to_string(&l)).collect()
+}
+
+fn renderer(width: usize) -> Renderer {
+    Renderer::new(Options::new().width(width).hyperlinks(true)).unwrap()
+}
+
+/// Streams `text` cut at `cuts` (byte offsets, any, even inside UTF-8 sequences).
+fn stream(r: &Renderer, text: &[u8], cuts: &[usize], peek: bool) -> (Vec<String>, Vec<String>) {
+    let mut s = r.stream();
+    let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+    let mut drained = Vec::new();
+    let mut last = 0;
+    let mut cuts: Vec<usize> = cuts.iter().map(|&c| c % (text.len() + 1)).collect();
+    cuts.sort_unstable();
+    for c in cuts.into_iter().chain(std::iter::once(text.len())) {
+        s.push_bytes(&text[last..c]);
+        last = c;
+        drained.extend(s.new_committed().map(|l| w.line_to_string(&l)));
+        if peek {
+            let _ = s.tentative().count();
+        }
+    }
+    s.finalize();
+    drained.extend(s.new_committed().map(|l| w.line_to_string(&l)));
+    assert!(!s.has_live_state(), "live state after finalize");
+    let all = ansi(s.committed());
+    (drained, all)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Invariants 1 and 2: any chunking (1-byte chunks, splits inside UTF-8 sequences,
+    /// grapheme clusters and CRLF) gives the one-shot output, and the lines reported as
+    /// committed along the way are exactly the final ones.
+    #[test]
+    fn chunking_never_changes_output((text, forward_ref) in doc(), cuts in proptest::collection::vec(any::<usize>(), 0..40), width in 20usize..100, peek in any::<bool>()) {
+        let r = renderer(width);
+        let one = ansi(&r.render(&text));
+        let (drained, all) = stream(&r, text.as_bytes(), &cuts, peek);
+        prop_assert_eq!(&drained, &all, "committed lines changed after being reported");
+        prop_assert_eq!(&all, &one, "chunked output differs from the one-shot render");
+        // The independent oracle: one full pulldown-cmark parse, no streaming machinery.
+        // They differ only where a link reference definition follows a use of it.
+        if !forward_ref {
+            prop_assert_eq!(&one, &ansi(&r.render_whole(&text)), "one-shot differs from the whole-document parse");
+        }
+    }
+
+    /// 1-byte chunks: the hardest chunking.
+    #[test]
+    fn byte_at_a_time((text, _) in doc(), width in 20usize..100) {
+        let r = renderer(width);
+        let cuts: Vec<usize> = (0..text.len()).collect();
+        let (_, all) = stream(&r, text.as_bytes(), &cuts, false);
+        prop_assert_eq!(all, ansi(&r.render(&text)));
+    }
+
+    /// Invariant 3: no line is wider than the width (display columns, unicode-width).
+    #[test]
+    fn no_line_wider_than_width((text, _) in doc(), width in 8usize..120) {
+        let r = renderer(width);
+        for line in r.render(&text).iter() {
+            let w = unicode_width::UnicodeWidthStr::width(line.plain().as_str());
+            prop_assert!(w <= width, "{:?} is {} > {}", line.plain(), w, width);
+            prop_assert_eq!(w, line.width());
+        }
+    }
+
+    /// Invariant 4: only termark's own SGR and OSC 8 sequences; every line ends in the
+    /// default state.
+    #[test]
+    fn only_own_escape_sequences((text, _) in doc(), depth in 0usize..5) {
+        let depth = [ColorDepth::TrueColor, ColorDepth::Ansi256, ColorDepth::Ansi16, ColorDepth::NoColor, ColorDepth::Plain][depth];
+        let r = Renderer::new(Options::new().width(60).hyperlinks(true).color(depth)).unwrap();
+        let mut w = AnsiWriter::new(depth, true);
+        for line in r.render(&text).iter() {
+            let s = w.line_to_string(&line);
+            if let Err(e) = check_escapes(&s) {
+                prop_assert!(false, "{}: {:?}", e, s);
+            }
+        }
+    }
+}
+
+/// Parses `s` as text plus SGR and OSC 8 sequences only; checks it ends in the default state.
+pub fn check_escapes(s: &str) -> Result<(), String> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut styled = false;
+    let mut link = false;
+    while i < b.len() {
+        match b[i] {
+            0x1b => {
+                if b.get(i + 1) == Some(&b'[') {
+                    let end = b[i + 2..].iter().position(|&c| c == b'm').ok_or("unterminated CSI")? + i + 2;
+                    let params = &s[i + 2..end];
+                    if !params.bytes().all(|c| c.is_ascii_digit() || c == b';') {
+                        return Err(format!("not an SGR: {params:?}"));
+                    }
+                    styled = params != "0";
+                    i = end + 1;
+                } else if b[i + 1..].starts_with(b"]8;;") {
+                    let end = s[i + 5..].find("\x1b\\").ok_or("unterminated OSC 8")? + i + 5;
+                    let url = &s[i + 5..end];
+                    if !url.bytes().all(|c| (0x21..0x7f).contains(&c)) {
+                        return Err(format!("unsafe OSC 8 URI {url:?}"));
+                    }
+                    link = !url.is_empty();
+                    i = end + 2;
+                } else {
+                    return Err("foreign escape sequence".into());
+                }
+            }
+            c if c < 0x20 || c == 0x7f => return Err(format!("control byte {c:#x}")),
+            _ => {
+                let ch = s[i..].chars().next().unwrap_or(' ');
+                if ('\u{80}'..='\u{9f}').contains(&ch) || ('\u{202a}'..='\u{202e}').contains(&ch) || ('\u{2066}'..='\u{2069}').contains(&ch) {
+                    return Err(format!("unsafe char {ch:?}"));
+                }
+                i += ch.len_utf8();
+            }
+        }
+    }
+    if styled || link {
+        return Err("line does not end in the default state".into());
+    }
+    Ok(())
+}
+
+#[test]
+fn determinism_same_bytes_every_time() {
+    let text: String = SNIPPETS.concat();
+    let a = ansi(&renderer(70).render(&text));
+    for _ in 0..3 {
+        assert_eq!(a, ansi(&renderer(70).render(&text)));
+    }
+}
+
+#[test]
+fn finalized_stream_has_no_live_state_and_pool_is_bounded() {
+    let r = renderer(80);
+    let text: String = SNIPPETS.concat();
+    let mut s = r.stream();
+    assert!(!s.has_live_state());
+    for _ in 0..1000 {
+        for c in text.as_bytes().chunks(97) {
+            s.push_bytes(c);
+        }
+        assert!(s.has_live_state());
+        s.finalize();
+        assert!(!s.has_live_state());
+        assert!(!s.committed().is_empty());
+        s.release();
+        assert!(!s.has_live_state());
+        assert_eq!(s.heap_bytes(), 0);
+        assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
+    }
+    // Many streams at once, all released: the pool keeps at most its bound.
+    let mut streams: Vec<_> = (0..50).map(|_| r.stream()).collect();
+    for s in &mut streams {
+        s.push(&text);
+        s.finalize();
+    }
+    for s in &mut streams {
+        s.release();
+    }
+    assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
+    assert!(r.pool().heap_bytes() <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES);
+}
+
+#[test]
+fn forward_link_definition_rule() {
+    // A reference before its definition, in an earlier block, stays literal when streamed;
+    // the whole-document parse resolves it. Same block, or definition first: resolved.
+    let r = Renderer::new(Options::new().width(80)).unwrap();
+    let text = "see [ref]\n\nmiddle\n\n[ref]: https://e.test/r\n\nand [ref] again\n";
+    let streamed: Vec<String> = r.render(text).iter().map(|l| l.plain()).collect();
+    assert_eq!(streamed, ["see [ref]", "", "middle", "", "and ref (https://e.test/r) again"]);
+    let whole: Vec<String> = r.render_whole(text).iter().map(|l| l.plain()).collect();
+    assert_eq!(whole, ["see ref (https://e.test/r)", "", "middle", "", "and ref (https://e.test/r) again"]);
+    for n in 1..text.len() {
+        let mut s = r.stream();
+        for c in text.as_bytes().chunks(n) {
+            s.push_bytes(c);
+        }
+        s.finalize();
+        let got: Vec<String> = s.committed().iter().map(|l| l.plain()).collect();
+        assert_eq!(got, streamed, "chunk size {n}");
+    }
+}
