@@ -122,8 +122,8 @@ pub(crate) struct Sinks<'a, 'c> {
 /// before `src` was blank. Definitions of committed text are added to `defs`.
 pub(crate) fn commit(src: &str, last: bool, prev_blank_at_start: bool, defs: &mut Defs, k: &mut Sinks<'_, '_>) -> Option<Cut> {
     let p = parser(src, defs);
-    let mut found: Vec<(usize, String, String, String)> =
-        p.reference_definitions().iter().map(|(key, d)| (d.span.start, key.to_owned(), d.dest.to_string(), d.title.as_deref().unwrap_or("").to_owned())).collect();
+    let mut found: Vec<(Range<usize>, String, String, String)> =
+        p.reference_definitions().iter().map(|(key, d)| (d.span.clone(), key.to_owned(), d.dest.to_string(), d.title.as_deref().unwrap_or("").to_owned())).collect();
     if found.is_empty() {
         // Fast path: one parse, fed unit by unit as it goes.
         k.layout.begin_segment(prev_blank_at_start);
@@ -135,8 +135,16 @@ pub(crate) fn commit(src: &str, last: bool, prev_blank_at_start: bool, defs: &mu
         };
         return Some(Cut { offset, prev_blank: prev_blank(src, offset, prev_blank_at_start) });
     }
-    found.sort_unstable_by_key(|d| d.0);
-    let units = units(&mut p.into_offset_iter());
+    found.sort_unstable_by_key(|d| d.0.start);
+    let mut units = units(&mut p.into_offset_iter());
+    // Definitions directly before a paragraph (no blank line between) are lines of that
+    // paragraph in CommonMark terms: the unit starts at the first of them. Cutting after
+    // them would re-parse the rest alone, e.g. `7. x` as a list instead of text.
+    for u in &mut units {
+        while let Some(d) = found.iter().rev().find(|d| d.0.end <= u.range.start && d.0.start < u.range.start && !has_blank_line(&src[d.0.end..u.range.start])) {
+            u.range.start = d.0.start;
+        }
+    }
     if units.is_empty() || (!last && units.len() < 2) {
         if last {
             add_defs(&found, src.len(), defs);
@@ -147,7 +155,8 @@ pub(crate) fn commit(src: &str, last: bool, prev_blank_at_start: bool, defs: &mu
     let open_start = if last { src.len() } else { line_start(src, units[units.len() - 1].range.start) };
     // Group boundaries: where a definition lies after the first unit.
     let mut splits: Vec<usize> = Vec::new();
-    for &(d, ..) in &found {
+    for (span, ..) in &found {
+        let d = span.start;
         if d >= open_start || d < units[0].range.end {
             continue;
         }
@@ -176,9 +185,13 @@ pub(crate) fn commit(src: &str, last: bool, prev_blank_at_start: bool, defs: &mu
     Some(Cut { offset: open_start, prev_blank: prev_blank(src, open_start, prev_blank_at_start) })
 }
 
-fn add_defs(found: &[(usize, String, String, String)], upto: usize, defs: &mut Defs) {
-    for (at, label, url, title) in found {
-        if *at < upto {
+fn has_blank_line(gap: &str) -> bool {
+    gap.split('\n').skip(1).any(|l| l.trim_matches([' ', '\t', '\r']).is_empty()) && gap.matches('\n').count() >= 2
+}
+
+fn add_defs(found: &[(Range<usize>, String, String, String)], upto: usize, defs: &mut Defs) {
+    for (span, label, url, title) in found {
+        if span.start < upto {
             defs.insert(label, url, title);
         }
     }
