@@ -284,14 +284,16 @@ pub fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
     }).unwrap_or(16)
 }
 
-/// Nearest of the 16 ANSI colors.
+/// Nearest of the 16 ANSI colors. Lightness counts half here: the 16-color palette is so
+/// coarse that keeping the hue (a gold stays yellow, not white) matters more.
 #[must_use]
 pub fn nearest_16(r: u8, g: u8, b: u8) -> u8 {
     let want = oklab(r, g, b);
-    (0..16u8).min_by(|&x, &y| {
-        let (a, b2) = (ANSI16[x as usize], ANSI16[y as usize]);
-        dist(oklab(a.0, a.1, a.2), want).total_cmp(&dist(oklab(b2.0, b2.1, b2.2), want))
-    }).unwrap_or(7)
+    let d = |c: (u8, u8, u8)| {
+        let o = oklab(c.0, c.1, c.2);
+        0.5 * (o[0] - want[0]).powi(2) + (o[1] - want[1]).powi(2) + (o[2] - want[2]).powi(2)
+    };
+    (0..16u8).min_by(|&x, &y| d(ANSI16[x as usize]).total_cmp(&d(ANSI16[y as usize]))).unwrap_or(7)
 }
 
 fn to16(c: Color) -> Color {

@@ -42,6 +42,7 @@ enum Marker {
     Ordered(u64),
     Label(String),
     Heading(u8),
+    Task(bool),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,6 +205,14 @@ impl PrefixSink<'_> {
                                     mbuf.push(']');
                                     theme.footnote
                                 }
+                                Marker::Task(done) => {
+                                    mbuf.push(if *done { '☑' } else { '☐' });
+                                    if *done {
+                                        theme.task_done
+                                    } else {
+                                        theme.task_open
+                                    }
+                                }
                                 Marker::Heading(level) => {
                                     for _ in 0..*level {
                                         mbuf.push('#');
@@ -351,6 +360,14 @@ impl<'c> Layout<'c> {
                 sink.end();
             }
             Event::TaskListMarker(done) => {
+                // A task item shows its box in place of the bullet.
+                if let Some(c) = self.state.stack.last_mut() {
+                    if c.kind == Kind::Item && matches!(c.marker, Some(Marker::Bullet(_))) {
+                        c.marker = Some(Marker::Task(done));
+                        c.indent = 2;
+                        return;
+                    }
+                }
                 self.ensure_leaf(range, src, out, sc);
                 let (text, style) = if done { ("☑ ", self.cfg.theme.task_done) } else { ("☐ ", self.cfg.theme.task_open) };
                 let start = sc.buf.len();

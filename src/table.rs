@@ -13,7 +13,8 @@
 //! wants; when even the longest words do not fit, the widest columns are capped equally.
 //! Cells wrap at spaces and break overlong words at grapheme clusters, so no text is lost
 //! and rows stay aligned by display width (CJK and emoji included). When wrapping makes any
-//! row taller than one line, a rule separates every row.
+//! row taller than one line, a rule separates every row. A cramped table, whose longest
+//! words do not fit with padded cells, drops the space padding inside the borders.
 //!
 //! A table whose columns cannot get [`MIN_COLUMN_WIDTH`] columns each (or with more than
 //! [`MAX_GRID_COLUMNS`] columns) is shown as records instead: one `header: value` line per
@@ -90,7 +91,7 @@ pub(crate) fn render<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], avail:
     if ncols == 0 || t.rows.is_empty() {
         return;
     }
-    let border = 3 * ncols + 1;
+    let mut pad = 1;
     let mut natural = vec![0usize; ncols];
     let mut min_word = vec![0usize; ncols];
     for r in 0..t.rows.len() {
@@ -100,6 +101,12 @@ pub(crate) fn render<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], avail:
             min_word[c] = min_word[c].max(m);
         }
     }
+    // Cramped tables (the longest words do not fit with padded cells) drop the padding.
+    let mins: usize = natural.iter().zip(&min_word).map(|(&n, &m)| m.min(n)).sum();
+    if mins + 3 * ncols + 1 > avail {
+        pad = 0;
+    }
+    let border = (2 * pad + 1) * ncols + 1;
     let floor: usize = natural.iter().map(|&n| n.min(MIN_COLUMN_WIDTH)).sum();
     if ncols > MAX_GRID_COLUMNS || avail < border + floor {
         records(t, pieces, ncols, avail, cfg, sink);
@@ -127,26 +134,26 @@ pub(crate) fn render<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], avail:
     let theme = &cfg.theme;
     let b = theme.table_border;
     let tall = row_heights.iter().zip(&t.rows).any(|(h, r)| *h > 1 && !r.head);
-    rule_line(sink, &widths, ["┌", "┬", "┐"], b);
+    rule_line(sink, &widths, pad, ["┌", "┬", "┐"], b);
     for r in 0..t.rows.len() {
         if r > 0 {
             let after_head = t.rows[r - 1].head && !t.rows[r].head;
             if after_head || tall {
-                rule_line(sink, &widths, ["├", "┼", "┤"], b);
+                rule_line(sink, &widths, pad, ["├", "┼", "┤"], b);
             }
         }
         for k in 0..row_heights[r] {
             sink.begin();
             sink.push("│", b, None, 1);
             for c in 0..ncols {
-                sink.push(" ", Style::PLAIN, None, 1);
+                push_spaces(sink, pad, Style::PLAIN, None);
                 let lines = &cell_lines[r * ncols + c];
                 let (lw, line) = lines.get(k).map_or((0, None), |l| (l.width(), Some(l)));
-                let pad = widths[c].saturating_sub(lw);
+                let slack = widths[c].saturating_sub(lw);
                 let (left, right) = match t.aligns.get(c).copied().unwrap_or(Alignment::None) {
-                    Alignment::Right => (pad, 0),
-                    Alignment::Center => (pad / 2, pad - pad / 2),
-                    Alignment::Left | Alignment::None => (0, pad),
+                    Alignment::Right => (slack, 0),
+                    Alignment::Center => (slack / 2, slack - slack / 2),
+                    Alignment::Left | Alignment::None => (0, slack),
                 };
                 push_spaces(sink, left, Style::PLAIN, None);
                 if let Some(line) = line {
@@ -154,20 +161,20 @@ pub(crate) fn render<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], avail:
                         sink.push(span.text, span.style, span.link, str_width(span.text));
                     }
                 }
-                push_spaces(sink, right + 1, Style::PLAIN, None);
+                push_spaces(sink, right + pad, Style::PLAIN, None);
                 sink.push("│", b, None, 1);
             }
             sink.end();
         }
     }
-    rule_line(sink, &widths, ["└", "┴", "┘"], b);
+    rule_line(sink, &widths, pad, ["└", "┴", "┘"], b);
 }
 
-fn rule_line<S: LineSink>(sink: &mut S, widths: &[usize], parts: [&str; 3], style: Style) {
+fn rule_line<S: LineSink>(sink: &mut S, widths: &[usize], pad: usize, parts: [&str; 3], style: Style) {
     sink.begin();
     sink.push(parts[0], style, None, 1);
     for (i, w) in widths.iter().enumerate() {
-        for _ in 0..w + 2 {
+        for _ in 0..w + 2 * pad {
             sink.push("─", style, None, 1);
         }
         sink.push(if i + 1 == widths.len() { parts[2] } else { parts[1] }, style, None, 1);

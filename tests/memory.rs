@@ -1,0 +1,144 @@
+//! Memory behaviour measured with a counting global allocator: no prefix cache survives
+//! `finalize()`, `release()` gives the heap back, the pool stays bounded, and a long-lived
+//! renderer does not grow across many messages.
+//!
+//! Run in release mode (the 1,000-message test streams 8 MB in 16-byte chunks):
+//! `cargo test --release --test memory`. The allocator counts the whole process, so every
+//! test takes [`LOCK`] and the tests run one at a time.
+
+#![allow(clippy::cast_precision_loss, missing_docs)]
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use std::sync::{Mutex, MutexGuard};
+use termark::{Options, Renderer, Stream};
+use termark_alloc_counter::{snapshot, Counting};
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+static LOCK: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Streams `text` in `chunk`-byte pieces, draining committed lines after every push.
+fn stream_in(s: &mut Stream, text: &str, chunk: usize) -> usize {
+    let mut n = 0;
+    for c in text.as_bytes().chunks(chunk) {
+        s.push_bytes(c);
+        n += s.new_committed().count();
+    }
+    n
+}
+
+/// A renderer whose lazily loaded syntaxes and themes are in memory already (they stay for
+/// the life of the process, so they belong to the baseline).
+fn warm_renderer() -> Renderer {
+    let r = Renderer::new(Options::new()).expect("options");
+    let warm = common::llm_answer(16 * 1024);
+    assert!(!r.render(&warm).is_empty());
+    r
+}
+
+#[test]
+fn finalize_drops_caches_and_release_returns_the_heap() {
+    let _g = serial();
+    let r = warm_renderer();
+    let text = common::llm_answer_seeded(32 * 1024, 11);
+    // One full message first, so the pool already holds the buffer a message takes.
+    let mut s = r.stream();
+    stream_in(&mut s, &text, 16);
+    s.finalize();
+    s.release();
+    drop(s);
+
+    let base = snapshot().live;
+    let base_pool = r.pool().heap_bytes();
+    let mut s = r.stream();
+    assert!(!s.has_live_state(), "a new stream holds no prefix cache");
+    let lines = stream_in(&mut s, &text, 16);
+    assert!(s.has_live_state(), "an unfinished message holds its open block");
+    s.finalize();
+    let total = lines + s.new_committed().count();
+    assert!(total > 100, "the message rendered ({total} lines)");
+    assert!(!s.has_live_state(), "after finalize() no prefix cache is left");
+
+    // After finalize only the committed lines remain, which the stream accounts for.
+    let live = snapshot().live;
+    let held = s.heap_bytes();
+    let pool_now = r.pool().heap_bytes();
+    let unexplained = (live + base_pool).saturating_sub(base + held + pool_now);
+    assert!(unexplained <= 1024, "after finalize: live {live} B, baseline {base} B, stream holds {held} B, pool {base_pool} → {pool_now} B: {unexplained} B unaccounted for");
+
+    s.release();
+    assert!(!s.has_live_state());
+    assert_eq!(s.heap_bytes(), 0, "a released stream holds nothing");
+    let live = snapshot().live;
+    let pool_now = r.pool().heap_bytes();
+    // The released buffers are pooled (bounded); nothing else may stay.
+    let grown = (live + base_pool).saturating_sub(base + pool_now);
+    assert!(grown <= 1024, "after release: live {live} B vs baseline {base} B (pool {base_pool} → {pool_now} B): {grown} B more");
+    drop(s);
+}
+
+#[test]
+fn heap_stays_flat_across_a_thousand_messages() {
+    const WARM_UP: u64 = 20;
+    const MESSAGES: u64 = 1000;
+    let _g = serial();
+    let r = warm_renderer();
+    let texts: Vec<String> = (0..16).map(|i| common::llm_answer_seeded(8 * 1024, 100 + i)).collect();
+    let mut s = r.stream();
+    let mut message = |i: u64, s: &mut Stream| {
+        // Sixteen different answers in turn, each ~8 KiB.
+        let text = &texts[(i % texts.len() as u64) as usize];
+        stream_in(s, text, 16);
+        s.finalize();
+        s.new_committed().count();
+        assert!(!s.has_live_state(), "message {i}: prefix cache left after finalize()");
+        s.release();
+        assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS, "pool holds {} buffers", r.pool().len());
+    };
+    for i in 0..WARM_UP {
+        message(i, &mut s);
+    }
+    let before = snapshot().live;
+    for i in WARM_UP..WARM_UP + MESSAGES {
+        message(i, &mut s);
+    }
+    let after = snapshot().live;
+    let per_message = after.saturating_sub(before) as f64 / MESSAGES as f64;
+    eprintln!("live heap {before} B → {after} B over {MESSAGES} messages: {per_message:.1} B/message; pool {} buffers, {} B", r.pool().len(), r.pool().heap_bytes());
+    assert!(per_message < 1024.0, "heap grew {per_message:.1} B per message ({before} → {after} B)");
+}
+
+#[test]
+fn pool_stays_bounded_with_many_streams_at_once() {
+    let _g = serial();
+    let r = warm_renderer();
+    let text = common::llm_answer_seeded(4 * 1024, 7);
+    // More live streams than the pool keeps, all released at once.
+    let mut streams: Vec<Stream> = (0..3 * termark::pool::MAX_POOLED_BUFFERS).map(|_| r.stream()).collect();
+    for s in &mut streams {
+        stream_in(s, &text, 64);
+        s.finalize();
+    }
+    for s in &mut streams {
+        s.release();
+        assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
+    }
+    assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
+    assert!(r.pool().heap_bytes() <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES);
+    // A message bigger than a pooled buffer may be is freed, not pooled.
+    let big = common::llm_answer_seeded(1024 * 1024, 8);
+    let mut s = r.stream();
+    stream_in(&mut s, &big, 4096);
+    s.finalize();
+    let held = s.heap_bytes();
+    s.release();
+    assert!(held > termark::pool::MAX_POOLED_BUFFER_BYTES, "a 1 MB message holds more than a pooled buffer ({held} B)");
+    assert!(r.pool().heap_bytes() <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES);
+}

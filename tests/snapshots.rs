@@ -1,0 +1,65 @@
+//! Snapshots of every construct at two widths, as a user sees them: plain text, and the
+//! styled bytes with termark's own ESC bytes written as `\e` so a reviewer can read them
+//! (an ESC from the *input* is shown by termark itself as `␛`).
+
+use termark::{AnsiWriter, ColorDepth, Options, Renderer};
+
+const CASES: &[(&str, &str)] = &[
+    ("headings", "# Level one\n\n## Level two\n\n### Level three\n\n#### Four\n\n##### Five\n\n###### Six with a title long enough to wrap onto a second line at forty\n\nSetext one\n==========\n\nSetext two\n----------\n"),
+    ("inline", "Plain, *emphasis*, **strong**, ***both***, ~~struck~~, `inline code`, a [link](https://example.test/page \"title\"), an autolink <https://example.test>, an email <me@example.test>, and an image ![alt text](https://example.test/i.png).\n\nHard break with two spaces  \nand with a backslash\\\nend.\n"),
+    ("lists", "1. First item\n2. Second item that is long enough to wrap so the hanging indent shows\n   - nested bullet\n     - deeper bullet\n       - deepest bullet\n3. Third\n\nA paragraph between lists.\n\n7. starts at seven\n8. eight\n\n- loose item\n\n- separated by a blank line\n-\n- after an empty item\n\n* [x] done task\n* [ ] open task\n"),
+    ("quotes", "> A quote with *emphasis* that is long enough to wrap onto more lines.\nlazy continuation line\n>\n> > nested quote\n> > - list in a nested quote\n"),
+    ("code", "```rust\nfn main() {\n    let greeting = \"a string literal long enough to need a continuation row\";\n\tprintln!(\"{greeting}\");\n}\n```\n\n~~~python {.numberLines}\ndef f(x):\n    return x * 2\n~~~\n\n```\nno language\n```\n\n    indented code block\n    second line\n\n```unknownlang\nplain code\n```\n"),
+    ("diff", "```diff\n--- a/file\n+++ b/file\n@@ -1,2 +1,2 @@\n-old line\n+new line\n context\n```\n"),
+    ("tables", "| Left | Center | Right |\n|:-----|:------:|------:|\n| a | b | c |\n| longer cell text | 中文 | 😀 |\n\n| Name | Description |\n|------|-------------|\n| wrap | a cell with enough words to wrap inside a narrow terminal column |\n| pipe | an escaped \\| pipe |\n"),
+    ("footnotes_html_rules", "Text with a footnote[^note] and another[^2].\n\n<div align=\"center\">\n  <b>raw html block</b>\n</div>\n\nInline <kbd>Ctrl</kbd>+<kbd>C</kbd> html.\n\n---\n\n[^note]: The note text, which wraps when it is long enough to need a second line.\n[^2]: Short.\n"),
+    ("cjk_emoji", "中文段落没有空格也能在表意文字之间换行，日本語の文章も同じです。한국어 문장도 마찬가지입니다.\n\nEmoji stay whole: 👨‍👩‍👧‍👦 🏳️‍🌈 👍🏽 ⚠️ e\u{301} ✅\n\nsupercalifragilisticexpialidocious_identifier_longer_than_the_terminal_width_for_sure\n"),
+    ("controls", "Escapes are shown, not obeyed: \u{1b}[2J \u{1b}]52;c;aGk=\u{7} \u{9b}31m bidi \u{202e}evil\u{202c} bell \u{7} entity &#27;[1m done.\n\n```\nin code \u{1b}[31m red\n```\n\n[spoof](https://evil.test/\u{1b}]8;;https://bank.test\u{1b}\\)\n"),
+];
+
+fn render(text: &str, width: usize, styled: bool) -> String {
+    let depth = if styled { ColorDepth::TrueColor } else { ColorDepth::Plain };
+    let r = Renderer::new(Options::new().width(width).color(depth)).unwrap();
+    let mut w = AnsiWriter::new(depth, false);
+    let mut out = String::new();
+    for line in r.render(text).iter() {
+        out.push_str(&w.line_to_string(&line).replace('\u{1b}', "\\e"));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn constructs_plain_at_40_and_80() {
+    for (name, text) in CASES {
+        for width in [40, 80] {
+            insta::assert_snapshot!(format!("{name}_w{width}"), render(text, width, false));
+        }
+    }
+}
+
+#[test]
+fn constructs_styled_at_80() {
+    for (name, text) in CASES {
+        insta::assert_snapshot!(format!("{name}_styled"), render(text, 80, true));
+    }
+}
+
+#[test]
+fn color_depths() {
+    let text = "# Title\n\n**bold** `code` [link](https://e.test)\n\n```rust\nlet x = 1;\n```\n";
+    for (name, depth) in [("truecolor", ColorDepth::TrueColor), ("256", ColorDepth::Ansi256), ("16", ColorDepth::Ansi16), ("nocolor", ColorDepth::NoColor)] {
+        let r = Renderer::new(Options::new().width(40).color(depth)).unwrap();
+        let mut w = AnsiWriter::new(depth, false);
+        let out: Vec<String> = r.render(text).iter().map(|l| w.line_to_string(&l).replace('\u{1b}', "\\e")).collect();
+        insta::assert_snapshot!(format!("depth_{name}"), out.join("\n"));
+    }
+}
+
+#[test]
+fn osc8_hyperlinks() {
+    let r = Renderer::new(Options::new().width(40).hyperlinks(true)).unwrap();
+    let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+    let out: Vec<String> = r.render("A [link that wraps across two lines](https://example.test/a) and <https://auto.test>.\n").iter().map(|l| w.line_to_string(&l).replace('\u{1b}', "\\e")).collect();
+    insta::assert_snapshot!("osc8", out.join("\n"));
+}
