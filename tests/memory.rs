@@ -21,7 +21,8 @@ static ALLOC: Counting = Counting;
 static LOCK: Mutex<()> = Mutex::new(());
 
 fn serial() -> MutexGuard<'static, ()> {
-    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Streams `text` in `chunk`-byte pieces, draining committed lines after every push.
@@ -60,11 +61,17 @@ fn finalize_drops_caches_and_release_returns_the_heap() {
     let mut s = r.stream();
     assert!(!s.has_live_state(), "a new stream holds no prefix cache");
     let lines = stream_in(&mut s, &text, 16);
-    assert!(s.has_live_state(), "an unfinished message holds its open block");
+    assert!(
+        s.has_live_state(),
+        "an unfinished message holds its open block"
+    );
     s.finalize();
     let total = lines + s.new_committed().count();
     assert!(total > 100, "the message rendered ({total} lines)");
-    assert!(!s.has_live_state(), "after finalize() no prefix cache is left");
+    assert!(
+        !s.has_live_state(),
+        "after finalize() no prefix cache is left"
+    );
 
     // After finalize only the committed lines remain, which the stream accounts for.
     let live = snapshot().live;
@@ -90,17 +97,26 @@ fn heap_stays_flat_across_a_thousand_messages() {
     const MESSAGES: u64 = 1000;
     let _g = serial();
     let r = warm_renderer();
-    let texts: Vec<String> = (0..16).map(|i| common::llm_answer_seeded(8 * 1024, 100 + i)).collect();
+    let texts: Vec<String> = (0..16)
+        .map(|i| common::llm_answer_seeded(8 * 1024, 100 + i))
+        .collect();
     let mut s = r.stream();
-    let mut message = |i: u64, s: &mut Stream| {
+    let message = |i: u64, s: &mut Stream| {
         // Sixteen different answers in turn, each ~8 KiB.
         let text = &texts[(i % texts.len() as u64) as usize];
         stream_in(s, text, 16);
         s.finalize();
         s.new_committed().count();
-        assert!(!s.has_live_state(), "message {i}: prefix cache left after finalize()");
+        assert!(
+            !s.has_live_state(),
+            "message {i}: prefix cache left after finalize()"
+        );
         s.release();
-        assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS, "pool holds {} buffers", r.pool().len());
+        assert!(
+            r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS,
+            "pool holds {} buffers",
+            r.pool().len()
+        );
     };
     for i in 0..WARM_UP {
         message(i, &mut s);
@@ -112,7 +128,10 @@ fn heap_stays_flat_across_a_thousand_messages() {
     let after = snapshot().live;
     let per_message = after.saturating_sub(before) as f64 / MESSAGES as f64;
     eprintln!("live heap {before} B → {after} B over {MESSAGES} messages: {per_message:.1} B/message; pool {} buffers, {} B", r.pool().len(), r.pool().heap_bytes());
-    assert!(per_message < 1024.0, "heap grew {per_message:.1} B per message ({before} → {after} B)");
+    assert!(
+        per_message < 1024.0,
+        "heap grew {per_message:.1} B per message ({before} → {after} B)"
+    );
 }
 
 #[test]
@@ -121,7 +140,9 @@ fn pool_stays_bounded_with_many_streams_at_once() {
     let r = warm_renderer();
     let text = common::llm_answer_seeded(4 * 1024, 7);
     // More live streams than the pool keeps, all released at once.
-    let mut streams: Vec<Stream> = (0..3 * termark::pool::MAX_POOLED_BUFFERS).map(|_| r.stream()).collect();
+    let mut streams: Vec<Stream> = (0..3 * termark::pool::MAX_POOLED_BUFFERS)
+        .map(|_| r.stream())
+        .collect();
     for s in &mut streams {
         stream_in(s, &text, 64);
         s.finalize();
@@ -131,7 +152,10 @@ fn pool_stays_bounded_with_many_streams_at_once() {
         assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
     }
     assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
-    assert!(r.pool().heap_bytes() <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES);
+    assert!(
+        r.pool().heap_bytes()
+            <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES
+    );
     // A message bigger than a pooled buffer may be is freed, not pooled.
     let big = common::llm_answer_seeded(1024 * 1024, 8);
     let mut s = r.stream();
@@ -139,6 +163,12 @@ fn pool_stays_bounded_with_many_streams_at_once() {
     s.finalize();
     let held = s.heap_bytes();
     s.release();
-    assert!(held > termark::pool::MAX_POOLED_BUFFER_BYTES, "a 1 MB message holds more than a pooled buffer ({held} B)");
-    assert!(r.pool().heap_bytes() <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES);
+    assert!(
+        held > termark::pool::MAX_POOLED_BUFFER_BYTES,
+        "a 1 MB message holds more than a pooled buffer ({held} B)"
+    );
+    assert!(
+        r.pool().heap_bytes()
+            <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES
+    );
 }
