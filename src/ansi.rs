@@ -29,14 +29,23 @@ impl AnsiWriter {
     /// A writer for `depth`; with `hyperlinks`, spans with a link target get OSC 8.
     #[must_use]
     pub fn new(depth: ColorDepth, hyperlinks: bool) -> Self {
-        Self { depth, hyperlinks: hyperlinks && depth != ColorDepth::Plain, cache: HashMap::new(), buf: Vec::new() }
+        Self {
+            depth,
+            hyperlinks: hyperlinks && depth != ColorDepth::Plain,
+            cache: HashMap::new(),
+            buf: Vec::new(),
+        }
     }
 
     /// Writes `line` and a `\n`.
     ///
     /// # Errors
     /// Whatever `out` returns.
-    pub fn write_line<W: Write + ?Sized>(&mut self, out: &mut W, line: &Line<'_>) -> io::Result<()> {
+    pub fn write_line<W: Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+        line: &Line<'_>,
+    ) -> io::Result<()> {
         self.buf.clear();
         self.encode(line);
         self.buf.push(b'\n');
@@ -86,15 +95,32 @@ impl AnsiWriter {
     fn downgrade(&mut self, s: Style) -> Style {
         match self.depth {
             ColorDepth::TrueColor => s,
-            ColorDepth::NoColor | ColorDepth::Plain => Style { fg: Color::Default, bg: Color::Default, mods: s.mods },
-            ColorDepth::Ansi256 => Style { fg: self.to256(s.fg), bg: self.to256(s.bg), ..s },
-            ColorDepth::Ansi16 => Style { fg: to16(s.fg), bg: to16(s.bg), ..s },
+            ColorDepth::NoColor | ColorDepth::Plain => Style {
+                fg: Color::Default,
+                bg: Color::Default,
+                mods: s.mods,
+            },
+            ColorDepth::Ansi256 => Style {
+                fg: self.to256(s.fg),
+                bg: self.to256(s.bg),
+                ..s
+            },
+            ColorDepth::Ansi16 => Style {
+                fg: to16(s.fg),
+                bg: to16(s.bg),
+                ..s
+            },
         }
     }
 
     fn to256(&mut self, c: Color) -> Color {
         match c {
-            Color::Rgb(r, g, b) => Color::Indexed(*self.cache.entry((r, g, b)).or_insert_with(|| nearest_256(r, g, b))),
+            Color::Rgb(r, g, b) => Color::Indexed(
+                *self
+                    .cache
+                    .entry((r, g, b))
+                    .or_insert_with(|| nearest_256(r, g, b)),
+            ),
             other => other,
         }
     }
@@ -137,7 +163,11 @@ impl AnsiWriter {
         push_mods(&mut reset, to.mods);
         push_color(&mut reset, to.fg, false);
         push_color(&mut reset, to.bg, true);
-        let chosen = if reset.len() < params.len() { &reset } else { &params };
+        let chosen = if reset.len() < params.len() {
+            &reset
+        } else {
+            &params
+        };
         if chosen.is_empty() {
             return;
         }
@@ -170,7 +200,13 @@ fn push_num(p: &mut smallvec::SmallVec<[u8; 48]>, n: u32) {
 }
 
 fn push_mods(p: &mut smallvec::SmallVec<[u8; 48]>, m: Modifiers) {
-    for (flag, code) in [(Modifiers::BOLD, b"1"), (Modifiers::DIM, b"2"), (Modifiers::ITALIC, b"3"), (Modifiers::UNDERLINE, b"4"), (Modifiers::STRIKETHROUGH, b"9")] {
+    for (flag, code) in [
+        (Modifiers::BOLD, b"1"),
+        (Modifiers::DIM, b"2"),
+        (Modifiers::ITALIC, b"3"),
+        (Modifiers::UNDERLINE, b"4"),
+        (Modifiers::STRIKETHROUGH, b"9"),
+    ] {
         if m.contains(flag) {
             push_param(p, code);
         }
@@ -245,7 +281,11 @@ pub fn xterm_rgb(i: u8) -> (u8, u8, u8) {
         0..=15 => ANSI16[i as usize],
         16..=231 => {
             let i = i - 16;
-            (LEVELS[(i / 36) as usize], LEVELS[(i / 6 % 6) as usize], LEVELS[(i % 6) as usize])
+            (
+                LEVELS[(i / 36) as usize],
+                LEVELS[(i / 6 % 6) as usize],
+                LEVELS[(i % 6) as usize],
+            )
         }
         _ => {
             let v = 8 + (i - 232) * 10;
@@ -278,10 +318,12 @@ const ANSI16: [(u8, u8, u8); 16] = [
 #[must_use]
 pub fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
     let want = oklab(r, g, b);
-    (16..=255u8).min_by(|&x, &y| {
-        let (a, b2) = (xterm_rgb(x), xterm_rgb(y));
-        dist(oklab(a.0, a.1, a.2), want).total_cmp(&dist(oklab(b2.0, b2.1, b2.2), want))
-    }).unwrap_or(16)
+    (16..=255u8)
+        .min_by(|&x, &y| {
+            let (a, b2) = (xterm_rgb(x), xterm_rgb(y));
+            dist(oklab(a.0, a.1, a.2), want).total_cmp(&dist(oklab(b2.0, b2.1, b2.2), want))
+        })
+        .unwrap_or(16)
 }
 
 /// Nearest of the 16 ANSI colors. Lightness counts half here: the 16-color palette is so
@@ -293,7 +335,9 @@ pub fn nearest_16(r: u8, g: u8, b: u8) -> u8 {
         let o = oklab(c.0, c.1, c.2);
         0.5 * (o[0] - want[0]).powi(2) + (o[1] - want[1]).powi(2) + (o[2] - want[2]).powi(2)
     };
-    (0..16u8).min_by(|&x, &y| d(ANSI16[x as usize]).total_cmp(&d(ANSI16[y as usize]))).unwrap_or(7)
+    (0..16u8)
+        .min_by(|&x, &y| d(ANSI16[x as usize]).total_cmp(&d(ANSI16[y as usize])))
+        .unwrap_or(7)
 }
 
 fn to16(c: Color) -> Color {
@@ -317,11 +361,18 @@ mod tests {
     fn minimal_sgr_and_reset() {
         let mut l = Lines::new();
         l.push("a", Style::PLAIN.with(Modifiers::BOLD), None);
-        l.push("b", Style::PLAIN.with(Modifiers::BOLD | Modifiers::ITALIC), None);
+        l.push(
+            "b",
+            Style::PLAIN.with(Modifiers::BOLD | Modifiers::ITALIC),
+            None,
+        );
         l.push("c", Style::PLAIN, None);
         l.end_line();
         let mut w = AnsiWriter::new(ColorDepth::TrueColor, false);
-        assert_eq!(w.line_to_string(&l.get(0).unwrap()), "\x1b[1ma\x1b[3mb\x1b[0mc");
+        assert_eq!(
+            w.line_to_string(&l.get(0).unwrap()),
+            "\x1b[1ma\x1b[3mb\x1b[0mc"
+        );
         let mut p = AnsiWriter::new(ColorDepth::Plain, false);
         assert_eq!(p.line_to_string(&l.get(0).unwrap()), "abc");
     }
@@ -332,7 +383,10 @@ mod tests {
         l.push("x", Style::PLAIN, Some("https://e.test/"));
         l.end_line();
         let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
-        assert_eq!(w.line_to_string(&l.get(0).unwrap()), "\x1b]8;;https://e.test/\x1b\\x\x1b]8;;\x1b\\");
+        assert_eq!(
+            w.line_to_string(&l.get(0).unwrap()),
+            "\x1b]8;;https://e.test/\x1b\\x\x1b]8;;\x1b\\"
+        );
     }
 
     #[test]

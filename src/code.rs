@@ -28,7 +28,13 @@ pub const GUTTER: &str = "│ ";
 pub const CONTINUATION: &str = "│↪";
 
 /// Writes the header line content (after the container prefix): `╭─ label`.
-pub(crate) fn header<S: LineSink + ?Sized>(sink: &mut S, label: &str, theme: &Theme, avail: usize, controls: ControlChars) {
+pub(crate) fn header<S: LineSink + ?Sized>(
+    sink: &mut S,
+    label: &str,
+    theme: &Theme,
+    avail: usize,
+    controls: ControlChars,
+) {
     sink.push("╭─", theme.code_frame, None, 2);
     if !label.is_empty() && avail > 4 {
         sink.push(" ", theme.code_frame, None, 1);
@@ -54,12 +60,36 @@ pub(crate) fn footer<S: LineSink + ?Sized>(sink: &mut S, theme: &Theme) {
 /// Renders one code line (without its line ending) as one or more rows.
 ///
 /// Each row is begun and ended here (the sink writes the container prefix in `begin`).
-pub(crate) fn line<S: LineSink + ?Sized>(sink: &mut S, text: &str, state: &mut CodeState, theme: &Theme, avail: usize, wrap: bool, tab_width: usize, controls: ControlChars) {
-    let mut w = RowWriter { sink, avail: if wrap { avail.saturating_sub(2).max(2) } else { usize::MAX }, col: 0, row_width: 0, wrap, theme, tab_width, controls };
+pub(crate) fn line<S: LineSink + ?Sized>(
+    sink: &mut S,
+    text: &str,
+    state: &mut CodeState,
+    theme: &Theme,
+    avail: usize,
+    wrap: bool,
+    tab_width: usize,
+    controls: ControlChars,
+) {
+    let mut w = RowWriter {
+        sink,
+        avail: if wrap {
+            avail.saturating_sub(2).max(2)
+        } else {
+            usize::MAX
+        },
+        col: 0,
+        row_width: 0,
+        wrap,
+        theme,
+        tab_width,
+        controls,
+    };
     w.sink.begin();
     w.start_row(false);
     let diff = [theme.diff_added, theme.diff_removed, theme.diff_hunk];
-    state.highlight_line(text, theme.code_text, diff, |piece, style| w.piece(piece, style));
+    state.highlight_line(text, theme.code_text, diff, |piece, style| {
+        w.piece(piece, style)
+    });
     w.sink.end();
 }
 
@@ -102,7 +132,9 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
         }
         // Fast path: printable ASCII that fits.
         let b = text.as_bytes();
-        if b.iter().all(|&c| (0x20..0x7f).contains(&c)) && (!self.wrap || self.row_width + b.len() <= self.avail) {
+        if b.iter().all(|&c| (0x20..0x7f).contains(&c))
+            && (!self.wrap || self.row_width + b.len() <= self.avail)
+        {
             self.sink.push(text, style, None, b.len());
             self.row_width += b.len();
             self.col += b.len();

@@ -13,7 +13,9 @@
 
 use crate::style::{Color, Modifiers, Style};
 use std::sync::OnceLock;
-use syntect::highlighting::{FontStyle, HighlightIterator, HighlightState, Highlighter, Theme as SynTheme, ThemeSet};
+use syntect::highlighting::{
+    FontStyle, HighlightIterator, HighlightState, Highlighter, Theme as SynTheme, ThemeSet,
+};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 
 /// Lines longer than this many bytes are not highlighted (the figure bat and syntect's
@@ -46,13 +48,18 @@ struct Loaded {
 fn loaded(theme_name: &str) -> Option<&'static Loaded> {
     static CACHE: OnceLock<std::sync::Mutex<Vec<(String, &'static Loaded)>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let mut guard = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut guard = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((_, l)) = guard.iter().find(|(n, _)| n == theme_name) {
         return Some(l);
     }
     let theme = theme_set().themes.get(theme_name)?;
     // Leaked once per theme name per process: themes are few and live as long as the process.
-    let l: &'static Loaded = Box::leak(Box::new(Loaded { theme, highlighter: Highlighter::new(theme) }));
+    let l: &'static Loaded = Box::leak(Box::new(Loaded {
+        theme,
+        highlighter: Highlighter::new(theme),
+    }));
     guard.push((theme_name.to_owned(), l));
     Some(l)
 }
@@ -62,7 +69,9 @@ fn loaded(theme_name: &str) -> Option<&'static Loaded> {
 #[must_use]
 pub fn language_tag(info: &str) -> &str {
     let info = info.trim_start();
-    let end = info.find(|c: char| c.is_whitespace() || c == ',' || c == '{').unwrap_or(info.len());
+    let end = info
+        .find(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .unwrap_or(info.len());
     let tag = &info[..end];
     tag.strip_prefix('.').unwrap_or(tag)
 }
@@ -105,7 +114,9 @@ fn find_syntax(tag: &str) -> Option<&'static SyntaxReference> {
         tag
     };
     let token = alias(tag);
-    set.find_syntax_by_token(token).or_else(|| set.find_syntax_by_extension(token)).filter(|s| s.name != "Plain Text")
+    set.find_syntax_by_token(token)
+        .or_else(|| set.find_syntax_by_extension(token))
+        .filter(|s| s.name != "Plain Text")
 }
 
 /// Kind of per-line coloring a code block gets.
@@ -113,7 +124,11 @@ fn find_syntax(tag: &str) -> Option<&'static SyntaxReference> {
 enum Mode {
     Plain,
     Diff,
-    Syntax { parse: ParseState, highlight: HighlightState, loaded: &'static Loaded },
+    Syntax {
+        parse: ParseState,
+        highlight: HighlightState,
+        loaded: &'static Loaded,
+    },
 }
 
 /// The resumable highlighting state of one code block (see the module's `# Caching`).
@@ -137,7 +152,10 @@ impl CodeState {
         let tag = language_tag(info);
         let is_diff = matches!(tag, "diff" | "patch" | "udiff");
         if !enabled || tag.is_empty() {
-            return Self { mode: if is_diff { Mode::Diff } else { Mode::Plain }, bytes: 0 };
+            return Self {
+                mode: if is_diff { Mode::Diff } else { Mode::Plain },
+                bytes: 0,
+            };
         }
         let mode = match (find_syntax(tag), loaded(syntax_theme)) {
             (Some(syntax), Some(l)) => Mode::Syntax {
@@ -154,14 +172,23 @@ impl CodeState {
     /// A state that highlights nothing.
     #[must_use]
     pub fn plain() -> Self {
-        Self { mode: Mode::Plain, bytes: 0 }
+        Self {
+            mode: Mode::Plain,
+            bytes: 0,
+        }
     }
 
     /// Highlights one line (`line` ends in `\n`, except a block's unfinished last line) and
     /// calls `out` with each styled range of it, in order. Ranges cover the whole line.
     /// `base` is the style of unhighlighted code; `diff` gives the styles of added, removed
     /// and hunk lines.
-    pub fn highlight_line(&mut self, line: &str, base: Style, diff: [Style; 3], mut out: impl FnMut(&str, Style)) {
+    pub fn highlight_line(
+        &mut self,
+        line: &str,
+        base: Style,
+        diff: [Style; 3],
+        mut out: impl FnMut(&str, Style),
+    ) {
         self.bytes += line.len();
         if self.bytes > MAX_HIGHLIGHT_BLOCK_BYTES {
             self.mode = Mode::Plain;
@@ -182,7 +209,11 @@ impl CodeState {
                 };
                 out(line, style);
             }
-            Mode::Syntax { parse, highlight, loaded } => {
+            Mode::Syntax {
+                parse,
+                highlight,
+                loaded,
+            } => {
                 if line.len() > MAX_HIGHLIGHT_LINE_BYTES {
                     out(line, base);
                     return;
@@ -192,7 +223,8 @@ impl CodeState {
                     out(line, base);
                     return;
                 };
-                for (st, text) in HighlightIterator::new(highlight, &ops, line, &loaded.highlighter) {
+                for (st, text) in HighlightIterator::new(highlight, &ops, line, &loaded.highlighter)
+                {
                     out(text, convert(st, loaded.theme));
                 }
             }
@@ -212,7 +244,11 @@ fn convert(st: syntect::highlighting::Style, _theme: &SynTheme) -> Style {
     if st.font_style.contains(FontStyle::UNDERLINE) {
         mods = mods | Modifiers::UNDERLINE;
     }
-    Style { fg: Color::Rgb(c.r, c.g, c.b), bg: Color::Default, mods }
+    Style {
+        fg: Color::Rgb(c.r, c.g, c.b),
+        bg: Color::Default,
+        mods,
+    }
 }
 
 #[cfg(test)]
@@ -221,7 +257,42 @@ mod tests {
 
     #[test]
     fn tags_resolve() {
-        for tag in ["rust", "rs", "py", "python3", "js", "jsx", "ts", "tsx", "sh", "bash", "zsh", "shell", "console", "json", "jsonc", "yaml", "yml", "toml", "diff", "patch", "c", "c++", "cpp", "go", "java", "kotlin", "sql", "html", "xml", "css", "dockerfile", "makefile", "ruby", "php"] {
+        for tag in [
+            "rust",
+            "rs",
+            "py",
+            "python3",
+            "js",
+            "jsx",
+            "ts",
+            "tsx",
+            "sh",
+            "bash",
+            "zsh",
+            "shell",
+            "console",
+            "json",
+            "jsonc",
+            "yaml",
+            "yml",
+            "toml",
+            "diff",
+            "patch",
+            "c",
+            "c++",
+            "cpp",
+            "go",
+            "java",
+            "kotlin",
+            "sql",
+            "html",
+            "xml",
+            "css",
+            "dockerfile",
+            "makefile",
+            "ruby",
+            "php",
+        ] {
             assert!(find_syntax(tag).is_some(), "no syntax for {tag}");
         }
         assert!(find_syntax("no-such-language").is_none());

@@ -99,7 +99,13 @@ pub struct State {
 impl State {
     /// True if a top-level list is open (the segment was cut between two of its items).
     pub(crate) fn in_top_list(&self) -> bool {
-        matches!(self.stack.as_slice(), [Container { kind: Kind::List { .. }, .. }])
+        matches!(
+            self.stack.as_slice(),
+            [Container {
+                kind: Kind::List { .. },
+                ..
+            }]
+        )
     }
     /// True if nothing is open: no container, no code block, no leaf.
     pub(crate) fn is_idle(&self) -> bool {
@@ -179,7 +185,13 @@ impl PrefixSink<'_> {
             cut -= self.stack[skip].indent;
             skip += 1;
         }
-        let PrefixSink { out, stack, theme, mbuf, .. } = self;
+        let PrefixSink {
+            out,
+            stack,
+            theme,
+            mbuf,
+            ..
+        } = self;
         for c in &mut stack[skip..] {
             match c.kind {
                 Kind::Quote => out.push_measured("│ ", theme.quote_bar, None, 2),
@@ -269,15 +281,25 @@ fn prev_line_blank(src: &str, pos: usize) -> Option<bool> {
     let pos = pos.min(src.len());
     let line_start = src.as_bytes()[..pos].iter().rposition(|&b| b == b'\n')? + 1;
     let before = &src.as_bytes()[..line_start - 1];
-    let prev_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    Some(before[prev_start..].iter().all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'>')))
+    let prev_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    Some(
+        before[prev_start..]
+            .iter()
+            .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'>')),
+    )
 }
 
 impl<'c> Layout<'c> {
     /// A layout at the start of a document.
     #[must_use]
     pub fn new(cfg: &'c Options) -> Self {
-        Self { cfg, state: State::default() }
+        Self {
+            cfg,
+            state: State::default(),
+        }
     }
 
     /// A layout that continues from `state` (used for the tentative tail).
@@ -294,11 +316,24 @@ impl<'c> Layout<'c> {
     }
 
     fn sink<'a>(&'a mut self, out: &'a mut Lines, sc: &'a mut Scratch) -> PrefixSink<'a> {
-        PrefixSink { out, stack: &mut self.state.stack, theme: &self.cfg.theme, width: self.cfg.width, mbuf: &mut sc.marker }
+        PrefixSink {
+            out,
+            stack: &mut self.state.stack,
+            theme: &self.cfg.theme,
+            width: self.cfg.width,
+            mbuf: &mut sc.marker,
+        }
     }
 
     /// Feeds one event. `range` indexes `src`, the segment's source.
-    pub fn event(&mut self, ev: Event<'_>, range: Range<usize>, src: &str, out: &mut Lines, sc: &mut Scratch) {
+    pub fn event(
+        &mut self,
+        ev: Event<'_>,
+        range: Range<usize>,
+        src: &str,
+        out: &mut Lines,
+        sc: &mut Scratch,
+    ) {
         match ev {
             Event::Start(tag) => self.start(tag, range, src, out, sc),
             Event::End(tag) => self.end(tag, out, sc),
@@ -346,7 +381,12 @@ impl<'c> Layout<'c> {
             }
             Event::HardBreak => {
                 self.ensure_leaf(range, src, out, sc);
-                sc.pieces.push(PieceRec { text: (0, 0), style: Style::PLAIN, link: None, hard_break: true });
+                sc.pieces.push(PieceRec {
+                    text: (0, 0),
+                    style: Style::PLAIN,
+                    link: None,
+                    hard_break: true,
+                });
             }
             Event::Rule => {
                 self.begin_block(range.start, src, out, sc);
@@ -369,7 +409,11 @@ impl<'c> Layout<'c> {
                     }
                 }
                 self.ensure_leaf(range, src, out, sc);
-                let (text, style) = if done { ("☑ ", self.cfg.theme.task_done) } else { ("☐ ", self.cfg.theme.task_open) };
+                let (text, style) = if done {
+                    ("☑ ", self.cfg.theme.task_done)
+                } else {
+                    ("☐ ", self.cfg.theme.task_open)
+                };
                 let start = sc.buf.len();
                 sc.buf.push_str(text);
                 self.push_piece_range(start, style, sc);
@@ -377,7 +421,14 @@ impl<'c> Layout<'c> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>, range: Range<usize>, src: &str, out: &mut Lines, sc: &mut Scratch) {
+    fn start(
+        &mut self,
+        tag: Tag<'_>,
+        range: Range<usize>,
+        src: &str,
+        out: &mut Lines,
+        sc: &mut Scratch,
+    ) {
         match tag {
             Tag::Paragraph => {
                 self.begin_block(range.start, src, out, sc);
@@ -389,7 +440,12 @@ impl<'c> Layout<'c> {
             }
             Tag::BlockQuote(_) => {
                 self.begin_block(range.start, src, out, sc);
-                self.state.stack.push(Container { kind: Kind::Quote, marker: None, indent: 2, children: 0 });
+                self.state.stack.push(Container {
+                    kind: Kind::Quote,
+                    marker: None,
+                    indent: 2,
+                    children: 0,
+                });
             }
             Tag::CodeBlock(kind) => {
                 self.begin_block(range.start, src, out, sc);
@@ -409,21 +465,39 @@ impl<'c> Layout<'c> {
                     return;
                 }
                 self.begin_block(range.start, src, out, sc);
-                self.state.stack.push(Container { kind: Kind::List { next: start }, marker: None, indent: 0, children: 0 });
+                self.state.stack.push(Container {
+                    kind: Kind::List { next: start },
+                    marker: None,
+                    indent: 0,
+                    children: 0,
+                });
             }
             Tag::Item => {
                 self.state.continue_list = false;
                 self.begin_block(range.start, src, out, sc);
-                let depth = self.state.stack.iter().filter(|c| matches!(c.kind, Kind::List { next: None })).count();
+                let depth = self
+                    .state
+                    .stack
+                    .iter()
+                    .filter(|c| matches!(c.kind, Kind::List { next: None }))
+                    .count();
                 let (marker, width) = match self.state.stack.last_mut() {
-                    Some(Container { kind: Kind::List { next: Some(n) }, .. }) => {
+                    Some(Container {
+                        kind: Kind::List { next: Some(n) },
+                        ..
+                    }) => {
                         let m = *n;
                         *n = n.saturating_add(1);
                         (Marker::Ordered(m), decimal_width(m) + 1)
                     }
                     _ => (Marker::Bullet(depth.saturating_sub(1) as u8), 1),
                 };
-                self.state.stack.push(Container { kind: Kind::Item, marker: Some(marker), indent: width + 1, children: 0 });
+                self.state.stack.push(Container {
+                    kind: Kind::Item,
+                    marker: Some(marker),
+                    indent: width + 1,
+                    children: 0,
+                });
             }
             Tag::FootnoteDefinition(label) => {
                 self.begin_block(range.start, src, out, sc);
@@ -431,7 +505,12 @@ impl<'c> Layout<'c> {
                 push_sanitized(&mut clean, &label, self.cfg.control_chars);
                 let clean = truncate_to_width(&clean, MAX_FOOTNOTE_LABEL);
                 let indent = str_width(&clean) + 3;
-                self.state.stack.push(Container { kind: Kind::Footnote, marker: Some(Marker::Label(clean)), indent, children: 0 });
+                self.state.stack.push(Container {
+                    kind: Kind::Footnote,
+                    marker: Some(Marker::Label(clean)),
+                    indent,
+                    children: 0,
+                });
             }
             Tag::Table(aligns) => {
                 self.begin_block(range.start, src, out, sc);
@@ -441,19 +520,34 @@ impl<'c> Layout<'c> {
             Tag::TableHead | Tag::TableRow => sc.table.begin_row(),
             Tag::TableCell => {
                 let head = sc.table.in_head();
-                self.reset_inline(sc, if head { self.cfg.theme.table_header } else { Style::PLAIN });
+                self.reset_inline(
+                    sc,
+                    if head {
+                        self.cfg.theme.table_header
+                    } else {
+                        Style::PLAIN
+                    },
+                );
                 sc.table.begin_cell(sc.pieces.len());
             }
             Tag::Emphasis => self.push_style(self.cfg.theme.emphasis, sc),
             Tag::Strong => self.push_style(self.cfg.theme.strong, sc),
             Tag::Strikethrough => self.push_style(self.cfg.theme.strikethrough, sc),
             Tag::Superscript | Tag::Subscript => self.push_style(Style::PLAIN, sc),
-            Tag::Link { link_type, dest_url, .. } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
                 self.ensure_leaf(range, src, out, sc);
                 self.push_style(self.cfg.theme.link, sc);
                 self.push_link(&dest_url, link_type, false, sc);
             }
-            Tag::Image { link_type, dest_url, .. } => {
+            Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            } => {
                 self.ensure_leaf(range, src, out, sc);
                 self.push_style(self.cfg.theme.image, sc);
                 self.push_link(&dest_url, link_type, true, sc);
@@ -461,7 +555,10 @@ impl<'c> Layout<'c> {
                 sc.buf.push_str("[image: ");
                 self.push_piece_range(start, self.top_style(sc), sc);
             }
-            Tag::MetadataBlock(_) | Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+            Tag::MetadataBlock(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => {
                 self.begin_block(range.start, src, out, sc);
                 self.begin_leaf(Leaf::Paragraph { implicit: false }, sc);
             }
@@ -470,7 +567,12 @@ impl<'c> Layout<'c> {
 
     fn end(&mut self, tag: TagEnd, out: &mut Lines, sc: &mut Scratch) {
         match tag {
-            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::MetadataBlock(_) | TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition | TagEnd::DefinitionList => self.flush_leaf(out, sc),
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::MetadataBlock(_)
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::DefinitionList => self.flush_leaf(out, sc),
             TagEnd::HtmlBlock => self.state.leaf = Leaf::None,
             TagEnd::BlockQuote(_) => {
                 self.flush_implicit(out, sc);
@@ -493,9 +595,25 @@ impl<'c> Layout<'c> {
             }
             TagEnd::Table => {
                 let cfg = self.cfg;
-                let Scratch { table, pieces, buf, bump, marker, .. } = &mut *sc;
-                let items = bumpalo::collections::Vec::from_iter_in(pieces.iter().map(|p| piece_of(p, buf)), bump);
-                let mut sink = PrefixSink { out, stack: &mut self.state.stack, theme: &cfg.theme, width: cfg.width, mbuf: marker };
+                let Scratch {
+                    table,
+                    pieces,
+                    buf,
+                    bump,
+                    marker,
+                    ..
+                } = &mut *sc;
+                let items = bumpalo::collections::Vec::from_iter_in(
+                    pieces.iter().map(|p| piece_of(p, buf)),
+                    bump,
+                );
+                let mut sink = PrefixSink {
+                    out,
+                    stack: &mut self.state.stack,
+                    theme: &cfg.theme,
+                    width: cfg.width,
+                    mbuf: marker,
+                };
                 let avail = sink.avail();
                 table::render(table, &items, avail, cfg, &mut sink);
                 drop(items);
@@ -504,7 +622,11 @@ impl<'c> Layout<'c> {
             }
             TagEnd::TableHead | TagEnd::TableRow => sc.table.end_row(),
             TagEnd::TableCell => sc.table.end_cell(sc.pieces.len()),
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript => {
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => {
                 sc.styles.pop();
             }
             TagEnd::Link | TagEnd::Image => self.end_link(sc),
@@ -525,7 +647,8 @@ impl<'c> Layout<'c> {
             }
             Some(c) => {
                 c.children += 1;
-                if c.children > 1 && prev_line_blank(src, pos).unwrap_or(self.state.seg_prev_blank) {
+                if c.children > 1 && prev_line_blank(src, pos).unwrap_or(self.state.seg_prev_blank)
+                {
                     self.sink(out, sc).blank();
                 }
             }
@@ -537,7 +660,9 @@ impl<'c> Layout<'c> {
         let base = match leaf {
             Leaf::Heading(l) => self.cfg.theme.heading[(l as usize).clamp(1, 6) - 1],
             Leaf::Html => self.cfg.theme.html,
-            _ if self.state.stack.iter().any(|c| c.kind == Kind::Quote) => self.cfg.theme.quote_text,
+            _ if self.state.stack.iter().any(|c| c.kind == Kind::Quote) => {
+                self.cfg.theme.quote_text
+            }
             _ => Style::PLAIN,
         };
         self.clear_inline(sc);
@@ -579,7 +704,15 @@ impl<'c> Layout<'c> {
         }
     }
 
-    fn inline_text(&mut self, t: &str, style: Option<Style>, range: Range<usize>, src: &str, out: &mut Lines, sc: &mut Scratch) {
+    fn inline_text(
+        &mut self,
+        t: &str,
+        style: Option<Style>,
+        range: Range<usize>,
+        src: &str,
+        out: &mut Lines,
+        sc: &mut Scratch,
+    ) {
         self.ensure_leaf(range, src, out, sc);
         let style = style.unwrap_or_else(|| self.top_style(sc));
         let start = sc.buf.len();
@@ -603,8 +736,17 @@ impl<'c> Layout<'c> {
         if sc.buf.len() == start {
             return;
         }
-        let link = if self.cfg.hyperlinks { sc.links.last().map(|l| l.url).filter(|u| u.1 > u.0) } else { None };
-        sc.pieces.push(PieceRec { text: (start as u32, sc.buf.len() as u32), style, link, hard_break: false });
+        let link = if self.cfg.hyperlinks {
+            sc.links.last().map(|l| l.url).filter(|u| u.1 > u.0)
+        } else {
+            None
+        };
+        sc.pieces.push(PieceRec {
+            text: (start as u32, sc.buf.len() as u32),
+            style,
+            link,
+            hard_break: false,
+        });
     }
 
     fn push_link(&mut self, url: &str, kind: LinkType, image: bool, sc: &mut Scratch) {
@@ -618,7 +760,12 @@ impl<'c> Layout<'c> {
         }
         let url_range = (start as u32, sc.buf.len() as u32);
         let display_url = !matches!(kind, LinkType::Autolink | LinkType::Email) || image;
-        sc.links.push(LinkRec { url: url_range, text_start: sc.pieces.len() as u32, display_url, image });
+        sc.links.push(LinkRec {
+            url: url_range,
+            text_start: sc.pieces.len() as u32,
+            display_url,
+            image,
+        });
     }
 
     fn end_link(&mut self, sc: &mut Scratch) {
@@ -647,20 +794,50 @@ impl<'c> Layout<'c> {
         sc.buf.push_str(" (");
         sc.buf.push_str(&url);
         sc.buf.push(')');
-        let style = sc.styles.first().copied().unwrap_or_default().patch(self.cfg.theme.link_url);
-        sc.pieces.push(PieceRec { text: (start as u32, sc.buf.len() as u32), style, link: None, hard_break: false });
+        let style = sc
+            .styles
+            .first()
+            .copied()
+            .unwrap_or_default()
+            .patch(self.cfg.theme.link_url);
+        sc.pieces.push(PieceRec {
+            text: (start as u32, sc.buf.len() as u32),
+            style,
+            link: None,
+            hard_break: false,
+        });
     }
 
     /// Wraps and writes the open leaf (paragraph or heading).
     fn flush_leaf(&mut self, out: &mut Lines, sc: &mut Scratch) {
         let leaf = std::mem::take(&mut self.state.leaf);
         if let Leaf::Heading(level) = leaf {
-            self.state.stack.push(Container { kind: Kind::Heading, marker: Some(Marker::Heading(level)), indent: level as usize + 1, children: 0 });
+            self.state.stack.push(Container {
+                kind: Kind::Heading,
+                marker: Some(Marker::Heading(level)),
+                indent: level as usize + 1,
+                children: 0,
+            });
         }
         {
-            let Scratch { buf, pieces, bump, marker, .. } = &mut *sc;
-            let items = bumpalo::collections::Vec::from_iter_in(pieces.iter().map(|p| piece_of(p, buf)), bump);
-            let mut sink = PrefixSink { out, stack: &mut self.state.stack, theme: &self.cfg.theme, width: self.cfg.width, mbuf: marker };
+            let Scratch {
+                buf,
+                pieces,
+                bump,
+                marker,
+                ..
+            } = &mut *sc;
+            let items = bumpalo::collections::Vec::from_iter_in(
+                pieces.iter().map(|p| piece_of(p, buf)),
+                bump,
+            );
+            let mut sink = PrefixSink {
+                out,
+                stack: &mut self.state.stack,
+                theme: &self.cfg.theme,
+                width: self.cfg.width,
+                mbuf: marker,
+            };
             let avail = sink.avail();
             wrap::wrap(&items, avail, self.cfg.tab_width, &mut sink);
         }
@@ -678,9 +855,23 @@ impl<'c> Layout<'c> {
             sc.pieces.clear();
             self.inline_text(line, Some(self.cfg.theme.html), 0..0, "", out, sc);
             self.state.leaf = Leaf::Html;
-            let Scratch { buf, pieces, marker, .. } = &mut *sc;
-            let items: smallvec::SmallVec<[Piece<'_>; 2]> = pieces.iter().map(|p| Piece::text(&buf[p.text.0 as usize..p.text.1 as usize], p.style, None)).collect();
-            let mut sink = PrefixSink { out, stack: &mut self.state.stack, theme: &self.cfg.theme, width: self.cfg.width, mbuf: marker };
+            let Scratch {
+                buf,
+                pieces,
+                marker,
+                ..
+            } = &mut *sc;
+            let items: smallvec::SmallVec<[Piece<'_>; 2]> = pieces
+                .iter()
+                .map(|p| Piece::text(&buf[p.text.0 as usize..p.text.1 as usize], p.style, None))
+                .collect();
+            let mut sink = PrefixSink {
+                out,
+                stack: &mut self.state.stack,
+                theme: &self.cfg.theme,
+                width: self.cfg.width,
+                mbuf: marker,
+            };
             let avail = sink.avail();
             wrap::wrap(&items, avail, self.cfg.tab_width, &mut sink);
         }
@@ -691,10 +882,19 @@ impl<'c> Layout<'c> {
     // ---- code blocks (also driven directly by the stream in fence mode) ----
 
     /// Opens a code block and writes its header line.
-    pub(crate) fn code_start(&mut self, info: &str, fenced: bool, out: &mut Lines, sc: &mut Scratch) {
+    pub(crate) fn code_start(
+        &mut self,
+        info: &str,
+        fenced: bool,
+        out: &mut Lines,
+        sc: &mut Scratch,
+    ) {
         let cfg = self.cfg;
         let state = CodeState::new(info, cfg.highlight && fenced, &cfg.theme.syntax_theme);
-        self.state.code = Some(OpenCode { state, partial: String::new() });
+        self.state.code = Some(OpenCode {
+            state,
+            partial: String::new(),
+        });
         let label = crate::highlight::language_tag(info);
         let mut sink = self.sink(out, sc);
         let avail = sink.avail();
@@ -712,17 +912,30 @@ impl<'c> Layout<'c> {
     /// Writes one complete code line (with its `\n`, or without for a block's last line).
     pub(crate) fn code_line(&mut self, line: &str, out: &mut Lines, sc: &mut Scratch) {
         let cfg = self.cfg;
-        let Some(mut open) = self.state.code.take() else { return };
+        let Some(mut open) = self.state.code.take() else {
+            return;
+        };
         {
             let mut sink = self.sink(out, sc);
             let avail = sink.avail();
-            code::line(&mut sink, line, &mut open.state, &cfg.theme, avail, cfg.wrap_code, cfg.tab_width, cfg.control_chars);
+            code::line(
+                &mut sink,
+                line,
+                &mut open.state,
+                &cfg.theme,
+                avail,
+                cfg.wrap_code,
+                cfg.tab_width,
+                cfg.control_chars,
+            );
         }
         self.state.code = Some(open);
     }
 
     fn code_text(&mut self, t: &str, out: &mut Lines, sc: &mut Scratch) {
-        let Some(open) = self.state.code.as_mut() else { return };
+        let Some(open) = self.state.code.as_mut() else {
+            return;
+        };
         let mut rest = t;
         if !open.partial.is_empty() {
             match rest.find('\n') {
@@ -750,7 +963,9 @@ impl<'c> Layout<'c> {
 
     /// Closes the open code block: its unfinished last line, then the footer.
     pub(crate) fn code_end(&mut self, out: &mut Lines, sc: &mut Scratch) {
-        let Some(open) = self.state.code.as_mut() else { return };
+        let Some(open) = self.state.code.as_mut() else {
+            return;
+        };
         let partial = std::mem::take(&mut open.partial);
         if !partial.is_empty() {
             self.code_line(&partial, out, sc);
@@ -786,7 +1001,12 @@ fn piece_of<'b>(p: &PieceRec, buf: &'b str) -> Piece<'b> {
     if p.hard_break {
         Piece::hard_break()
     } else {
-        Piece { text: &buf[p.text.0 as usize..p.text.1 as usize], style: p.style, link: p.link.map(|l| &buf[l.0 as usize..l.1 as usize]), hard_break: false }
+        Piece {
+            text: &buf[p.text.0 as usize..p.text.1 as usize],
+            style: p.style,
+            link: p.link.map(|l| &buf[l.0 as usize..l.1 as usize]),
+            hard_break: false,
+        }
     }
 }
 

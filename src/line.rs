@@ -70,7 +70,10 @@ impl Lines {
     /// The line at `index`, or `None` past the end.
     #[must_use]
     pub fn get(&self, index: usize) -> Option<Line<'_>> {
-        self.lines.get(index).map(|rec| Line { buf: self, rec: *rec })
+        self.lines.get(index).map(|rec| Line {
+            buf: self,
+            rec: *rec,
+        })
     }
 
     /// All lines, in order.
@@ -84,7 +87,10 @@ impl Lines {
     pub fn range(&self, range: Range<usize>) -> LineIter<'_> {
         let end = range.end.min(self.len());
         let start = range.start.min(end);
-        LineIter { buf: self, range: start..end }
+        LineIter {
+            buf: self,
+            range: start..end,
+        }
     }
 
     /// Removes every line and link, keeping the allocated capacity.
@@ -132,7 +138,13 @@ impl Lines {
     }
 
     /// Like [`push`](Self::push) with the display width already known.
-    pub(crate) fn push_measured(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
+    pub(crate) fn push_measured(
+        &mut self,
+        text: &str,
+        style: Style,
+        link: Option<&str>,
+        width: usize,
+    ) {
         if text.is_empty() {
             return;
         }
@@ -151,7 +163,11 @@ impl Lines {
                 return;
             }
         }
-        self.spans.push(SpanRec { text: (start, self.text.len()), style, link: link_id });
+        self.spans.push(SpanRec {
+            text: (start, self.text.len()),
+            style,
+            link: link_id,
+        });
     }
 
     /// Appends `n` unstyled spaces to the open line.
@@ -205,7 +221,10 @@ impl Lines {
         } else {
             self.text.clear();
         }
-        self.lines.push(LineRec { spans: (first, self.spans.len()), width });
+        self.lines.push(LineRec {
+            spans: (first, self.spans.len()),
+            width,
+        });
     }
 }
 
@@ -226,14 +245,16 @@ impl<'a> Line<'a> {
     /// The styled spans of this line, left to right.
     pub fn spans(&self) -> impl ExactSizeIterator<Item = Span<'a>> + DoubleEndedIterator + 'a {
         let buf = self.buf;
-        buf.spans[self.rec.spans.0..self.rec.spans.1].iter().map(move |s| Span {
-            text: &buf.text[s.text.0..s.text.1],
-            style: s.style,
-            link: (s.link > 0).then(|| {
-                let (a, b) = buf.links[s.link as usize - 1];
-                &buf.link_text[a..b]
-            }),
-        })
+        buf.spans[self.rec.spans.0..self.rec.spans.1]
+            .iter()
+            .map(move |s| Span {
+                text: &buf.text[s.text.0..s.text.1],
+                style: s.style,
+                link: (s.link > 0).then(|| {
+                    let (a, b) = buf.links[s.link as usize - 1];
+                    &buf.link_text[a..b]
+                }),
+            })
     }
 
     /// The line's text without any style, as a new `String`.
@@ -275,7 +296,10 @@ impl<'a> Iterator for LineIter<'a> {
     type Item = Line<'a>;
     fn next(&mut self) -> Option<Line<'a>> {
         let i = self.range.next()?;
-        Some(Line { buf: self.buf, rec: self.buf.lines[i] })
+        Some(Line {
+            buf: self.buf,
+            rec: self.buf.lines[i],
+        })
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.range.size_hint()
@@ -285,7 +309,10 @@ impl ExactSizeIterator for LineIter<'_> {}
 impl<'a> DoubleEndedIterator for LineIter<'a> {
     fn next_back(&mut self) -> Option<Line<'a>> {
         let i = self.range.next_back()?;
-        Some(Line { buf: self.buf, rec: self.buf.lines[i] })
+        Some(Line {
+            buf: self.buf,
+            rec: self.buf.lines[i],
+        })
     }
 }
 

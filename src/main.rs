@@ -82,7 +82,10 @@ fn main() {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn env_set(name: &str) -> bool {
@@ -109,7 +112,13 @@ fn detect_depth(cli: &Cli, tty: bool) -> ColorDepth {
         ColorDepth::Ansi256
     } else if term == "dumb" {
         ColorDepth::NoColor
-    } else if term.is_empty() || term.contains("direct") || term.contains("kitty") || term.contains("alacritty") || term.contains("foot") || term.contains("wezterm") {
+    } else if term.is_empty()
+        || term.contains("direct")
+        || term.contains("kitty")
+        || term.contains("alacritty")
+        || term.contains("foot")
+        || term.contains("wezterm")
+    {
         ColorDepth::TrueColor
     } else {
         ColorDepth::Ansi16
@@ -124,8 +133,13 @@ fn detect_hyperlinks(cli: &Cli, tty: bool) -> bool {
             tty && {
                 let prog = std::env::var("TERM_PROGRAM").unwrap_or_default();
                 let term = std::env::var("TERM").unwrap_or_default();
-                matches!(prog.as_str(), "iTerm.app" | "WezTerm" | "vscode" | "ghostty" | "Hyper")
-                    || std::env::var("VTE_VERSION").ok().and_then(|v| v.parse::<u32>().ok()).is_some_and(|v| v >= 5000)
+                matches!(
+                    prog.as_str(),
+                    "iTerm.app" | "WezTerm" | "vscode" | "ghostty" | "Hyper"
+                ) || std::env::var("VTE_VERSION")
+                    .ok()
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .is_some_and(|v| v >= 5000)
                     || env_set("KITTY_WINDOW_ID")
                     || env_set("WT_SESSION")
                     || term.contains("kitty")
@@ -145,7 +159,11 @@ fn detect_width(cli: &Cli, tty: bool) -> usize {
             return w as usize;
         }
     }
-    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()).filter(|&w| w > 0).unwrap_or(80)
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|&w| w > 0)
+        .unwrap_or(80)
 }
 
 struct Out<W: Write> {
@@ -208,8 +226,15 @@ fn run() -> Result<i32> {
         .wrap_code(!cli.no_wrap_code);
     let renderer = Renderer::new(options)?;
     let stdout = io::stdout();
-    let mut out = Out { w: io::BufWriter::with_capacity(64 * 1024, stdout.lock()), ansi: AnsiWriter::new(depth, hyperlinks) };
-    let mut feeder = Feeder { chunk: cli.replay_chunk, rate: cli.replay_rate, stats: cli.stats };
+    let mut out = Out {
+        w: io::BufWriter::with_capacity(64 * 1024, stdout.lock()),
+        ansi: AnsiWriter::new(depth, hyperlinks),
+    };
+    let mut feeder = Feeder {
+        chunk: cli.replay_chunk,
+        rate: cli.replay_rate,
+        stats: cli.stats,
+    };
     if feeder.rate.is_some() && feeder.chunk.is_none() {
         feeder.chunk = Some(16);
     }
@@ -219,15 +244,25 @@ fn run() -> Result<i32> {
     let mut stream = renderer.stream();
     let mut first = true;
 
-    let mut render_one = |name: &str, src: Source, out: &mut Out<io::BufWriter<io::StdoutLock<'static>>>, stream: &mut Stream, first: &mut bool| -> Result<bool> {
+    let mut render_one = |name: &str,
+                          src: Source,
+                          out: &mut Out<io::BufWriter<io::StdoutLock<'static>>>,
+                          stream: &mut Stream,
+                          first: &mut bool|
+     -> Result<bool> {
         if !*first {
             writeln!(out.w)?;
         }
         *first = false;
         let result = match src {
             Source::Demo => {
-                let f = Feeder { chunk: Some(feeder.chunk.unwrap_or(12)), rate: Some(feeder.rate.unwrap_or(600)), stats: feeder.stats };
-                f.feed(DEMO.as_bytes(), stream, out).map_err(anyhow::Error::from)
+                let f = Feeder {
+                    chunk: Some(feeder.chunk.unwrap_or(12)),
+                    rate: Some(feeder.rate.unwrap_or(600)),
+                    stats: feeder.stats,
+                };
+                f.feed(DEMO.as_bytes(), stream, out)
+                    .map_err(anyhow::Error::from)
             }
             Source::Reader(mut r) => {
                 let mut buf = vec![0u8; 64 * 1024];
@@ -236,7 +271,9 @@ fn run() -> Result<i32> {
                         Ok(0) => break Ok(()),
                         Ok(n) => n,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => break Err(anyhow::Error::from(e).context(format!("reading {name}"))),
+                        Err(e) => {
+                            break Err(anyhow::Error::from(e).context(format!("reading {name}")))
+                        }
                     };
                     if let Err(e) = feeder.feed(&buf[..n], stream, out) {
                         break Err(e.into());

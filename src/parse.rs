@@ -25,7 +25,10 @@ use std::ops::Range;
 /// keeps streaming output independent of where the definition comes).
 #[must_use]
 pub fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_OLD_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+    Options::ENABLE_TABLES
+        | Options::ENABLE_OLD_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
 }
 
 /// Link reference definitions of committed units: normalized label → (URL, title).
@@ -47,7 +50,9 @@ impl Defs {
     }
     fn insert(&mut self, label: &str, url: &str, title: &str) {
         // The first definition of a label wins (CommonMark §4.7).
-        self.map.entry(normalize_label(label)).or_insert_with(|| (url.to_owned(), title.to_owned()));
+        self.map
+            .entry(normalize_label(label))
+            .or_insert_with(|| (url.to_owned(), title.to_owned()));
     }
     fn get(&self, label: &str) -> Option<&(String, String)> {
         self.map.get(&normalize_label(label))
@@ -68,12 +73,16 @@ fn normalize_label(s: &str) -> String {
 }
 
 /// A parser over `text` that resolves otherwise-broken references against `defs`.
-pub fn parser<'a>(text: &'a str, defs: &'a Defs) -> Parser<'a, impl pulldown_cmark::BrokenLinkCallback<'a>> {
+pub fn parser<'a>(
+    text: &'a str,
+    defs: &'a Defs,
+) -> Parser<'a, impl pulldown_cmark::BrokenLinkCallback<'a>> {
     let cb = move |link: BrokenLink<'a>| -> Option<(CowStr<'a>, CowStr<'a>)> {
         if defs.is_empty() {
             return None;
         }
-        defs.get(&link.reference).map(|(u, t)| (CowStr::Borrowed(u.as_str()), CowStr::Borrowed(t.as_str())))
+        defs.get(&link.reference)
+            .map(|(u, t)| (CowStr::Borrowed(u.as_str()), CowStr::Borrowed(t.as_str())))
     };
     Parser::new_with_broken_link_callback(text, options(), Some(cb))
 }
@@ -92,10 +101,33 @@ struct Unit {
     range: Range<usize>,
     /// A list item that is not the first of its top-level list.
     continues_list: bool,
+    /// A blank line after it always ends it.
+    closed_by_blank: bool,
+}
+
+/// True if the last line of `src` is blank.
+fn ends_with_blank_line(src: &str) -> bool {
+    let body = src.strip_suffix('\n').unwrap_or(src);
+    let body = body.strip_suffix('\r').unwrap_or(body);
+    let last = &body[line_start(body, body.len())..];
+    src.ends_with('\n') && last.bytes().all(|b| b == b' ' || b == b'\t')
+}
+
+/// Blocks that a following blank line always ends (CommonMark §4.8, §4.2, §4.3, §5.1; GFM
+/// tables): a later line can never join them.
+fn closed_by_blank(ev: &Event<'_>) -> bool {
+    matches!(
+        ev,
+        Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Table(_) | Tag::BlockQuote(_))
+            | Event::Rule
+    )
 }
 
 fn line_start(src: &str, pos: usize) -> usize {
-    src.as_bytes()[..pos.min(src.len())].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+    src.as_bytes()[..pos.min(src.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1)
 }
 
 fn prev_blank(src: &str, pos: usize, default: bool) -> bool {
@@ -105,7 +137,9 @@ fn prev_blank(src: &str, pos: usize, default: bool) -> bool {
     }
     let before = &src[..ls - 1];
     let ps = line_start(before, before.len());
-    before[ps..].bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'>'))
+    before[ps..]
+        .bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'>'))
 }
 
 /// Everything the commit needs to write into.
@@ -120,20 +154,43 @@ pub(crate) struct Sinks<'a, 'c> {
 /// true) and commits every unit but the last (every unit when `last`). Returns the cut, or
 /// `None` when nothing could be committed. `prev_blank_at_start` says whether the line
 /// before `src` was blank. Definitions of committed text are added to `defs`.
-pub(crate) fn commit(src: &str, last: bool, prev_blank_at_start: bool, defs: &mut Defs, k: &mut Sinks<'_, '_>) -> Option<Cut> {
+///
+/// When `src` ends in a blank line, a last unit that a blank line always closes (paragraph,
+/// heading, table, block quote, thematic break) is final too and is committed.
+pub(crate) fn commit(
+    src: &str,
+    last: bool,
+    prev_blank_at_start: bool,
+    defs: &mut Defs,
+    k: &mut Sinks<'_, '_>,
+) -> Option<Cut> {
+    let blank_closed = !last && ends_with_blank_line(src);
     let p = parser(src, defs);
-    let mut found: Vec<(Range<usize>, String, String, String)> =
-        p.reference_definitions().iter().map(|(key, d)| (d.span.clone(), key.to_owned(), d.dest.to_string(), d.title.as_deref().unwrap_or("").to_owned())).collect();
+    let mut found: Vec<(Range<usize>, String, String, String)> = p
+        .reference_definitions()
+        .iter()
+        .map(|(key, d)| {
+            (
+                d.span.clone(),
+                key.to_owned(),
+                d.dest.to_string(),
+                d.title.as_deref().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
     if found.is_empty() {
         // Fast path: one parse, fed unit by unit as it goes.
         k.layout.begin_segment(prev_blank_at_start);
-        let open = feed(p, src, !last, false, k);
+        let open = feed(p, src, !last, blank_closed, false, k);
         let offset = match open {
             Open::Nothing => return None,
             Open::At(pos) => line_start(src, pos),
             Open::None => src.len(),
         };
-        return Some(Cut { offset, prev_blank: prev_blank(src, offset, prev_blank_at_start) });
+        return Some(Cut {
+            offset,
+            prev_blank: prev_blank(src, offset, prev_blank_at_start),
+        });
     }
     found.sort_unstable_by_key(|d| d.0.start);
     let mut units = units(&mut p.into_offset_iter());
@@ -141,18 +198,30 @@ pub(crate) fn commit(src: &str, last: bool, prev_blank_at_start: bool, defs: &mu
     // paragraph in CommonMark terms: the unit starts at the first of them. Cutting after
     // them would re-parse the rest alone, e.g. `7. x` as a list instead of text.
     for u in &mut units {
-        while let Some(d) = found.iter().rev().find(|d| d.0.end <= u.range.start && d.0.start < u.range.start && !has_blank_line(&src[d.0.end..u.range.start])) {
+        while let Some(d) = found.iter().rev().find(|d| {
+            d.0.end <= u.range.start
+                && d.0.start < u.range.start
+                && !has_blank_line(&src[d.0.end..u.range.start])
+        }) {
             u.range.start = d.0.start;
         }
     }
-    if units.is_empty() || (!last && units.len() < 2) {
+    if units.is_empty() || (!last && units.len() < 2 && !(blank_closed && units[0].closed_by_blank))
+    {
         if last {
             add_defs(&found, src.len(), defs);
-            return Some(Cut { offset: src.len(), prev_blank: false });
+            return Some(Cut {
+                offset: src.len(),
+                prev_blank: false,
+            });
         }
         return None;
     }
-    let open_start = if last { src.len() } else { line_start(src, units[units.len() - 1].range.start) };
+    let open_start = if last || (blank_closed && units.last().is_some_and(|u| u.closed_by_blank)) {
+        src.len()
+    } else {
+        line_start(src, units[units.len() - 1].range.start)
+    };
     // Group boundaries: where a definition lies after the first unit.
     let mut splits: Vec<usize> = Vec::new();
     for (span, ..) in &found {
@@ -160,7 +229,10 @@ pub(crate) fn commit(src: &str, last: bool, prev_blank_at_start: bool, defs: &mu
         if d >= open_start || d < units[0].range.end {
             continue;
         }
-        let at = match units.iter().position(|u| u.range.start <= d && d < u.range.end) {
+        let at = match units
+            .iter()
+            .position(|u| u.range.start <= d && d < u.range.end)
+        {
             Some(i) => line_start(src, units[i].range.start),
             None => line_start(src, d),
         };
@@ -171,22 +243,39 @@ pub(crate) fn commit(src: &str, last: bool, prev_blank_at_start: bool, defs: &mu
     splits.sort_unstable();
     splits.dedup();
     let mut start = 0;
-    for (gi, &end) in splits.iter().chain(std::iter::once(&open_start)).enumerate() {
+    for (gi, &end) in splits
+        .iter()
+        .chain(std::iter::once(&open_start))
+        .enumerate()
+    {
         let is_last_group = gi == splits.len();
-        let continues = units.iter().any(|u| u.continues_list && line_start(src, u.range.start) == end) && end < src.len();
+        let continues = units
+            .iter()
+            .any(|u| u.continues_list && line_start(src, u.range.start) == end)
+            && end < src.len();
         let text = &src[start..end];
-        let pb = if start == 0 { prev_blank_at_start } else { prev_blank(src, start, false) };
+        let pb = if start == 0 {
+            prev_blank_at_start
+        } else {
+            prev_blank(src, start, false)
+        };
         k.layout.begin_segment(pb);
         let _ = is_last_group;
-        feed(parser(text, defs), text, false, continues, k);
+        feed(parser(text, defs), text, false, false, continues, k);
         add_defs(&found, end, defs);
         start = end;
     }
-    Some(Cut { offset: open_start, prev_blank: prev_blank(src, open_start, prev_blank_at_start) })
+    Some(Cut {
+        offset: open_start,
+        prev_blank: prev_blank(src, open_start, prev_blank_at_start),
+    })
 }
 
 fn has_blank_line(gap: &str) -> bool {
-    gap.split('\n').skip(1).any(|l| l.trim_matches([' ', '\t', '\r']).is_empty()) && gap.matches('\n').count() >= 2
+    gap.split('\n')
+        .skip(1)
+        .any(|l| l.trim_matches([' ', '\t', '\r']).is_empty())
+        && gap.matches('\n').count() >= 2
 }
 
 fn add_defs(found: &[(Range<usize>, String, String, String)], upto: usize, defs: &mut Defs) {
@@ -198,7 +287,9 @@ fn add_defs(found: &[(Range<usize>, String, String, String)], upto: usize, defs:
 }
 
 /// The units of a parse, in order.
-fn units<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(it: &mut pulldown_cmark::OffsetIter<'a, F>) -> Vec<Unit> {
+fn units<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
+    it: &mut pulldown_cmark::OffsetIter<'a, F>,
+) -> Vec<Unit> {
     let mut units = Vec::new();
     let mut depth = 0usize;
     let mut in_list = false;
@@ -210,16 +301,29 @@ fn units<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(it: &mut pulldown_cmark:
                     in_list = matches!(tag, Tag::List(_));
                     items = 0;
                     if !in_list {
-                        units.push(Unit { range: range.clone(), continues_list: false });
+                        let closed = closed_by_blank(&Event::Start(tag.clone()));
+                        units.push(Unit {
+                            range: range.clone(),
+                            continues_list: false,
+                            closed_by_blank: closed,
+                        });
                     }
                 } else if depth == 1 && in_list && matches!(tag, Tag::Item) {
-                    units.push(Unit { range: range.clone(), continues_list: items > 0 });
+                    units.push(Unit {
+                        range: range.clone(),
+                        continues_list: items > 0,
+                        closed_by_blank: false,
+                    });
                     items += 1;
                 }
                 depth += 1;
             }
             Event::End(_) => depth = depth.saturating_sub(1),
-            _ if depth == 0 => units.push(Unit { range, continues_list: false }),
+            _ if depth == 0 => units.push(Unit {
+                range,
+                continues_list: false,
+                closed_by_blank: true,
+            }),
             _ => {}
         }
     }
@@ -237,12 +341,21 @@ enum Open {
 }
 
 /// Feeds the layout the events of `p` (a parse of `text`) unit by unit. With `keep_last`,
-/// the last unit's events are held back and its start returned. With `continues`, a final
-/// `End(List)` is held back: the list goes on in the next group.
-fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(p: Parser<'a, F>, text: &'a str, keep_last: bool, continues: bool, k: &mut Sinks<'_, '_>) -> Open {
+/// the last unit's events are held back and its start returned, unless `blank_closed` says
+/// `text` ends in a blank line and the last unit is one a blank line closes. With
+/// `continues`, a final `End(List)` is held back: the list goes on in the next group.
+fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
+    p: Parser<'a, F>,
+    text: &'a str,
+    keep_last: bool,
+    blank_closed: bool,
+    continues: bool,
+    k: &mut Sinks<'_, '_>,
+) -> Open {
     k.bump.reset();
     let mut depth = 0usize;
-    let mut buf: bumpalo::collections::Vec<'_, (Event<'a>, Range<usize>)> = bumpalo::collections::Vec::new_in(k.bump);
+    let mut buf: bumpalo::collections::Vec<'_, (Event<'a>, Range<usize>)> =
+        bumpalo::collections::Vec::new_in(k.bump);
     let mut unit_start = None;
     let mut list_just_started = false;
     let mut fed_any = false;
@@ -282,6 +395,12 @@ fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(p: Parser<'a, F>, text: &
         }
     }
     if keep_last {
+        if blank_closed && buf.first().is_some_and(|(e, _)| closed_by_blank(e)) {
+            for (e, r) in buf.drain(..) {
+                k.layout.event(e, r, text, k.out, k.sc);
+            }
+            return Open::None;
+        }
         return match unit_start {
             Some(at) if fed_any => Open::At(at),
             _ => Open::Nothing,

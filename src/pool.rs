@@ -54,6 +54,8 @@ impl Pool {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Lines>> {
-        self.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.free
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -32,7 +32,9 @@ pub struct Renderer {
 
 impl std::fmt::Debug for Renderer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Renderer").field("options", &self.shared.options).finish_non_exhaustive()
+        f.debug_struct("Renderer")
+            .field("options", &self.shared.options)
+            .finish_non_exhaustive()
     }
 }
 
@@ -45,7 +47,12 @@ impl Renderer {
     /// or a tab width outside `1..=16`.
     pub fn new(options: Options) -> Result<Self, Error> {
         options.validate()?;
-        Ok(Self { shared: Arc::new(Shared { options, pool: Pool::default() }) })
+        Ok(Self {
+            shared: Arc::new(Shared {
+                options,
+                pool: Pool::default(),
+            }),
+        })
     }
 
     /// A new stream for one message.
@@ -75,7 +82,9 @@ impl Renderer {
         let mut out = Lines::new();
         let mut sc = Scratch::default();
         let mut layout = Layout::new(&self.shared.options);
-        for (ev, range) in pulldown_cmark::Parser::new_ext(text, crate::parse::options()).into_offset_iter() {
+        for (ev, range) in
+            pulldown_cmark::Parser::new_ext(text, crate::parse::options()).into_offset_iter()
+        {
             layout.event(ev, range, text, &mut out, &mut sc);
         }
         layout.finish(&mut out, &mut sc);

@@ -29,7 +29,9 @@ pub const fn is_unsafe(c: char) -> bool {
 pub fn needs_sanitizing(s: &str) -> bool {
     let b = s.as_bytes();
     // Fast rejection: printable ASCII and ordinary UTF-8 lead bytes other than C2/E2.
-    if b.iter().all(|&x| (0x20..0x7f).contains(&x) || (x >= 0x80 && x != 0xC2 && x != 0xE2)) {
+    if b.iter()
+        .all(|&x| (0x20..0x7f).contains(&x) || (x >= 0x80 && x != 0xC2 && x != 0xE2))
+    {
         return false;
     }
     s.chars().any(is_unsafe)
@@ -113,7 +115,10 @@ mod tests {
 
     #[test]
     fn osc8_urls_are_printable_ascii() {
-        assert_eq!(osc8_url("https://x.test/a b\u{7}\u{1b}\\é").unwrap(), "https://x.test/a%20b%07%1B\\%C3%A9");
+        assert_eq!(
+            osc8_url("https://x.test/a b\u{7}\u{1b}\\é").unwrap(),
+            "https://x.test/a%20b%07%1B\\%C3%A9"
+        );
         assert!(osc8_url("").is_none());
         assert!(osc8_url(&"a".repeat(MAX_URL_BYTES + 1)).is_none());
     }

@@ -58,7 +58,11 @@ pub fn fence_open(line: &str) -> Option<Fence> {
     if ch == b'`' && rest[len..].contains(&b'`') {
         return None;
     }
-    Some(Fence { ch, len, indent: cols })
+    Some(Fence {
+        ch,
+        len,
+        indent: cols,
+    })
 }
 
 /// True if `line` closes the code block opened by `fence` (CommonMark §4.5).
@@ -127,7 +131,9 @@ pub fn classify(line: &str) -> Start {
         return Start::None;
     }
     let rest = &line.as_bytes()[at..];
-    let Some(&first) = rest.first() else { return Start::None };
+    let Some(&first) = rest.first() else {
+        return Start::None;
+    };
     match first {
         b'#' => {
             let n = rest.iter().take_while(|&&b| b == b'#').count();
@@ -179,7 +185,8 @@ pub fn classify(line: &str) -> Start {
 
 fn is_break_or_underline(rest: &[u8], ch: u8) -> bool {
     let n = rest.iter().filter(|&&b| b == ch).count();
-    rest.iter().all(|&b| b == ch || b == b' ' || b == b'\t') && (n >= 3 || (ch == b'-' && !rest.contains(&b' ')))
+    rest.iter().all(|&b| b == ch || b == b' ' || b == b'\t')
+        && (n >= 3 || (ch == b'-' && !rest.contains(&b' ')))
 }
 
 /// Content indent of a list item whose marker is `marker` bytes long, or `None` if the

@@ -86,7 +86,11 @@ pub struct Stream {
 
 impl std::fmt::Debug for Stream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Stream").field("open_bytes", &(self.src.len() - self.base)).field("committed", &self.committed.len()).field("finalized", &self.finalized).finish_non_exhaustive()
+        f.debug_struct("Stream")
+            .field("open_bytes", &(self.src.len() - self.base))
+            .field("committed", &self.committed.len())
+            .field("finalized", &self.finalized)
+            .finish_non_exhaustive()
     }
 }
 
@@ -185,7 +189,8 @@ impl Stream {
         if self.tail_dirty && !self.finalized {
             self.render_tail();
             self.tail_dirty = false;
-            self.stats.peak_tentative_lines = self.stats.peak_tentative_lines.max(self.tail.len() as u64);
+            self.stats.peak_tentative_lines =
+                self.stats.peak_tentative_lines.max(self.tail.len() as u64);
         }
         self.tail.iter()
     }
@@ -208,14 +213,27 @@ impl Stream {
                     // closing fence without a newline
                 } else {
                     self.line_buf.clear();
-                    scan::strip_indent(rest, self.fence.map_or(0, |f| f.indent), &mut self.line_buf);
+                    scan::strip_indent(
+                        rest,
+                        self.fence.map_or(0, |f| f.indent),
+                        &mut self.line_buf,
+                    );
                     layout.code_line(&self.line_buf, &mut self.committed, &mut self.scratch);
                 }
             }
             layout.code_end(&mut self.committed, &mut self.scratch);
-        } else if !self.src[self.base..].trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r').is_empty() || self.layout_nonidle(&layout) {
+        } else if !self.src[self.base..]
+            .trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            .is_empty()
+            || self.layout_nonidle(&layout)
+        {
             let region = &self.src[self.base..];
-            let mut k = Sinks { layout: &mut layout, out: &mut self.committed, sc: &mut self.scratch, bump: &mut self.bump };
+            let mut k = Sinks {
+                layout: &mut layout,
+                out: &mut self.committed,
+                sc: &mut self.scratch,
+                bump: &mut self.bump,
+            };
             parse::commit(region, true, self.seg_prev_blank, &mut self.defs, &mut k);
         }
         layout.finish(&mut self.committed, &mut self.scratch);
@@ -272,13 +290,21 @@ impl Stream {
     /// Heap bytes held by the stream (committed lines included).
     #[must_use]
     pub fn heap_bytes(&self) -> usize {
-        self.src.capacity() + self.committed.heap_bytes() + self.tail.heap_bytes() + self.scratch.heap_bytes() + self.bump.allocated_bytes() + self.line_buf.capacity()
+        self.src.capacity()
+            + self.committed.heap_bytes()
+            + self.tail.heap_bytes()
+            + self.scratch.heap_bytes()
+            + self.bump.allocated_bytes()
+            + self.line_buf.capacity()
     }
 
     /// Work counters.
     #[must_use]
     pub fn stats(&self) -> Stats {
-        Stats { committed_lines: self.stats.committed_lines.max(self.committed.len() as u64), ..self.stats }
+        Stats {
+            committed_lines: self.stats.committed_lines.max(self.committed.len() as u64),
+            ..self.stats
+        }
     }
 
     /// True after [`finalize`](Self::finalize).
@@ -306,10 +332,15 @@ impl Stream {
     /// commits the rest itself).
     fn process_lines(&mut self, eof: bool) {
         loop {
-            let Some(nl) = self.src[self.scanned..].rfind('\n') else { break };
+            let Some(nl) = self.src[self.scanned..].rfind('\n') else {
+                break;
+            };
             let end = self.scanned + nl + 1;
             while self.scanned < end {
-                let line_end = self.scanned + self.src[self.scanned..end].find('\n').map_or(end - self.scanned, |i| i + 1);
+                let line_end = self.scanned
+                    + self.src[self.scanned..end]
+                        .find('\n')
+                        .map_or(end - self.scanned, |i| i + 1);
                 self.scan_line(self.scanned, line_end);
                 self.scanned = line_end;
             }
@@ -354,7 +385,13 @@ impl Stream {
             self.start_open(start, le, end);
             return;
         }
-        if !blank && self.trigger(line) {
+        if if blank {
+            matches!(self.open, OpenKind::Other | OpenKind::Quote) && !self.prev_blank
+        } else {
+            self.trigger(line)
+        } {
+            // A blank line may close the open block (paragraph, table, quote): look then, so
+            // a finished paragraph shows before the next one starts.
             self.pending = true;
         }
         self.prev_one_line = !blank && scan::classify(line) == Start::OneLine;
@@ -434,16 +471,32 @@ impl Stream {
         self.stats.parsed_bytes += region.len() as u64;
         let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
         let cut = {
-            let mut k = Sinks { layout: &mut layout, out: &mut self.committed, sc: &mut self.scratch, bump: &mut self.bump };
+            let mut k = Sinks {
+                layout: &mut layout,
+                out: &mut self.committed,
+                sc: &mut self.scratch,
+                bump: &mut self.bump,
+            };
             parse::commit(region, false, self.seg_prev_blank, &mut self.defs, &mut k)
         };
         self.layout = layout.state;
         let Some(cut) = cut else { return false };
         self.base += cut.offset;
         self.seg_prev_blank = cut.prev_blank;
+        if self.base == self.scanned {
+            // Everything up to here is committed (the last block was closed by a blank line).
+            self.open = OpenKind::Empty;
+            self.seg_prev_blank = true;
+            return false;
+        }
         // Re-classify the new open block from its first line.
-        let end = self.src[self.base..].find('\n').map_or(self.src.len(), |i| self.base + i + 1);
-        let le = self.base + self.src[self.base..end].trim_end_matches(['\n', '\r']).len();
+        let end = self.src[self.base..]
+            .find('\n')
+            .map_or(self.src.len(), |i| self.base + i + 1);
+        let le = self.base
+            + self.src[self.base..end]
+                .trim_end_matches(['\n', '\r'])
+                .len();
         let prev = (self.prev_blank, self.prev_one_line);
         self.start_open(self.base, le, end);
         if self.fence.is_some() {
@@ -474,7 +527,12 @@ impl Stream {
         }
         let mut defs = self.defs.clone();
         {
-            let mut k = Sinks { layout: &mut layout, out: &mut self.tail, sc: &mut self.scratch, bump: &mut self.bump };
+            let mut k = Sinks {
+                layout: &mut layout,
+                out: &mut self.tail,
+                sc: &mut self.scratch,
+                bump: &mut self.bump,
+            };
             parse::commit(region, true, self.seg_prev_blank, &mut defs, &mut k);
         }
         layout.finish(&mut self.tail, &mut self.scratch);
@@ -486,7 +544,9 @@ impl Stream {
 fn fence_info(opener: &str) -> String {
     let mut p = pulldown_cmark::Parser::new_ext(opener, parse::options());
     match p.next() {
-        Some(pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))) => info.into_string(),
+        Some(pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(
+            pulldown_cmark::CodeBlockKind::Fenced(info),
+        ))) => info.into_string(),
         _ => String::new(),
     }
 }

@@ -89,17 +89,28 @@ pub struct Style {
 
 impl Style {
     /// The default style (no color, no attribute).
-    pub const PLAIN: Self = Self { fg: Color::Default, bg: Color::Default, mods: Modifiers::NONE };
+    pub const PLAIN: Self = Self {
+        fg: Color::Default,
+        bg: Color::Default,
+        mods: Modifiers::NONE,
+    };
 
     /// A style with only a foreground color.
     #[must_use]
     pub const fn fg(color: Color) -> Self {
-        Self { fg: color, bg: Color::Default, mods: Modifiers::NONE }
+        Self {
+            fg: color,
+            bg: Color::Default,
+            mods: Modifiers::NONE,
+        }
     }
     /// This style with `mods` added.
     #[must_use]
     pub const fn with(self, mods: Modifiers) -> Self {
-        Self { mods: self.mods.union(mods), ..self }
+        Self {
+            mods: self.mods.union(mods),
+            ..self
+        }
     }
     /// This style with the foreground replaced.
     #[must_use]
@@ -111,8 +122,16 @@ impl Style {
     #[must_use]
     pub fn patch(self, other: Self) -> Self {
         Self {
-            fg: if other.fg == Color::Default { self.fg } else { other.fg },
-            bg: if other.bg == Color::Default { self.bg } else { other.bg },
+            fg: if other.fg == Color::Default {
+                self.fg
+            } else {
+                other.fg
+            },
+            bg: if other.bg == Color::Default {
+                self.bg
+            } else {
+                other.bg
+            },
             mods: self.mods.union(other.mods),
         }
     }

@@ -61,7 +61,10 @@ impl TableScratch {
     pub(crate) fn begin_row(&mut self) {
         self.in_head = !self.seen_head;
         self.seen_head = true;
-        self.rows.push(RowRec { first_cell: self.cells.len() as u32, head: self.in_head });
+        self.rows.push(RowRec {
+            first_cell: self.cells.len() as u32,
+            head: self.in_head,
+        });
     }
     pub(crate) fn end_row(&mut self) {
         self.in_head = false;
@@ -80,14 +83,28 @@ impl TableScratch {
     }
     fn row_cells(&self, r: usize) -> &[(u32, u32)] {
         let s = self.rows[r].first_cell as usize;
-        let e = self.rows.get(r + 1).map_or(self.cells.len(), |n| n.first_cell as usize);
+        let e = self
+            .rows
+            .get(r + 1)
+            .map_or(self.cells.len(), |n| n.first_cell as usize);
         &self.cells[s..e]
     }
 }
 
 /// Writes the table to `sink` within `avail` columns.
-pub(crate) fn render<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], avail: usize, cfg: &Options, sink: &mut S) {
-    let ncols = t.aligns.len().max((0..t.rows.len()).map(|r| t.row_cells(r).len()).max().unwrap_or(0));
+pub(crate) fn render<S: LineSink>(
+    t: &TableScratch,
+    pieces: &[Piece<'_>],
+    avail: usize,
+    cfg: &Options,
+    sink: &mut S,
+) {
+    let ncols = t.aligns.len().max(
+        (0..t.rows.len())
+            .map(|r| t.row_cells(r).len())
+            .max()
+            .unwrap_or(0),
+    );
     if ncols == 0 || t.rows.is_empty() {
         return;
     }
@@ -123,7 +140,12 @@ pub(crate) fn render<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], avail:
             let mut lines = Lines::new();
             if let Some(&(s, e)) = cells.get(c) {
                 if e > s {
-                    wrap::wrap(&pieces[s as usize..e as usize], widths[c].max(1), cfg.tab_width, &mut Plain(&mut lines));
+                    wrap::wrap(
+                        &pieces[s as usize..e as usize],
+                        widths[c].max(1),
+                        cfg.tab_width,
+                        &mut Plain(&mut lines),
+                    );
                 }
             }
             h = h.max(lines.len());
@@ -133,7 +155,10 @@ pub(crate) fn render<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], avail:
     }
     let theme = &cfg.theme;
     let b = theme.table_border;
-    let tall = row_heights.iter().zip(&t.rows).any(|(h, r)| *h > 1 && !r.head);
+    let tall = row_heights
+        .iter()
+        .zip(&t.rows)
+        .any(|(h, r)| *h > 1 && !r.head);
     rule_line(sink, &widths, pad, ["┌", "┬", "┐"], b);
     for r in 0..t.rows.len() {
         if r > 0 {
@@ -170,14 +195,29 @@ pub(crate) fn render<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], avail:
     rule_line(sink, &widths, pad, ["└", "┴", "┘"], b);
 }
 
-fn rule_line<S: LineSink>(sink: &mut S, widths: &[usize], pad: usize, parts: [&str; 3], style: Style) {
+fn rule_line<S: LineSink>(
+    sink: &mut S,
+    widths: &[usize],
+    pad: usize,
+    parts: [&str; 3],
+    style: Style,
+) {
     sink.begin();
     sink.push(parts[0], style, None, 1);
     for (i, w) in widths.iter().enumerate() {
         for _ in 0..w + 2 * pad {
             sink.push("─", style, None, 1);
         }
-        sink.push(if i + 1 == widths.len() { parts[2] } else { parts[1] }, style, None, 1);
+        sink.push(
+            if i + 1 == widths.len() {
+                parts[2]
+            } else {
+                parts[1]
+            },
+            style,
+            None,
+            1,
+        );
     }
     sink.end();
 }
@@ -213,12 +253,20 @@ fn column_widths(natural: &[usize], min_word: &[usize], room: usize) -> Vec<usiz
         return natural.to_vec();
     }
     let floor = |n: usize| n.min(MIN_COLUMN_WIDTH);
-    let mins: Vec<usize> = natural.iter().zip(min_word).map(|(&n, &m)| m.min(n).max(floor(n))).collect();
+    let mins: Vec<usize> = natural
+        .iter()
+        .zip(min_word)
+        .map(|(&n, &m)| m.min(n).max(floor(n)))
+        .collect();
     let min_total: usize = mins.iter().sum();
     if min_total <= room {
         let extra = room - min_total;
         let want: usize = natural.iter().zip(&mins).map(|(n, m)| n - m).sum();
-        let mut widths: Vec<usize> = natural.iter().zip(&mins).map(|(&n, &m)| m + (n - m) * extra / want.max(1)).collect();
+        let mut widths: Vec<usize> = natural
+            .iter()
+            .zip(&mins)
+            .map(|(&n, &m)| m + (n - m) * extra / want.max(1))
+            .collect();
         // Hand out what integer division left over, left to right.
         let mut left = room - widths.iter().sum::<usize>();
         for (w, &n) in widths.iter_mut().zip(natural) {
@@ -233,8 +281,17 @@ fn column_widths(natural: &[usize], min_word: &[usize], room: usize) -> Vec<usiz
         return widths;
     }
     // Cap the widest columns at a common width `cap`.
-    let fits = |cap: usize| natural.iter().map(|&n| n.min(cap).max(floor(n))).sum::<usize>() <= room;
-    let (mut lo, mut hi) = (MIN_COLUMN_WIDTH, natural.iter().copied().max().unwrap_or(MIN_COLUMN_WIDTH));
+    let fits = |cap: usize| {
+        natural
+            .iter()
+            .map(|&n| n.min(cap).max(floor(n)))
+            .sum::<usize>()
+            <= room
+    };
+    let (mut lo, mut hi) = (
+        MIN_COLUMN_WIDTH,
+        natural.iter().copied().max().unwrap_or(MIN_COLUMN_WIDTH),
+    );
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
         if fits(mid) {
@@ -257,7 +314,14 @@ fn column_widths(natural: &[usize], min_word: &[usize], room: usize) -> Vec<usiz
     widths
 }
 
-fn records<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], ncols: usize, avail: usize, cfg: &Options, sink: &mut S) {
+fn records<S: LineSink>(
+    t: &TableScratch,
+    pieces: &[Piece<'_>],
+    ncols: usize,
+    avail: usize,
+    cfg: &Options,
+    sink: &mut S,
+) {
     let head = t.rows.iter().position(|r| r.head);
     let body: Vec<usize> = (0..t.rows.len()).filter(|&r| !t.rows[r].head).collect();
     let header_cells = head.map(|h| t.row_cells(h)).unwrap_or_default();
@@ -285,7 +349,10 @@ fn records<S: LineSink>(t: &TableScratch, pieces: &[Piece<'_>], ncols: usize, av
         for c in 0..ncols {
             line.clear();
             if let Some(&(s, e)) = header_cells.get(c) {
-                line.extend(pieces[s as usize..e as usize].iter().map(|p| Piece { style: p.style.patch(cfg.theme.table_header), ..*p }));
+                line.extend(pieces[s as usize..e as usize].iter().map(|p| Piece {
+                    style: p.style.patch(cfg.theme.table_header),
+                    ..*p
+                }));
             }
             line.push(Piece::text(": ", cfg.theme.table_border, None));
             if let Some(&(s, e)) = cells.get(c) {

@@ -80,7 +80,10 @@ impl Theme {
         match name {
             "dark" => Ok(Self::dark()),
             "light" => Ok(Self::light()),
-            _ => Err(Error::UnknownTheme { name: name.to_owned(), valid: Self::BUILTIN.join(", ") }),
+            _ => Err(Error::UnknownTheme {
+                name: name.to_owned(),
+                valid: Self::BUILTIN.join(", "),
+            }),
         }
     }
 

@@ -16,7 +16,10 @@ impl Utf8Decoder {
     /// A decoder with nothing pending.
     #[must_use]
     pub const fn new() -> Self {
-        Self { pending: [0; 4], len: 0 }
+        Self {
+            pending: [0; 4],
+            len: 0,
+        }
     }
 
     /// True if bytes of an unfinished sequence are held back.
@@ -114,8 +117,14 @@ mod tests {
         for i in 0..s.len() {
             assert_eq!(chunked(s, &[i]), "aé中👍z");
         }
-        assert_eq!(chunked(b"a\xe4\xb8", &[2]), String::from_utf8_lossy(b"a\xe4\xb8"));
-        assert_eq!(chunked(b"\xf0\x9f\x91x", &[1, 2]), String::from_utf8_lossy(b"\xf0\x9f\x91x"));
+        assert_eq!(
+            chunked(b"a\xe4\xb8", &[2]),
+            String::from_utf8_lossy(b"a\xe4\xb8")
+        );
+        assert_eq!(
+            chunked(b"\xf0\x9f\x91x", &[1, 2]),
+            String::from_utf8_lossy(b"\xf0\x9f\x91x")
+        );
     }
 
     proptest! {

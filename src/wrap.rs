@@ -31,12 +31,22 @@ impl<'a> Piece<'a> {
     /// A text piece.
     #[must_use]
     pub const fn text(text: &'a str, style: Style, link: Option<&'a str>) -> Self {
-        Self { text, style, link, hard_break: false }
+        Self {
+            text,
+            style,
+            link,
+            hard_break: false,
+        }
     }
     /// A hard line break.
     #[must_use]
     pub const fn hard_break() -> Self {
-        Self { text: "", style: Style::PLAIN, link: None, hard_break: true }
+        Self {
+            text: "",
+            style: Style::PLAIN,
+            link: None,
+            hard_break: true,
+        }
     }
 }
 
@@ -53,7 +63,12 @@ pub trait LineSink {
 const SPACES: &str = "                                                                ";
 
 /// Pushes `n` spaces in `style`.
-pub fn push_spaces<S: LineSink + ?Sized>(sink: &mut S, mut n: usize, style: Style, link: Option<&str>) {
+pub fn push_spaces<S: LineSink + ?Sized>(
+    sink: &mut S,
+    mut n: usize,
+    style: Style,
+    link: Option<&str>,
+) {
     while n > 0 {
         let k = n.min(SPACES.len());
         sink.push(&SPACES[..k], style, link, k);
@@ -78,8 +93,22 @@ struct PendingSpace {
 
 /// Wraps `pieces` into lines of at most `avail` columns (at least 2) and writes them to
 /// `sink`. Emits at least one line, even for empty input. Tab width is in columns.
-pub fn wrap<S: LineSink + ?Sized>(pieces: &[Piece<'_>], avail: usize, tab_width: usize, sink: &mut S) {
-    let mut w = Wrapper { pieces, avail: avail.max(2), sink, line_width: 0, open: false, space: None, word: SmallVec::new(), word_width: 0 };
+pub fn wrap<S: LineSink + ?Sized>(
+    pieces: &[Piece<'_>],
+    avail: usize,
+    tab_width: usize,
+    sink: &mut S,
+) {
+    let mut w = Wrapper {
+        pieces,
+        avail: avail.max(2),
+        sink,
+        line_width: 0,
+        open: false,
+        space: None,
+        word: SmallVec::new(),
+        word_width: 0,
+    };
     for (i, p) in pieces.iter().enumerate() {
         let i = i as u32;
         if p.hard_break {
@@ -96,13 +125,27 @@ pub fn wrap<S: LineSink + ?Sized>(pieces: &[Piece<'_>], avail: usize, tab_width:
         tokenize(p.text, tab_width, |tok| match tok {
             Token::Space(width) => {
                 w.flush_word();
-                let sp = w.space.get_or_insert(PendingSpace { width: 0, style: p.style, piece: i });
+                let sp = w.space.get_or_insert(PendingSpace {
+                    width: 0,
+                    style: p.style,
+                    piece: i,
+                });
                 sp.width += width;
             }
-            Token::Word(s, e, width) => w.add_frag(Frag { piece: i, start: s as u32, end: e as u32, width: width as u32 }),
+            Token::Word(s, e, width) => w.add_frag(Frag {
+                piece: i,
+                start: s as u32,
+                end: e as u32,
+                width: width as u32,
+            }),
             Token::Wide(s, e, width) => {
                 w.flush_word();
-                w.add_frag(Frag { piece: i, start: s as u32, end: e as u32, width: width as u32 });
+                w.add_frag(Frag {
+                    piece: i,
+                    start: s as u32,
+                    end: e as u32,
+                    width: width as u32,
+                });
                 w.flush_word();
             }
         });
@@ -204,7 +247,12 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
 
     fn emit_frag(&mut self, f: Frag) {
         let p = &self.pieces[f.piece as usize];
-        self.sink.push(&p.text[f.start as usize..f.end as usize], p.style, p.link, f.width as usize);
+        self.sink.push(
+            &p.text[f.start as usize..f.end as usize],
+            p.style,
+            p.link,
+            f.width as usize,
+        );
         self.line_width += f.width as usize;
     }
 
@@ -213,7 +261,11 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
             return;
         }
         let space = self.space.take();
-        let sw = if self.line_width > 0 { space.map_or(0, |s| s.width) } else { 0 };
+        let sw = if self.line_width > 0 {
+            space.map_or(0, |s| s.width)
+        } else {
+            0
+        };
         self.ensure_open();
         if self.line_width > 0 && self.line_width + sw + self.word_width > self.avail {
             self.new_line();
@@ -311,7 +363,13 @@ mod tests {
     fn wrap_str(parts: &[&str], avail: usize) -> Vec<String> {
         let pieces: Vec<Piece<'_>> = parts
             .iter()
-            .map(|t| if *t == "\n" { Piece::hard_break() } else { Piece::text(t, Style::PLAIN, None) })
+            .map(|t| {
+                if *t == "\n" {
+                    Piece::hard_break()
+                } else {
+                    Piece::text(t, Style::PLAIN, None)
+                }
+            })
             .collect();
         let mut c = Collect::default();
         wrap(&pieces, avail, 4, &mut c);
@@ -324,19 +382,28 @@ mod tests {
 
     #[test]
     fn wraps_at_spaces() {
-        assert_eq!(wrap_str(&["the quick brown fox jumps"], 10), ["the quick", "brown fox", "jumps"]);
+        assert_eq!(
+            wrap_str(&["the quick brown fox jumps"], 10),
+            ["the quick", "brown fox", "jumps"]
+        );
     }
 
     #[test]
     fn words_span_pieces() {
-        assert_eq!(wrap_str(&["aaa bb", "bb", "b cc"], 6), ["aaa", "bbbbb", "cc"]);
+        assert_eq!(
+            wrap_str(&["aaa bb", "bb", "b cc"], 6),
+            ["aaa", "bbbbb", "cc"]
+        );
     }
 
     #[test]
     fn long_words_break_at_graphemes() {
         assert_eq!(wrap_str(&["abcdefghij"], 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap_str(&["x 👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦"], 4), ["x", "👨‍👩‍👧‍👦👨‍👩‍👧‍👦", "👨‍👩‍👧‍👦"]);
-        assert_eq!(wrap_str(&["e\u{301}e\u{301}e\u{301}"], 2), ["e\u{301}e\u{301}", "e\u{301}"]);
+        assert_eq!(
+            wrap_str(&["e\u{301}e\u{301}e\u{301}"], 2),
+            ["e\u{301}e\u{301}", "e\u{301}"]
+        );
     }
 
     #[test]

@@ -84,8 +84,12 @@ fn doc() -> impl Strategy<Value = (String, bool)> {
         let mut s = String::new();
         // Conservative: any `[ref]` text (a definition glued to a paragraph is text too)
         // before the last definition snippet counts as a forward reference.
-        let last_def = parts.iter().rposition(|&(i, _)| SNIPPETS[i].starts_with("[ref]:"));
-        let first_use = parts.iter().position(|&(i, _)| SNIPPETS[i].contains("[ref]"));
+        let last_def = parts
+            .iter()
+            .rposition(|&(i, _)| SNIPPETS[i].starts_with("[ref]:"));
+        let first_use = parts
+            .iter()
+            .position(|&(i, _)| SNIPPETS[i].contains("[ref]"));
         let forward_ref = matches!((first_use, last_def), (Some(u), Some(d)) if u < d);
         for (i, sep) in parts {
             s.push_str(SNIPPETS[i]);
@@ -193,7 +197,12 @@ pub fn check_escapes(s: &str) -> Result<(), String> {
         match b[i] {
             0x1b => {
                 if b.get(i + 1) == Some(&b'[') {
-                    let end = b[i + 2..].iter().position(|&c| c == b'm').ok_or("unterminated CSI")? + i + 2;
+                    let end = b[i + 2..]
+                        .iter()
+                        .position(|&c| c == b'm')
+                        .ok_or("unterminated CSI")?
+                        + i
+                        + 2;
                     let params = &s[i + 2..end];
                     if !params.bytes().all(|c| c.is_ascii_digit() || c == b';') {
                         return Err(format!("not an SGR: {params:?}"));
@@ -215,7 +224,10 @@ pub fn check_escapes(s: &str) -> Result<(), String> {
             c if c < 0x20 || c == 0x7f => return Err(format!("control byte {c:#x}")),
             _ => {
                 let ch = s[i..].chars().next().unwrap_or(' ');
-                if ('\u{80}'..='\u{9f}').contains(&ch) || ('\u{202a}'..='\u{202e}').contains(&ch) || ('\u{2066}'..='\u{2069}').contains(&ch) {
+                if ('\u{80}'..='\u{9f}').contains(&ch)
+                    || ('\u{202a}'..='\u{202e}').contains(&ch)
+                    || ('\u{2066}'..='\u{2069}').contains(&ch)
+                {
                     return Err(format!("unsafe char {ch:?}"));
                 }
                 i += ch.len_utf8();
@@ -266,7 +278,10 @@ fn finalized_stream_has_no_live_state_and_pool_is_bounded() {
         s.release();
     }
     assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
-    assert!(r.pool().heap_bytes() <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES);
+    assert!(
+        r.pool().heap_bytes()
+            <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES
+    );
 }
 
 #[test]
@@ -276,9 +291,27 @@ fn forward_link_definition_rule() {
     let r = Renderer::new(Options::new().width(80)).unwrap();
     let text = "see [ref]\n\nmiddle\n\n[ref]: https://e.test/r\n\nand [ref] again\n";
     let streamed: Vec<String> = r.render(text).iter().map(|l| l.plain()).collect();
-    assert_eq!(streamed, ["see [ref]", "", "middle", "", "and ref (https://e.test/r) again"]);
+    assert_eq!(
+        streamed,
+        [
+            "see [ref]",
+            "",
+            "middle",
+            "",
+            "and ref (https://e.test/r) again"
+        ]
+    );
     let whole: Vec<String> = r.render_whole(text).iter().map(|l| l.plain()).collect();
-    assert_eq!(whole, ["see ref (https://e.test/r)", "", "middle", "", "and ref (https://e.test/r) again"]);
+    assert_eq!(
+        whole,
+        [
+            "see ref (https://e.test/r)",
+            "",
+            "middle",
+            "",
+            "and ref (https://e.test/r) again"
+        ]
+    );
     for n in 1..text.len() {
         let mut s = r.stream();
         for c in text.as_bytes().chunks(n) {

@@ -18,7 +18,11 @@ const CASES: &[(&str, &str)] = &[
 ];
 
 fn render(text: &str, width: usize, styled: bool) -> String {
-    let depth = if styled { ColorDepth::TrueColor } else { ColorDepth::Plain };
+    let depth = if styled {
+        ColorDepth::TrueColor
+    } else {
+        ColorDepth::Plain
+    };
     let r = Renderer::new(Options::new().width(width).color(depth)).unwrap();
     let mut w = AnsiWriter::new(depth, false);
     let mut out = String::new();
@@ -48,10 +52,19 @@ fn constructs_styled_at_80() {
 #[test]
 fn color_depths() {
     let text = "# Title\n\n**bold** `code` [link](https://e.test)\n\n```rust\nlet x = 1;\n```\n";
-    for (name, depth) in [("truecolor", ColorDepth::TrueColor), ("256", ColorDepth::Ansi256), ("16", ColorDepth::Ansi16), ("nocolor", ColorDepth::NoColor)] {
+    for (name, depth) in [
+        ("truecolor", ColorDepth::TrueColor),
+        ("256", ColorDepth::Ansi256),
+        ("16", ColorDepth::Ansi16),
+        ("nocolor", ColorDepth::NoColor),
+    ] {
         let r = Renderer::new(Options::new().width(40).color(depth)).unwrap();
         let mut w = AnsiWriter::new(depth, false);
-        let out: Vec<String> = r.render(text).iter().map(|l| w.line_to_string(&l).replace('\u{1b}', "\\e")).collect();
+        let out: Vec<String> = r
+            .render(text)
+            .iter()
+            .map(|l| w.line_to_string(&l).replace('\u{1b}', "\\e"))
+            .collect();
         insta::assert_snapshot!(format!("depth_{name}"), out.join("\n"));
     }
 }

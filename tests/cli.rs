@@ -1,0 +1,276 @@
+//! The `termark` binary as its users run it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+const FIXTURE: &str = "tests/fixtures/answer.md";
+
+fn termark() -> Command {
+    let mut c = Command::cargo_bin("termark").unwrap();
+    c.env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env("TERM", "xterm-256color");
+    c
+}
+
+#[test]
+fn pipe_renders_markdown() {
+    termark()
+        .args(["--width", "40"])
+        .write_stdin("# Hello\n\nSome *text*.\n")
+        .assert()
+        .success()
+        .stdout("# Hello\n\nSome text.\n");
+}
+
+#[test]
+fn replay_chunk_1_equals_whole_file() {
+    let whole = termark()
+        .args(["--width", "60", "--color", "always", FIXTURE])
+        .output()
+        .unwrap();
+    let chunked = termark()
+        .args([
+            "--width",
+            "60",
+            "--color",
+            "always",
+            "--replay-chunk",
+            "1",
+            FIXTURE,
+        ])
+        .output()
+        .unwrap();
+    assert!(whole.status.success() && chunked.status.success());
+    assert!(!whole.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&whole.stdout),
+        String::from_utf8_lossy(&chunked.stdout)
+    );
+    let stdin = termark()
+        .args(["--width", "60", "--color", "always", "--replay-chunk", "7"])
+        .pipe_stdin(FIXTURE)
+        .unwrap()
+        .output()
+        .unwrap();
+    assert_eq!(whole.stdout, stdin.stdout);
+}
+
+#[test]
+fn missing_file_is_named_and_fails_but_keeps_other_output() {
+    termark()
+        .args(["--width", "40", "no/such/file.md", "-"])
+        .write_stdin("still rendered\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("still rendered"))
+        .stderr(
+            predicate::str::contains("no/such/file.md").and(predicate::str::contains("termark:")),
+        );
+}
+
+#[test]
+fn bad_options_are_clear_errors() {
+    termark()
+        .args(["--width", "3"])
+        .write_stdin("x")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("width").and(predicate::str::contains("8 to 4096")));
+    termark()
+        .args(["--theme", "nope"])
+        .write_stdin("x")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("dark, light"));
+}
+
+#[test]
+fn color_rules() {
+    // Not a terminal: no color by default.
+    termark().write_stdin("**b**\n").assert().stdout("b\n");
+    termark()
+        .env("CLICOLOR_FORCE", "1")
+        .write_stdin("**b**\n")
+        .assert()
+        .stdout(predicate::str::contains("\x1b[1m"));
+    termark()
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .write_stdin("**b**\n")
+        .assert()
+        .stdout("b\n");
+    termark()
+        .env("NO_COLOR", "1")
+        .args(["--color", "always"])
+        .write_stdin("**b**\n")
+        .assert()
+        .stdout(predicate::str::contains("\x1b[1m"));
+    termark()
+        .args(["--color", "always", "--plain"])
+        .write_stdin("**b**\n")
+        .assert()
+        .stdout("b\n");
+}
+
+#[test]
+fn stats_go_to_stderr() {
+    termark()
+        .args(["--stats", "--replay-chunk", "16", FIXTURE])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("bytes in")
+                .and(predicate::str::contains("chunks"))
+                .and(predicate::str::contains("MB/s")),
+        );
+}
+
+#[test]
+fn demo_runs() {
+    termark()
+        .args(["--demo", "--replay-rate", "100000000", "--width", "60"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Streaming a Markdown answer"));
+}
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_termark"))
+        .args(["--width", "80"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let para = "word ".repeat(2000) + "\n\n";
+        for _ in 0..400 {
+            if stdin.write_all(para.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    out.read_exact(&mut first).unwrap();
+    drop(out); // like `| head -c 10`
+    let status = child.wait().unwrap();
+    writer.join().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "status {status:?}, stderr {err:?}");
+    assert_eq!(err, "");
+}
+
+#[test]
+fn slow_producer_sees_lines_before_input_ends() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_termark"))
+        .args(["--width", "80"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let out = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in out.lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    stdin
+        .write_all(b"# First heading\n\nA paragraph that is finished.\n\nan open para")
+        .unwrap();
+    stdin.flush().unwrap();
+    // The heading and the finished paragraph arrive while stdin is still open.
+    let start = Instant::now();
+    let mut lines = Vec::new();
+    while lines.len() < 3 && start.elapsed() < Duration::from_secs(20) {
+        if let Ok(l) = rx.recv_timeout(Duration::from_millis(100)) {
+            lines.push(l);
+        }
+    }
+    let early = lines.clone();
+    stdin.write_all(b"graph.\n").unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    lines.extend(rx.try_iter());
+    assert_eq!(
+        early,
+        ["# First heading", "", "A paragraph that is finished."],
+        "lines seen before the input ended"
+    );
+    assert_eq!(lines[3..], ["", "an open paragraph."]);
+    assert!(status.success());
+}
+
+#[test]
+fn random_bytes_do_not_break_it() {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let bytes: Vec<u8> = (0..1_000_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    let out = termark()
+        .args(["--color", "always", "--width", "50"])
+        .write_stdin(bytes)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("output is UTF-8");
+    for line in text.lines() {
+        let visible: String = strip_escapes(line);
+        assert!(
+            unicode_width::UnicodeWidthStr::width(visible.as_str()) <= 50,
+            "{visible:?}"
+        );
+    }
+}
+
+fn strip_escapes(s: &str) -> String {
+    let mut out = String::new();
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == '\x1b' {
+            match it.next() {
+                Some('[') => {
+                    for d in it.by_ref() {
+                        if d == 'm' {
+                            break;
+                        }
+                    }
+                }
+                Some(']') => {
+                    while let Some(d) = it.next() {
+                        if d == '\x1b' {
+                            it.next();
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
