@@ -46,8 +46,16 @@ fn main() {
 }
 
 fn report(f: &str, what: &str, a: &[String], b: &[String]) {
-    let i = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
-    println!("{f}: {what}: first difference at line {i} (lens {} vs {})", a.len(), b.len());
+    let i = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    println!(
+        "{f}: {what}: first difference at line {i} (lens {} vs {})",
+        a.len(),
+        b.len()
+    );
     for k in i.saturating_sub(2)..(i + 3) {
         println!("   A {:?}", a.get(k));
         println!("   B {:?}", b.get(k));

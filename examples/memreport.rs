@@ -135,6 +135,61 @@ fn main() {
     }
 
     println!();
+    println!("One-shot and yardsticks (allocated bytes per input byte):");
+    println!("| input | termark render (one-shot) | pulldown-cmark bare parse |");
+    println!("|---|---:|---:|");
+    for (name, text) in &inputs {
+        let n = text.len() as f64;
+        drop(r.render(text));
+        let before = snapshot();
+        drop(r.render(text));
+        let one = snapshot().since(&before).allocated;
+        let before = snapshot();
+        pulldown_cmark::Parser::new_ext(text, termark::parse::options()).for_each(drop);
+        let pd = snapshot().since(&before).allocated;
+        println!("| {name} | {:.2} | {:.2} |", one as f64 / n, pd as f64 / n);
+    }
+    let tiny = "Hello *world*, a short paragraph.\n";
+    let before = snapshot();
+    pulldown_cmark::Parser::new_ext(tiny, termark::parse::options()).for_each(drop);
+    let d = snapshot().since(&before);
+    println!(
+        "pulldown-cmark: one parse of a {}-byte paragraph allocates {} B in {} allocations (a fixed cost per parse)",
+        tiny.len(),
+        d.allocated,
+        d.allocations
+    );
+    {
+        use syntect::easy::HighlightLines;
+        use syntect::util::LinesWithEndings;
+        let ss = two_face::syntax::extra_newlines();
+        let themes = syntect::highlighting::ThemeSet::load_defaults();
+        let theme = &themes.themes["base16-ocean.dark"];
+        let blocks = common::code_blocks(64 * 1024);
+        let run = || {
+            for (lang, code) in &blocks {
+                let syntax = ss.find_syntax_by_token(lang).expect("syntax");
+                let mut h = HighlightLines::new(syntax, theme);
+                for line in LinesWithEndings::from(code) {
+                    drop(h.highlight_line(line, &ss).expect("highlight"));
+                }
+            }
+        };
+        run();
+        let before = snapshot();
+        run();
+        let d = snapshot().since(&before);
+        let lines: usize = blocks.iter().map(|(_, c)| c.lines().count()).sum();
+        let bytes: usize = blocks.iter().map(|(_, c)| c.len()).sum();
+        println!(
+            "syntect HighlightLines on the code of code-64KB: {:.0} B and {:.1} allocations per line, {:.2} B per code byte",
+            d.allocated as f64 / lines as f64,
+            d.allocations as f64 / lines as f64,
+            d.allocated as f64 / bytes as f64
+        );
+    }
+
+    println!();
     let big = &inputs[2].1;
     for chunk in [16usize, 4096] {
         let base = snapshot().live;

@@ -10,6 +10,8 @@
 //! Colors the terminal cannot show are mapped to the nearest color it can by distance in
 //! the Oklab color space (perceptual), not by RGB distance.
 
+#![allow(clippy::many_single_char_names)] // r, g, b, l, m, s: the color-science names
+
 use crate::config::ColorDepth;
 use crate::line::Line;
 use crate::style::{Color, Modifiers, Style};

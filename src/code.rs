@@ -60,6 +60,7 @@ pub(crate) fn footer<S: LineSink + ?Sized>(sink: &mut S, theme: &Theme) {
 /// Renders one code line (without its line ending) as one or more rows.
 ///
 /// Each row is begun and ended here (the sink writes the container prefix in `begin`).
+#[allow(clippy::too_many_arguments)] // the frozen options are passed apart to keep borrows split
 pub(crate) fn line<S: LineSink + ?Sized>(
     sink: &mut S,
     text: &str,
@@ -88,7 +89,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     w.start_row(false);
     let diff = [theme.diff_added, theme.diff_removed, theme.diff_hunk];
     state.highlight_line(text, theme.code_text, diff, |piece, style| {
-        w.piece(piece, style)
+        w.piece(piece, style);
     });
     w.sink.end();
 }

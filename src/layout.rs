@@ -142,6 +142,27 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    fn clear_inline(&mut self) {
+        self.buf.clear();
+        self.pieces.clear();
+        self.links.clear();
+        self.bump.reset();
+    }
+
+    fn reset_inline(&mut self, base: Style) {
+        self.styles.clear();
+        self.styles.push(base);
+    }
+
+    fn push_style(&mut self, s: Style) {
+        let top = self.top_style().patch(s);
+        self.styles.push(top);
+    }
+
+    fn top_style(&self) -> Style {
+        self.styles.last().copied().unwrap_or_default()
+    }
+
     /// Frees every buffer.
     pub fn clear_all(&mut self) {
         *self = Self::default();
@@ -347,7 +368,7 @@ impl<'c> Layout<'c> {
                 }
             }
             Event::Code(t) => {
-                let style = self.top_style(sc).patch(self.cfg.theme.inline_code);
+                let style = sc.top_style().patch(self.cfg.theme.inline_code);
                 self.inline_text(&t, Some(style), range, src, out, sc);
             }
             Event::Html(t) => {
@@ -359,15 +380,15 @@ impl<'c> Layout<'c> {
                 }
             }
             Event::InlineHtml(t) => {
-                let style = self.top_style(sc).patch(self.cfg.theme.html);
+                let style = sc.top_style().patch(self.cfg.theme.html);
                 self.inline_text(&t, Some(style), range, src, out, sc);
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => {
-                let style = self.top_style(sc).patch(self.cfg.theme.inline_code);
+                let style = sc.top_style().patch(self.cfg.theme.inline_code);
                 self.inline_text(&t, Some(style), range, src, out, sc);
             }
             Event::FootnoteReference(label) => {
-                let style = self.top_style(sc).patch(self.cfg.theme.footnote);
+                let style = sc.top_style().patch(self.cfg.theme.footnote);
                 self.ensure_leaf(range, src, out, sc);
                 let start = sc.buf.len();
                 sc.buf.push('[');
@@ -376,7 +397,7 @@ impl<'c> Layout<'c> {
                 self.push_piece_range(start, style, sc);
             }
             Event::SoftBreak => {
-                let style = self.top_style(sc);
+                let style = sc.top_style();
                 self.inline_text(" ", Some(style), range, src, out, sc);
             }
             Event::HardBreak => {
@@ -520,27 +541,24 @@ impl<'c> Layout<'c> {
             Tag::TableHead | Tag::TableRow => sc.table.begin_row(),
             Tag::TableCell => {
                 let head = sc.table.in_head();
-                self.reset_inline(
-                    sc,
-                    if head {
-                        self.cfg.theme.table_header
-                    } else {
-                        Style::PLAIN
-                    },
-                );
+                sc.reset_inline(if head {
+                    self.cfg.theme.table_header
+                } else {
+                    Style::PLAIN
+                });
                 sc.table.begin_cell(sc.pieces.len());
             }
-            Tag::Emphasis => self.push_style(self.cfg.theme.emphasis, sc),
-            Tag::Strong => self.push_style(self.cfg.theme.strong, sc),
-            Tag::Strikethrough => self.push_style(self.cfg.theme.strikethrough, sc),
-            Tag::Superscript | Tag::Subscript => self.push_style(Style::PLAIN, sc),
+            Tag::Emphasis => sc.push_style(self.cfg.theme.emphasis),
+            Tag::Strong => sc.push_style(self.cfg.theme.strong),
+            Tag::Strikethrough => sc.push_style(self.cfg.theme.strikethrough),
+            Tag::Superscript | Tag::Subscript => sc.push_style(Style::PLAIN),
             Tag::Link {
                 link_type,
                 dest_url,
                 ..
             } => {
                 self.ensure_leaf(range, src, out, sc);
-                self.push_style(self.cfg.theme.link, sc);
+                sc.push_style(self.cfg.theme.link);
                 self.push_link(&dest_url, link_type, false, sc);
             }
             Tag::Image {
@@ -549,11 +567,11 @@ impl<'c> Layout<'c> {
                 ..
             } => {
                 self.ensure_leaf(range, src, out, sc);
-                self.push_style(self.cfg.theme.image, sc);
+                sc.push_style(self.cfg.theme.image);
                 self.push_link(&dest_url, link_type, true, sc);
                 let start = sc.buf.len();
                 sc.buf.push_str("[image: ");
-                self.push_piece_range(start, self.top_style(sc), sc);
+                self.push_piece_range(start, sc.top_style(), sc);
             }
             Tag::MetadataBlock(_)
             | Tag::DefinitionList
@@ -618,7 +636,7 @@ impl<'c> Layout<'c> {
                 table::render(table, &items, avail, cfg, &mut sink);
                 drop(items);
                 self.state.leaf = Leaf::None;
-                self.clear_inline(sc);
+                sc.clear_inline();
             }
             TagEnd::TableHead | TagEnd::TableRow => sc.table.end_row(),
             TagEnd::TableCell => sc.table.end_cell(sc.pieces.len()),
@@ -665,29 +683,8 @@ impl<'c> Layout<'c> {
             }
             _ => Style::PLAIN,
         };
-        self.clear_inline(sc);
-        self.reset_inline(sc, base);
-    }
-
-    fn clear_inline(&mut self, sc: &mut Scratch) {
-        sc.buf.clear();
-        sc.pieces.clear();
-        sc.links.clear();
-        sc.bump.reset();
-    }
-
-    fn reset_inline(&mut self, sc: &mut Scratch, base: Style) {
-        sc.styles.clear();
-        sc.styles.push(base);
-    }
-
-    fn top_style(&self, sc: &Scratch) -> Style {
-        sc.styles.last().copied().unwrap_or_default()
-    }
-
-    fn push_style(&mut self, s: Style, sc: &mut Scratch) {
-        let top = self.top_style(sc).patch(s);
-        sc.styles.push(top);
+        sc.clear_inline();
+        sc.reset_inline(base);
     }
 
     /// Inline content outside a paragraph (tight list items) opens an implicit paragraph.
@@ -714,7 +711,7 @@ impl<'c> Layout<'c> {
         sc: &mut Scratch,
     ) {
         self.ensure_leaf(range, src, out, sc);
-        let style = style.unwrap_or_else(|| self.top_style(sc));
+        let style = style.unwrap_or_else(|| sc.top_style());
         let start = sc.buf.len();
         // Newlines inside inline text (inline HTML spanning lines) read as spaces; tabs stay
         // for the wrapper to expand.
@@ -774,7 +771,7 @@ impl<'c> Layout<'c> {
         if link.image {
             let start = sc.buf.len();
             sc.buf.push(']');
-            self.push_piece_range(start, self.top_style(sc).patch(self.cfg.theme.image), sc);
+            self.push_piece_range(start, sc.top_style().patch(self.cfg.theme.image), sc);
         }
         if self.cfg.hyperlinks || !link.display_url || link.url.0 == link.url.1 {
             return;
@@ -844,7 +841,7 @@ impl<'c> Layout<'c> {
         if matches!(leaf, Leaf::Heading(_)) {
             self.state.stack.pop();
         }
-        self.clear_inline(sc);
+        sc.clear_inline();
     }
 
     fn html_text(&mut self, t: &str, out: &mut Lines, sc: &mut Scratch) {
@@ -938,18 +935,14 @@ impl<'c> Layout<'c> {
         };
         let mut rest = t;
         if !open.partial.is_empty() {
-            match rest.find('\n') {
-                Some(i) => {
-                    let mut line = std::mem::take(&mut open.partial);
-                    line.push_str(&rest[..=i]);
-                    rest = &rest[i + 1..];
-                    self.code_line(&line, out, sc);
-                }
-                None => {
-                    open.partial.push_str(rest);
-                    return;
-                }
-            }
+            let Some(i) = rest.find('\n') else {
+                open.partial.push_str(rest);
+                return;
+            };
+            let mut line = std::mem::take(&mut open.partial);
+            line.push_str(&rest[..=i]);
+            rest = &rest[i + 1..];
+            self.code_line(&line, out, sc);
         }
         while let Some(i) = rest.find('\n') {
             let (line, tail) = rest.split_at(i + 1);

@@ -36,18 +36,18 @@
 //!                               └─ partial line ──▶ only shapes the tentative tail (never a commit)
 //! ```
 //!
-//! 1. **Decode** ([`utf8`](crate::utf8)): bytes become text exactly as
+//! 1. **Decode** ([`utf8`]): bytes become text exactly as
 //!    `String::from_utf8_lossy` on the whole input would make them; up to 3 bytes of an
 //!    unfinished sequence wait for the next chunk.
 //! 2. **Complete lines decide, the partial line never does** (STREAMING §1). A commit is only
 //!    taken on text that ends in `\n`; a `\r` at the end of the buffer waits for its `\n`.
-//! 3. **Trigger** ([`scan`](crate::scan)): a cheap look at each new complete line says whether
+//! 3. **Trigger** ([`scan`]): a cheap look at each new complete line says whether
 //!    a new top-level block (or top-level list item) *may* have started: a non-blank line after
 //!    a blank one that is not indented into the open list item, a line that can interrupt a
 //!    paragraph (ATX heading, fence, thematic break, block quote, list item, HTML), or any
 //!    line after a one-line block (ATX heading, setext underline, thematic break). The trigger
 //!    only decides *when* to look; pulldown-cmark decides *what* is final.
-//! 4. **Verify** ([`parse`](crate::parse)): the open region's complete lines are parsed with
+//! 4. **Verify** ([`parse`]): the open region's complete lines are parsed with
 //!    pulldown-cmark. Every top-level block except the last is final (STREAMING §2): it is
 //!    laid out and committed, and its source is dropped. A top-level list counts item by item,
 //!    so long lists commit as they grow. Parses are paid from a byte budget
@@ -84,17 +84,17 @@
 //! # Module map (the pipeline, in data-flow order)
 //! | stage | module |
 //! |---|---|
-//! | options, frozen configuration | [`config`](crate::config) |
-//! | shared renderer: config, lazy syntaxes, buffer pool | [`renderer`](crate::renderer), [`pool`](crate::pool) |
-//! | bytes → text | [`utf8`](crate::utf8) |
-//! | per-message streaming state, commit decisions | [`stream`](crate::stream), [`scan`](crate::scan) |
-//! | parse adapter over pulldown-cmark (options, link definitions, panic isolation) | [`parse`](crate::parse) |
-//! | layout: blocks, containers, lists, tables, code | [`layout`](crate::layout), [`table`](crate::table), [`code`](crate::code) |
-//! | wrapping by display width, grapheme clusters | [`wrap`](crate::wrap), [`width`](crate::width) |
-//! | untrusted text made safe | [`sanitize`](crate::sanitize) |
-//! | styles, themes, syntax highlighting | [`style`](crate::style), [`theme`](crate::theme), [`highlight`](crate::highlight) |
-//! | styled lines (the output model) | [`line`](crate::line) |
-//! | ANSI writer (SGR, OSC 8) | [`ansi`](crate::ansi) |
+//! | options, frozen configuration | [`config`] |
+//! | shared renderer: config, lazy syntaxes, buffer pool | [`renderer`], [`pool`] |
+//! | bytes → text | [`utf8`] |
+//! | per-message streaming state, commit decisions | [`stream`], [`scan`] |
+//! | parse adapter over pulldown-cmark (options, link definitions, panic isolation) | [`parse`] |
+//! | layout: blocks, containers, lists, tables, code | [`layout`], [`table`], [`code`] |
+//! | wrapping by display width, grapheme clusters | [`wrap`], [`width`] |
+//! | untrusted text made safe | [`sanitize`] |
+//! | styles, themes, syntax highlighting | [`style`], [`theme`], [`highlight`] |
+//! | styled lines (the output model) | [`line`](mod@crate::line) |
+//! | ANSI writer (SGR, OSC 8) | [`ansi`] |
 
 pub mod ansi;
 pub mod code;
@@ -123,3 +123,8 @@ pub use line::{Line, Lines, Span};
 pub use renderer::Renderer;
 pub use stream::Stream;
 pub use style::{Color, Modifiers, Style};
+
+/// The README's examples, compiled and run as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme_doctest {}

@@ -32,7 +32,7 @@ struct LineRec {
 pub struct Lines {
     text: String,
     spans: Vec<SpanRec>,
-    lines: Vec<LineRec>,
+    recs: Vec<LineRec>,
     links: Vec<(usize, usize)>,
     link_text: String,
     /// First span of the line being built (`None` when no line is open).
@@ -47,7 +47,7 @@ impl Lines {
         Self {
             text: String::new(),
             spans: Vec::new(),
-            lines: Vec::new(),
+            recs: Vec::new(),
             links: Vec::new(),
             link_text: String::new(),
             open: None,
@@ -58,19 +58,19 @@ impl Lines {
     /// Number of finished lines.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.lines.len()
+        self.recs.len()
     }
 
     /// True if there is no finished line.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.recs.is_empty()
     }
 
     /// The line at `index`, or `None` past the end.
     #[must_use]
     pub fn get(&self, index: usize) -> Option<Line<'_>> {
-        self.lines.get(index).map(|rec| Line {
+        self.recs.get(index).map(|rec| Line {
             buf: self,
             rec: *rec,
         })
@@ -97,7 +97,7 @@ impl Lines {
     pub fn clear(&mut self) {
         self.text.clear();
         self.spans.clear();
-        self.lines.clear();
+        self.recs.clear();
         self.links.clear();
         self.link_text.clear();
         self.open = None;
@@ -110,7 +110,7 @@ impl Lines {
         self.text.capacity()
             + self.link_text.capacity()
             + self.spans.capacity() * std::mem::size_of::<SpanRec>()
-            + self.lines.capacity() * std::mem::size_of::<LineRec>()
+            + self.recs.capacity() * std::mem::size_of::<LineRec>()
             + self.links.capacity() * std::mem::size_of::<(usize, usize)>()
     }
 
@@ -121,7 +121,7 @@ impl Lines {
 
     /// Appends every line of `other`.
     pub fn extend_from(&mut self, other: &Lines) {
-        for line in other.iter() {
+        for line in other {
             for span in line.spans() {
                 self.push(span.text, span.style, span.link);
             }
@@ -221,10 +221,18 @@ impl Lines {
         } else {
             self.text.clear();
         }
-        self.lines.push(LineRec {
+        self.recs.push(LineRec {
             spans: (first, self.spans.len()),
             width,
         });
+    }
+}
+
+impl<'a> IntoIterator for &'a Lines {
+    type Item = Line<'a>;
+    type IntoIter = LineIter<'a>;
+    fn into_iter(self) -> LineIter<'a> {
+        self.iter()
     }
 }
 
@@ -298,7 +306,7 @@ impl<'a> Iterator for LineIter<'a> {
         let i = self.range.next()?;
         Some(Line {
             buf: self.buf,
-            rec: self.buf.lines[i],
+            rec: self.buf.recs[i],
         })
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -311,7 +319,7 @@ impl<'a> DoubleEndedIterator for LineIter<'a> {
         let i = self.range.next_back()?;
         Some(Line {
             buf: self.buf,
-            rec: self.buf.lines[i],
+            rec: self.buf.recs[i],
         })
     }
 }

@@ -1,4 +1,5 @@
 //! `termark`: render Markdown from files or a pipe to the terminal as it arrives.
+#![allow(clippy::cast_precision_loss)] // byte counts to seconds and MB/s for display
 
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
@@ -10,7 +11,7 @@ use termark::{AnsiWriter, ColorDepth, Options, Renderer, Stream};
 /// When to color the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum When {
-    /// Only when stdout is a terminal (honours NO_COLOR and CLICOLOR_FORCE).
+    /// Only when stdout is a terminal (honours `NO_COLOR` and `CLICOLOR_FORCE`).
     Auto,
     /// Always.
     Always,

@@ -2,7 +2,7 @@
 //! source unit by unit.
 //!
 //! A *unit* is what the stream commits at once: a top-level block, or one item of a
-//! top-level list. [`commit`] parses a region of complete lines and feeds the layout the
+//! top-level list. `commit` parses a region of complete lines and feeds the layout the
 //! events of every unit but the last; the last unit's source stays open.
 //!
 //! ## Link reference definitions
@@ -383,9 +383,7 @@ fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
             }
             unit_start = Some(range.start);
         }
-        if keep_last {
-            buf.push((ev, range));
-        } else if continues && depth == 0 && matches!(ev, Event::End(TagEnd::List(_))) {
+        if keep_last || (continues && depth == 0 && matches!(ev, Event::End(TagEnd::List(_)))) {
             buf.push((ev, range));
         } else {
             for (e, r) in buf.drain(..) {

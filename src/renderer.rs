@@ -68,9 +68,7 @@ impl Renderer {
         let mut s = self.stream();
         s.push(text);
         s.finalize();
-        let mut out = Lines::new();
-        std::mem::swap(&mut out, &mut Stream::committed_mut(&mut s));
-        out
+        std::mem::take(s.committed_lines_mut())
     }
 
     /// Renders a whole document from one full pulldown-cmark parse, without any streaming
@@ -101,11 +99,5 @@ impl Renderer {
     #[must_use]
     pub fn pool(&self) -> &Pool {
         &self.shared.pool
-    }
-}
-
-impl Stream {
-    fn committed_mut(s: &mut Stream) -> &mut Lines {
-        s.committed_lines_mut()
     }
 }

@@ -1,7 +1,7 @@
 //! Cheap line classification for the stream: fences exactly, block starts approximately.
 //!
 //! Nothing here decides what is committed. [`fence_open`] and [`fence_close`] follow
-//! CommonMark §4.5 exactly (they drive fence mode); [`may_interrupt`] only says whether a
+//! CommonMark §4.5 exactly (they drive fence mode); [`classify`] only says whether a
 //! line *could* start a new block, so the stream knows when a parse is worth paying for.
 //! Lines are given without their line ending.
 
@@ -183,6 +183,7 @@ pub fn classify(line: &str) -> Start {
     }
 }
 
+#[allow(clippy::naive_bytecount)] // lines are short; not worth a dependency
 fn is_break_or_underline(rest: &[u8], ch: u8) -> bool {
     let n = rest.iter().filter(|&&b| b == ch).count();
     rest.iter().all(|&b| b == ch || b == b' ' || b == b'\t')

@@ -206,26 +206,19 @@ impl Stream {
         self.process_lines(true);
         let cfg = &self.shared.options;
         let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
-        if self.fence.is_some() {
+        if let Some(fence) = self.fence {
             let rest = &self.src[self.base..];
-            if !rest.is_empty() {
-                if scan::fence_close(rest.trim_end_matches('\r'), self.fence.expect("fence mode")) {
-                    // closing fence without a newline
-                } else {
-                    self.line_buf.clear();
-                    scan::strip_indent(
-                        rest,
-                        self.fence.map_or(0, |f| f.indent),
-                        &mut self.line_buf,
-                    );
-                    layout.code_line(&self.line_buf, &mut self.committed, &mut self.scratch);
-                }
+            // The unfinished last line is a code line, unless it is the closing fence.
+            if !rest.is_empty() && !scan::fence_close(rest.trim_end_matches('\r'), fence) {
+                self.line_buf.clear();
+                scan::strip_indent(rest, fence.indent, &mut self.line_buf);
+                layout.code_line(&self.line_buf, &mut self.committed, &mut self.scratch);
             }
             layout.code_end(&mut self.committed, &mut self.scratch);
         } else if !self.src[self.base..]
             .trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r')
             .is_empty()
-            || self.layout_nonidle(&layout)
+            || !layout.state.is_idle()
         {
             let region = &self.src[self.base..];
             let mut k = Sinks {
@@ -240,10 +233,6 @@ impl Stream {
         self.stats.committed_lines = self.stats.committed_lines.max(self.committed.len() as u64);
         self.finalized = true;
         self.drop_caches();
-    }
-
-    fn layout_nonidle(&self, layout: &Layout<'_>) -> bool {
-        !layout.state.is_idle()
     }
 
     fn drop_caches(&mut self) {
@@ -331,10 +320,7 @@ impl Stream {
     /// Scans the new complete lines; commits what is final. `eof`: do not parse (finalize
     /// commits the rest itself).
     fn process_lines(&mut self, eof: bool) {
-        loop {
-            let Some(nl) = self.src[self.scanned..].rfind('\n') else {
-                break;
-            };
+        while let Some(nl) = self.src[self.scanned..].rfind('\n') {
             let end = self.scanned + nl + 1;
             while self.scanned < end {
                 let line_end = self.scanned
@@ -402,7 +388,7 @@ impl Stream {
         let (ind, _) = scan::indent(line);
         let inside_item = matches!(self.open, OpenKind::Item(ci) if ind >= ci);
         if self.prev_blank {
-            return !inside_item && !(self.open == OpenKind::IndentedCode && ind >= 4);
+            return !inside_item && (self.open != OpenKind::IndentedCode || ind < 4);
         }
         if self.prev_one_line {
             return true;

@@ -92,6 +92,7 @@ impl TableScratch {
 }
 
 /// Writes the table to `sink` within `avail` columns.
+#[allow(clippy::needless_range_loop)] // rows and columns index several parallel arrays
 pub(crate) fn render<S: LineSink>(
     t: &TableScratch,
     pieces: &[Piece<'_>],

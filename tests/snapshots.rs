@@ -26,7 +26,7 @@ fn render(text: &str, width: usize, styled: bool) -> String {
     let r = Renderer::new(Options::new().width(width).color(depth)).unwrap();
     let mut w = AnsiWriter::new(depth, false);
     let mut out = String::new();
-    for line in r.render(text).iter() {
+    for line in &r.render(text) {
         out.push_str(&w.line_to_string(&line).replace('\u{1b}', "\\e"));
         out.push('\n');
     }
