@@ -108,8 +108,8 @@ impl AnsiWriter {
                 ..s
             },
             ColorDepth::Ansi16 => Style {
-                fg: to16(s.fg),
-                bg: to16(s.bg),
+                fg: self.to16(s.fg),
+                bg: self.to16(s.bg),
                 ..s
             },
         }
@@ -125,6 +125,21 @@ impl AnsiWriter {
             ),
             other => other,
         }
+    }
+
+    fn to16(&mut self, c: Color) -> Color {
+        let rgb = match c {
+            Color::Rgb(r, g, b) => (r, g, b),
+            Color::Indexed(i) if i >= 16 => xterm_rgb(i),
+            Color::Indexed(i) => return Color::Ansi(i),
+            other => return other,
+        };
+        Color::Ansi(
+            *self
+                .cache
+                .entry(rgb)
+                .or_insert_with(|| nearest_16(rgb.0, rgb.1, rgb.2)),
+        )
     }
 
     fn sgr(&mut self, from: Style, to: Style) {
@@ -316,15 +331,26 @@ const ANSI16: [(u8, u8, u8); 16] = [
     (255, 255, 255),
 ];
 
+/// Oklab coordinates of the xterm palette, computed once.
+fn palette_oklab() -> &'static [[f32; 3]; 256] {
+    static P: std::sync::OnceLock<[[f32; 3]; 256]> = std::sync::OnceLock::new();
+    P.get_or_init(|| {
+        let mut p = [[0.0; 3]; 256];
+        for (i, e) in p.iter_mut().enumerate() {
+            let (r, g, b) = xterm_rgb(i as u8);
+            *e = oklab(r, g, b);
+        }
+        p
+    })
+}
+
 /// Nearest entry of the 256-color palette (16–255: the first 16 vary by terminal theme).
 #[must_use]
 pub fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
     let want = oklab(r, g, b);
+    let p = palette_oklab();
     (16..=255u8)
-        .min_by(|&x, &y| {
-            let (a, b2) = (xterm_rgb(x), xterm_rgb(y));
-            dist(oklab(a.0, a.1, a.2), want).total_cmp(&dist(oklab(b2.0, b2.1, b2.2), want))
-        })
+        .min_by(|&x, &y| dist(p[x as usize], want).total_cmp(&dist(p[y as usize], want)))
         .unwrap_or(16)
 }
 
@@ -340,18 +366,6 @@ pub fn nearest_16(r: u8, g: u8, b: u8) -> u8 {
     (0..16u8)
         .min_by(|&x, &y| d(ANSI16[x as usize]).total_cmp(&d(ANSI16[y as usize])))
         .unwrap_or(7)
-}
-
-fn to16(c: Color) -> Color {
-    match c {
-        Color::Rgb(r, g, b) => Color::Ansi(nearest_16(r, g, b)),
-        Color::Indexed(i) if i >= 16 => {
-            let (r, g, b) = xterm_rgb(i);
-            Color::Ansi(nearest_16(r, g, b))
-        }
-        Color::Indexed(i) => Color::Ansi(i),
-        other => other,
-    }
 }
 
 #[cfg(test)]

@@ -198,12 +198,13 @@ pub(crate) fn commit(
     // paragraph in CommonMark terms: the unit starts at the first of them. Cutting after
     // them would re-parse the rest alone, e.g. `7. x` as a list instead of text.
     for u in &mut units {
-        while let Some(d) = found.iter().rev().find(|d| {
-            d.0.end <= u.range.start
-                && d.0.start < u.range.start
-                && !has_blank_line(&src[d.0.end..u.range.start])
-        }) {
-            u.range.start = d.0.start;
+        let mut i = found.partition_point(|d| d.0.start < u.range.start);
+        while i > 0
+            && found[i - 1].0.end <= u.range.start
+            && only_line_break(&src[found[i - 1].0.end..u.range.start])
+        {
+            u.range.start = found[i - 1].0.start;
+            i -= 1;
         }
     }
     if units.is_empty() || (!last && units.len() < 2 && !(blank_closed && units[0].closed_by_blank))
@@ -271,11 +272,22 @@ pub(crate) fn commit(
     })
 }
 
-fn has_blank_line(gap: &str) -> bool {
-    gap.split('\n')
-        .skip(1)
-        .any(|l| l.trim_matches([' ', '\t', '\r']).is_empty())
-        && gap.matches('\n').count() >= 2
+/// True if `gap` is blank but for at most one line break: the two sides are adjacent lines.
+fn only_line_break(gap: &str) -> bool {
+    let mut breaks = 0;
+    for b in gap.bytes() {
+        match b {
+            b'\n' => {
+                breaks += 1;
+                if breaks > 1 {
+                    return false;
+                }
+            }
+            b' ' | b'\t' | b'\r' => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn add_defs(found: &[(Range<usize>, String, String, String)], upto: usize, defs: &mut Defs) {

@@ -82,6 +82,8 @@ pub struct Stream {
     line_buf: String,
     finalized: bool,
     stats: Stats,
+    /// Committed lines dropped by `clear_committed`.
+    forgotten: u64,
 }
 
 impl std::fmt::Debug for Stream {
@@ -120,6 +122,7 @@ impl Stream {
             line_buf: String::new(),
             finalized: false,
             stats: Stats::default(),
+            forgotten: 0,
         }
     }
 
@@ -178,6 +181,7 @@ impl Stream {
     /// Forgets the committed lines held so far (keeping the buffer's capacity), for callers
     /// that have printed or cached them and want memory to stay flat. Indices restart at 0.
     pub fn clear_committed(&mut self) {
+        self.forgotten += self.committed.len() as u64;
         self.committed.clear();
         self.drained = 0;
     }
@@ -230,7 +234,6 @@ impl Stream {
             parse::commit(region, true, self.seg_prev_blank, &mut self.defs, &mut k);
         }
         layout.finish(&mut self.committed, &mut self.scratch);
-        self.stats.committed_lines = self.stats.committed_lines.max(self.committed.len() as u64);
         self.finalized = true;
         self.drop_caches();
     }
@@ -291,7 +294,7 @@ impl Stream {
     #[must_use]
     pub fn stats(&self) -> Stats {
         Stats {
-            committed_lines: self.stats.committed_lines.max(self.committed.len() as u64),
+            committed_lines: self.forgotten + self.committed.len() as u64,
             ..self.stats
         }
     }
@@ -314,7 +317,6 @@ impl Stream {
             self.scanned -= self.base;
             self.base = 0;
         }
-        self.stats.committed_lines = self.stats.committed_lines.max(self.committed.len() as u64);
     }
 
     /// Scans the new complete lines; commits what is final. `eof`: do not parse (finalize
