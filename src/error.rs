@@ -22,6 +22,16 @@ pub enum Error {
         /// The valid names, comma-separated.
         valid: String,
     },
+    /// A theme file could not be read or is invalid.
+    #[error("{path}:{line}: {message}")]
+    Theme {
+        /// The theme file.
+        path: String,
+        /// 1-based line of the problem (0 when the file could not be read).
+        line: usize,
+        /// What is wrong, and what would be valid.
+        message: String,
+    },
     /// Writing the output failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),

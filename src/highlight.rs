@@ -45,12 +45,42 @@ struct Loaded {
     highlighter: Highlighter<'static>,
 }
 
-fn loaded(theme_name: &str) -> Option<&'static Loaded> {
-    static CACHE: OnceLock<std::sync::Mutex<Vec<(String, &'static Loaded)>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut guard = cache
+type Cache = std::sync::Mutex<Vec<(String, &'static Loaded)>>;
+
+fn cache() -> std::sync::MutexGuard<'static, Vec<(String, &'static Loaded)>> {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE
+        .get_or_init(Default::default)
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Loads a `.tmTheme` file once per process, so a theme can name it as its syntax theme.
+///
+/// # Errors
+/// [`Error::Theme`](crate::Error::Theme) if the file cannot be read or parsed.
+pub fn load_tmtheme(path: &str) -> Result<(), crate::Error> {
+    let mut guard = cache();
+    if guard.iter().any(|(n, _)| n == path) {
+        return Ok(());
+    }
+    let theme = ThemeSet::get_theme(path).map_err(|e| crate::Error::Theme {
+        path: path.to_owned(),
+        line: 0,
+        message: e.to_string(),
+    })?;
+    // Leaked once per file per process, like the built-in themes below.
+    let theme: &'static SynTheme = Box::leak(Box::new(theme));
+    let l: &'static Loaded = Box::leak(Box::new(Loaded {
+        theme,
+        highlighter: Highlighter::new(theme),
+    }));
+    guard.push((path.to_owned(), l));
+    Ok(())
+}
+
+fn loaded(theme_name: &str) -> Option<&'static Loaded> {
+    let mut guard = cache();
     if let Some((_, l)) = guard.iter().find(|(n, _)| n == theme_name) {
         return Some(l);
     }

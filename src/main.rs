@@ -19,6 +19,15 @@ enum When {
     Never,
 }
 
+/// What to do with control characters in the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Controls {
+    /// Show them as `␛`, `␍`, `�`.
+    Visible,
+    /// Remove them.
+    Drop,
+}
+
 /// Render Markdown to styled terminal text, line by line as it streams in.
 ///
 /// Reads each FILE (or standard input when there is none, or for `-`) as it arrives and
@@ -37,9 +46,16 @@ struct Cli {
     /// No styling at all: plain text (same as --color never, without bold/italic either).
     #[arg(long)]
     plain: bool,
-    /// Theme name: dark or light.
+    /// Theme: dark, light, or a path to a .toml theme file or a .tmTheme file for code.
     #[arg(long, default_value = "dark")]
     theme: String,
+    /// List the built-in themes and the syntax themes a theme file may name, then exit.
+    #[arg(long)]
+    list_themes: bool,
+    /// Control characters from the input (ESC, C0, C1, DEL, bidi overrides): show them as
+    /// visible symbols, or drop them. Never sent to the terminal.
+    #[arg(long, value_enum, default_value_t = Controls::Visible)]
+    control_chars: Controls,
     /// Do not syntax-highlight code blocks.
     #[arg(long)]
     no_highlight: bool,
@@ -216,7 +232,22 @@ fn run() -> Result<i32> {
     let tty = io::stdout().is_terminal();
     let depth = detect_depth(&cli, tty);
     let hyperlinks = depth != ColorDepth::Plain && detect_hyperlinks(&cli, tty);
-    let theme = termark::theme::Theme::builtin(&cli.theme)?;
+    if cli.list_themes {
+        println!(
+            "themes: {} (or --theme PATH.toml / PATH.tmTheme)",
+            termark::theme::Theme::BUILTIN.join(", ")
+        );
+        println!(
+            "syntax themes for theme files: {}",
+            termark::highlight::syntax_theme_names().join(", ")
+        );
+        println!(
+            "theme file elements: {}",
+            termark::theme::ELEMENTS.join(", ")
+        );
+        return Ok(0);
+    }
+    let theme = termark::theme::Theme::resolve(&cli.theme)?;
     let options = Options::new()
         .width(detect_width(&cli, tty))
         .tab_width(cli.tab_width)
@@ -224,7 +255,11 @@ fn run() -> Result<i32> {
         .color(depth)
         .hyperlinks(hyperlinks)
         .highlight(!cli.no_highlight)
-        .wrap_code(!cli.no_wrap_code);
+        .wrap_code(!cli.no_wrap_code)
+        .control_chars(match cli.control_chars {
+            Controls::Visible => termark::ControlChars::Visible,
+            Controls::Drop => termark::ControlChars::Drop,
+        });
     let renderer = Renderer::new(options)?;
     let stdout = io::stdout();
     let mut out = Out {

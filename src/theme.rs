@@ -173,3 +173,328 @@ impl Theme {
         }
     }
 }
+
+// ---- theme files ----
+
+/// The element names a theme file may set, in the order of [`Theme`]'s fields.
+pub const ELEMENTS: [&str; 31] = [
+    "heading1",
+    "heading2",
+    "heading3",
+    "heading4",
+    "heading5",
+    "heading6",
+    "heading_marker",
+    "emphasis",
+    "strong",
+    "strikethrough",
+    "inline_code",
+    "link",
+    "link_url",
+    "image",
+    "quote_bar",
+    "quote_text",
+    "list_marker",
+    "task_done",
+    "task_open",
+    "rule",
+    "table_border",
+    "table_header",
+    "code_frame",
+    "code_label",
+    "code_text",
+    "code_continuation",
+    "footnote",
+    "html",
+    "diff_added",
+    "diff_removed",
+    "diff_hunk",
+];
+
+impl Theme {
+    fn element_mut(&mut self, name: &str) -> Option<&mut Style> {
+        Some(match name {
+            "heading1" => &mut self.heading[0],
+            "heading2" => &mut self.heading[1],
+            "heading3" => &mut self.heading[2],
+            "heading4" => &mut self.heading[3],
+            "heading5" => &mut self.heading[4],
+            "heading6" => &mut self.heading[5],
+            "heading_marker" => &mut self.heading_marker,
+            "emphasis" => &mut self.emphasis,
+            "strong" => &mut self.strong,
+            "strikethrough" => &mut self.strikethrough,
+            "inline_code" => &mut self.inline_code,
+            "link" => &mut self.link,
+            "link_url" => &mut self.link_url,
+            "image" => &mut self.image,
+            "quote_bar" => &mut self.quote_bar,
+            "quote_text" => &mut self.quote_text,
+            "list_marker" => &mut self.list_marker,
+            "task_done" => &mut self.task_done,
+            "task_open" => &mut self.task_open,
+            "rule" => &mut self.rule,
+            "table_border" => &mut self.table_border,
+            "table_header" => &mut self.table_header,
+            "code_frame" => &mut self.code_frame,
+            "code_label" => &mut self.code_label,
+            "code_text" => &mut self.code_text,
+            "code_continuation" => &mut self.code_continuation,
+            "footnote" => &mut self.footnote,
+            "html" => &mut self.html,
+            "diff_added" => &mut self.diff_added,
+            "diff_removed" => &mut self.diff_removed,
+            "diff_hunk" => &mut self.diff_hunk,
+            _ => return None,
+        })
+    }
+
+    /// A theme by name (`dark`, `light`) or by path: a `.toml` theme file, or a `.tmTheme`
+    /// file used for code on top of the dark theme.
+    ///
+    /// # Errors
+    /// [`Error::UnknownTheme`] for an unknown name; [`Error::Theme`] (file, line, problem) for
+    /// a file that cannot be read or is invalid.
+    pub fn resolve(name_or_path: &str) -> Result<Self, Error> {
+        if Self::BUILTIN.contains(&name_or_path) {
+            return Self::builtin(name_or_path);
+        }
+        let path = std::path::Path::new(name_or_path);
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext.eq_ignore_ascii_case("tmtheme") {
+            crate::highlight::load_tmtheme(name_or_path)?;
+            let mut t = Self::dark();
+            name_or_path.clone_into(&mut t.name);
+            name_or_path.clone_into(&mut t.syntax_theme);
+            return Ok(t);
+        }
+        if ext.eq_ignore_ascii_case("toml") || path.exists() {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::Theme {
+                path: name_or_path.to_owned(),
+                line: 0,
+                message: e.to_string(),
+            })?;
+            return Self::from_toml(&text, name_or_path);
+        }
+        Err(Error::UnknownTheme {
+            name: name_or_path.to_owned(),
+            valid: format!(
+                "{}, or a path to a .toml or .tmTheme file",
+                Self::BUILTIN.join(", ")
+            ),
+        })
+    }
+
+    /// Parses a theme file. Format (every key optional):
+    ///
+    /// ```toml
+    /// base = "light"                    # start from a built-in theme (default "dark")
+    /// syntax_theme = "InspiredGitHub"   # a syntect theme name, or a path to a .tmTheme
+    ///
+    /// [styles]
+    /// heading1 = { fg = "#d75f00", bold = true, underline = true }
+    /// inline_code = { fg = "yellow", bg = 236 }
+    /// link = { fg = "bright-blue", underline = true }
+    /// ```
+    /// Colors are `"#rrggbb"`, an ANSI name (`black`, `red`, … `white`, `bright-red`, …),
+    /// a 256-color index, or `"default"`. Attributes: `bold`, `dim`, `italic`, `underline`,
+    /// `strikethrough`. A style given replaces the element's style entirely. `path` is only
+    /// used in error messages.
+    ///
+    /// # Errors
+    /// [`Error::Theme`] naming `path`, the line and the problem (with the valid choices).
+    pub fn from_toml(text: &str, path: &str) -> Result<Self, Error> {
+        let err = |line: usize, message: String| Error::Theme {
+            path: path.to_owned(),
+            line,
+            message,
+        };
+        let line_of = |key: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map_or(1, |i| i + 1)
+        };
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            });
+            err(line, e.message().trim().to_owned())
+        })?;
+        let base = match table.get("base") {
+            None => "dark",
+            Some(toml::Value::String(s)) => s.as_str(),
+            Some(_) => {
+                return Err(err(
+                    line_of("base"),
+                    "base must be a string: dark or light".into(),
+                ))
+            }
+        };
+        let mut theme = Self::builtin(base).map_err(|e| err(line_of("base"), e.to_string()))?;
+        path.clone_into(&mut theme.name);
+        for (key, value) in &table {
+            match key.as_str() {
+                "base" => {}
+                "syntax_theme" => {
+                    let toml::Value::String(s) = value else {
+                        return Err(err(
+                            line_of("syntax_theme"),
+                            "syntax_theme must be a string".into(),
+                        ));
+                    };
+                    if std::path::Path::new(s)
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("tmtheme"))
+                    {
+                        crate::highlight::load_tmtheme(s)
+                            .map_err(|e| err(line_of("syntax_theme"), e.to_string()))?;
+                    } else if !crate::highlight::syntax_theme_names().contains(&s.as_str()) {
+                        return Err(err(line_of("syntax_theme"), format!("unknown syntax theme {s:?}: valid names are {}, or a .tmTheme path", crate::highlight::syntax_theme_names().join(", "))));
+                    }
+                    theme.syntax_theme.clone_from(s);
+                }
+                "styles" => {
+                    let toml::Value::Table(styles) = value else {
+                        return Err(err(line_of("styles"), "[styles] must be a table".into()));
+                    };
+                    for (name, spec) in styles {
+                        let line = line_of(name);
+                        let slot = theme.element_mut(name).ok_or_else(|| {
+                            err(
+                                line,
+                                format!(
+                                    "unknown element {name:?}: valid elements are {}",
+                                    ELEMENTS.join(", ")
+                                ),
+                            )
+                        })?;
+                        *slot = parse_style(spec).map_err(|m| err(line, format!("{name}: {m}")))?;
+                    }
+                }
+                other => {
+                    return Err(err(
+                        line_of(other),
+                        format!(
+                            "unknown key {other:?}: valid keys are base, syntax_theme, [styles]"
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(theme)
+    }
+}
+
+fn parse_style(spec: &toml::Value) -> Result<Style, String> {
+    let toml::Value::Table(t) = spec else {
+        return Err("a style is a table such as { fg = \"#ff8700\", bold = true }".into());
+    };
+    let mut style = Style::PLAIN;
+    for (k, v) in t {
+        match k.as_str() {
+            "fg" => style.fg = parse_color(v)?,
+            "bg" => style.bg = parse_color(v)?,
+            "bold" | "dim" | "italic" | "underline" | "strikethrough" => {
+                let toml::Value::Boolean(on) = v else {
+                    return Err(format!("{k} must be true or false"));
+                };
+                let m = match k.as_str() {
+                    "bold" => Modifiers::BOLD,
+                    "dim" => Modifiers::DIM,
+                    "italic" => Modifiers::ITALIC,
+                    "underline" => Modifiers::UNDERLINE,
+                    _ => Modifiers::STRIKETHROUGH,
+                };
+                if *on {
+                    style.mods = style.mods.union(m);
+                }
+            }
+            other => return Err(format!("unknown style key {other:?}: valid keys are fg, bg, bold, dim, italic, underline, strikethrough")),
+        }
+    }
+    Ok(style)
+}
+
+const ANSI_NAMES: [&str; 8] = [
+    "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+];
+
+fn parse_color(v: &toml::Value) -> Result<Color, String> {
+    let bad = || {
+        "a color is \"#rrggbb\", an ANSI name (red, bright-red, ...), a 256-color index or \"default\"".to_owned()
+    };
+    match v {
+        toml::Value::Integer(i) => u8::try_from(*i).map(Color::Indexed).map_err(|_| bad()),
+        toml::Value::String(s) => {
+            let s = s.trim();
+            if s == "default" {
+                return Ok(Color::Default);
+            }
+            if let Some(hex) = s.strip_prefix('#') {
+                if hex.len() == 6 {
+                    if let Ok(n) = u32::from_str_radix(hex, 16) {
+                        return Ok(Color::Rgb((n >> 16) as u8, (n >> 8) as u8, n as u8));
+                    }
+                }
+                return Err(bad());
+            }
+            let (bright, name) = s.strip_prefix("bright-").map_or((false, s), |n| (true, n));
+            ANSI_NAMES
+                .iter()
+                .position(|&n| n == name)
+                .map(|i| Color::Ansi(i as u8 + if bright { 8 } else { 0 }))
+                .ok_or_else(bad)
+        }
+        _ => Err(bad()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn theme_file_overrides_elements() {
+        let t = Theme::from_toml("base = \"light\"\n[styles]\nlink = { fg = \"#010203\", underline = true }\ninline_code = { fg = \"bright-red\", bg = 236 }\n", "t.toml").unwrap();
+        assert_eq!(
+            t.link,
+            Style {
+                fg: Color::Rgb(1, 2, 3),
+                bg: Color::Default,
+                mods: Modifiers::UNDERLINE
+            }
+        );
+        assert_eq!(
+            t.inline_code,
+            Style {
+                fg: Color::Ansi(9),
+                bg: Color::Indexed(236),
+                mods: Modifiers::NONE
+            }
+        );
+        assert_eq!(t.heading, Theme::light().heading);
+    }
+
+    #[test]
+    fn theme_errors_name_file_line_and_choices() {
+        let e = Theme::from_toml("[styles]\n\nlinkk = { fg = \"red\" }\n", "my.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("my.toml:3: unknown element \"linkk\""), "{e}");
+        assert!(e.contains("inline_code"), "{e}");
+        let e = Theme::from_toml("[styles]\nlink = { fg = \"#12\" }\n", "my.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("my.toml:2: link: a color is"), "{e}");
+        let e = Theme::from_toml("[styles\n", "bad.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("bad.toml:1: "), "{e}");
+        let e = Theme::from_toml("syntax_theme = \"nope\"\n", "s.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("base16-ocean.dark"), "{e}");
+        let e = Theme::resolve("no-such-theme").unwrap_err().to_string();
+        assert!(e.contains("dark, light"), "{e}");
+    }
+}

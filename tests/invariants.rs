@@ -3,7 +3,10 @@
 //! width, only termark's own escape sequences, every line ends in the default state,
 //! determinism, and no live state after `finalize`.
 
+mod support;
+
 use proptest::prelude::*;
+use support::check_escapes;
 use termark::{AnsiWriter, ColorDepth, Lines, Options, Renderer};
 
 /// Snippets that exercise every commit decision of STREAMING.md (each ends in `\n` unless
@@ -164,7 +167,7 @@ proptest! {
     #[test]
     fn no_line_wider_than_width((text, _) in doc(), width in 8usize..120) {
         let r = renderer(width);
-        for line in r.render(&text).iter() {
+        for line in &r.render(&text) {
             let w = unicode_width::UnicodeWidthStr::width(line.plain().as_str());
             prop_assert!(w <= width, "{:?} is {} > {}", line.plain(), w, width);
             prop_assert_eq!(w, line.width());
@@ -178,66 +181,13 @@ proptest! {
         let depth = [ColorDepth::TrueColor, ColorDepth::Ansi256, ColorDepth::Ansi16, ColorDepth::NoColor, ColorDepth::Plain][depth];
         let r = Renderer::new(Options::new().width(60).hyperlinks(true).color(depth)).unwrap();
         let mut w = AnsiWriter::new(depth, true);
-        for line in r.render(&text).iter() {
+        for line in &r.render(&text) {
             let s = w.line_to_string(&line);
             if let Err(e) = check_escapes(&s) {
                 prop_assert!(false, "{}: {:?}", e, s);
             }
         }
     }
-}
-
-/// Parses `s` as text plus SGR and OSC 8 sequences only; checks it ends in the default state.
-pub fn check_escapes(s: &str) -> Result<(), String> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let mut styled = false;
-    let mut link = false;
-    while i < b.len() {
-        match b[i] {
-            0x1b => {
-                if b.get(i + 1) == Some(&b'[') {
-                    let end = b[i + 2..]
-                        .iter()
-                        .position(|&c| c == b'm')
-                        .ok_or("unterminated CSI")?
-                        + i
-                        + 2;
-                    let params = &s[i + 2..end];
-                    if !params.bytes().all(|c| c.is_ascii_digit() || c == b';') {
-                        return Err(format!("not an SGR: {params:?}"));
-                    }
-                    styled = params != "0";
-                    i = end + 1;
-                } else if b[i + 1..].starts_with(b"]8;;") {
-                    let end = s[i + 5..].find("\x1b\\").ok_or("unterminated OSC 8")? + i + 5;
-                    let url = &s[i + 5..end];
-                    if !url.bytes().all(|c| (0x21..0x7f).contains(&c)) {
-                        return Err(format!("unsafe OSC 8 URI {url:?}"));
-                    }
-                    link = !url.is_empty();
-                    i = end + 2;
-                } else {
-                    return Err("foreign escape sequence".into());
-                }
-            }
-            c if c < 0x20 || c == 0x7f => return Err(format!("control byte {c:#x}")),
-            _ => {
-                let ch = s[i..].chars().next().unwrap_or(' ');
-                if ('\u{80}'..='\u{9f}').contains(&ch)
-                    || ('\u{202a}'..='\u{202e}').contains(&ch)
-                    || ('\u{2066}'..='\u{2069}').contains(&ch)
-                {
-                    return Err(format!("unsafe char {ch:?}"));
-                }
-                i += ch.len_utf8();
-            }
-        }
-    }
-    if styled || link {
-        return Err("line does not end in the default state".into());
-    }
-    Ok(())
 }
 
 #[test]

@@ -76,3 +76,82 @@ fn osc8_hyperlinks() {
     let out: Vec<String> = r.render("A [link that wraps across two lines](https://example.test/a) and <https://auto.test>.\n").iter().map(|l| w.line_to_string(&l).replace('\u{1b}', "\\e")).collect();
     insta::assert_snapshot!("osc8", out.join("\n"));
 }
+
+const LANGS: &[(&str, &str)] = &[
+    (
+        "rust",
+        "fn add(a: i32, b: i32) -> i32 {\n    a + b // sum\n}\n",
+    ),
+    (
+        "python",
+        "def greet(name: str) -> None:\n    print(f\"hi {name}\")  # hello\n",
+    ),
+    (
+        "js",
+        "const xs = [1, 2, 3].map((x) => x * 2);\nconsole.log(`n=${xs.length}`);\n",
+    ),
+    (
+        "ts",
+        "interface User { id: number; name?: string }\nexport const u: User = { id: 1 };\n",
+    ),
+    (
+        "go",
+        "package main\n\nfunc main() { fmt.Println(\"hi\", 42) }\n",
+    ),
+    (
+        "bash",
+        "for f in *.md; do\n  echo \"$f\" | wc -c  # count\ndone\n",
+    ),
+    ("json", "{\"name\": \"termark\", \"ok\": true, \"n\": 3}\n"),
+    (
+        "yaml",
+        "name: ci\non: [push]\njobs:\n  test: {runs-on: ubuntu}\n",
+    ),
+    (
+        "toml",
+        "[package]\nname = \"termark\"\nversion = \"0.1.0\"\n",
+    ),
+    (
+        "c",
+        "#include <stdio.h>\nint main(void) { return printf(\"%d\\n\", 1); }\n",
+    ),
+    (
+        "sql",
+        "SELECT id, name FROM users WHERE age > 21 ORDER BY name;\n",
+    ),
+    ("dockerfile", "FROM rust:1.85\nRUN cargo build --release\n"),
+];
+
+#[test]
+fn highlighted_code_in_twelve_languages_at_each_depth() {
+    let mut doc = String::new();
+    for (lang, code) in LANGS {
+        use std::fmt::Write;
+        let _ = write!(doc, "```{lang}\n{code}```\n\n");
+    }
+    for (name, depth) in [
+        ("truecolor", ColorDepth::TrueColor),
+        ("256", ColorDepth::Ansi256),
+        ("16", ColorDepth::Ansi16),
+    ] {
+        let r = Renderer::new(Options::new().width(80).color(depth)).unwrap();
+        let mut w = AnsiWriter::new(depth, false);
+        let out: Vec<String> = r
+            .render(&doc)
+            .iter()
+            .map(|l| w.line_to_string(&l).replace('\u{1b}', "\\e"))
+            .collect();
+        // Every language is really highlighted: more than one foreground color in its block.
+        for block in out.join("\n").split("╰─") {
+            if block.contains("╭─") {
+                let colors: std::collections::HashSet<&str> = block
+                    .split("\\e[")
+                    .skip(1)
+                    .map(|s| s.split('m').next().unwrap_or(""))
+                    .collect();
+                assert!(colors.len() > 3, "{name}: block not highlighted:\n{block}");
+            }
+        }
+        insta::assert_snapshot!(format!("highlight_{name}"), out.join("\n"));
+    }
+}
