@@ -300,6 +300,13 @@ fn run() -> Result<i32> {
                 f.feed(DEMO.as_bytes(), stream, out)
                     .map_err(anyhow::Error::from)
             }
+            Source::File(bytes) => {
+                // All of it is here: resolve references to later definitions too.
+                stream.predefine_links(&String::from_utf8_lossy(&bytes));
+                feeder
+                    .feed(&bytes, stream, out)
+                    .map_err(anyhow::Error::from)
+            }
             Source::Reader(mut r) => {
                 let mut buf = vec![0u8; 64 * 1024];
                 loop {
@@ -352,6 +359,19 @@ fn run() -> Result<i32> {
             Source::Reader(Box::new(io::stdin().lock()))
         } else {
             match std::fs::File::open(path).with_context(|| format!("cannot open {name}")) {
+                Ok(f)
+                    if f.metadata()
+                        .is_ok_and(|m| m.is_file() && m.len() <= MAX_PRESCAN_BYTES) =>
+                {
+                    match std::fs::read(path) {
+                        Ok(bytes) => Source::File(bytes),
+                        Err(e) => {
+                            eprintln!("termark: cannot read {name}: {e}");
+                            status = 1;
+                            continue;
+                        }
+                    }
+                }
                 Ok(f) => Source::Reader(Box::new(f)),
                 Err(e) => {
                     eprintln!("termark: {e:#}");
@@ -380,7 +400,12 @@ fn run() -> Result<i32> {
     Ok(status)
 }
 
+/// Regular files up to this size are read whole, so link definitions at the bottom (as in
+/// most READMEs) apply to references above them. Larger files and pipes stream.
+const MAX_PRESCAN_BYTES: u64 = 64 * 1024 * 1024;
+
 enum Source {
     Demo,
+    File(Vec<u8>),
     Reader(Box<dyn Read>),
 }

@@ -48,6 +48,14 @@ impl Defs {
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
+    /// Adds every link reference definition of `source` (a whole Markdown document).
+    pub fn extend_from_document(&mut self, source: &str) {
+        let p = Parser::new_ext(source, options());
+        for (label, d) in p.reference_definitions().iter() {
+            self.insert(label, &d.dest, d.title.as_deref().unwrap_or(""));
+        }
+    }
+
     fn insert(&mut self, label: &str, url: &str, title: &str) {
         // The first definition of a label wins (CommonMark §4.7).
         self.map

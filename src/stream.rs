@@ -141,6 +141,15 @@ impl Stream {
         self.process();
     }
 
+    /// Makes the link reference definitions of `document` known before it is pushed, so a
+    /// reference before its definition resolves as in a whole-document parse
+    /// ([`Renderer::render_whole`](crate::Renderer::render_whole)). For input that is all
+    /// available up front (a file); a live stream cannot know its later definitions. Costs
+    /// one block-level parse of `document`. Call before the first push.
+    pub fn predefine_links(&mut self, document: &str) {
+        self.defs.extend_from_document(document);
+    }
+
     /// Appends a chunk of bytes. A chunk may end inside a UTF-8 sequence; invalid UTF-8
     /// becomes U+FFFD exactly as `String::from_utf8_lossy` would on the whole input.
     pub fn push_bytes(&mut self, chunk: &[u8]) {

@@ -274,3 +274,25 @@ fn strip_escapes(s: &str) -> String {
     }
     out
 }
+
+#[test]
+fn files_resolve_later_link_definitions_pipes_keep_the_streaming_rule() {
+    let dir = std::env::temp_dir().join(format!("termark-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("refs.md");
+    std::fs::write(&file, "See [the docs][d].\n\n[d]: https://e.test/docs\n").unwrap();
+    termark()
+        .args(["--width", "60"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout("See the docs (https://e.test/docs).\n");
+    termark()
+        .args(["--width", "60"])
+        .pipe_stdin(&file)
+        .unwrap()
+        .assert()
+        .success()
+        .stdout("See [the docs][d].\n");
+    std::fs::remove_dir_all(&dir).ok();
+}

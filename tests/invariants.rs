@@ -291,3 +291,25 @@ fn regression_definition_glued_to_paragraph() {
         assert_eq!(got, want, "chunk size {n}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// With the definitions known up front (a whole file), streaming equals the
+    /// whole-document parse even for references before their definitions.
+    #[test]
+    fn predefined_links_match_the_whole_document_parse((text, _) in doc(), cuts in proptest::collection::vec(any::<usize>(), 0..20)) {
+        let r = renderer(60);
+        let mut s = r.stream();
+        s.predefine_links(&text);
+        let mut cuts: Vec<usize> = cuts.iter().map(|&c| c % (text.len() + 1)).collect();
+        cuts.sort_unstable();
+        let mut last = 0;
+        for c in cuts.into_iter().chain(std::iter::once(text.len())) {
+            s.push_bytes(&text.as_bytes()[last..c]);
+            last = c;
+        }
+        s.finalize();
+        prop_assert_eq!(ansi(s.committed()), ansi(&r.render_whole(&text)));
+    }
+}
