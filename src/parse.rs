@@ -350,6 +350,12 @@ fn units<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     units
 }
 
+/// Lays out all of `src` (the tentative tail) without committing or learning definitions.
+pub(crate) fn render_all(src: &str, prev_blank_at_start: bool, defs: &Defs, k: &mut Sinks<'_, '_>) {
+    k.layout.begin_segment(prev_blank_at_start);
+    feed(parser(src, defs), src, false, false, false, k);
+}
+
 /// What [`feed`] left open.
 enum Open {
     /// Fewer than two units: nothing was fed.

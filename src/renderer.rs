@@ -38,6 +38,12 @@ impl std::fmt::Debug for Renderer {
     }
 }
 
+// A renderer is shared across threads.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Renderer>();
+};
+
 impl Renderer {
     /// Validates `options` and builds a renderer.
     ///

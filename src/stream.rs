@@ -522,7 +522,6 @@ impl Stream {
         if region.trim_matches(['\n', '\r', ' ', '\t']).is_empty() {
             return;
         }
-        let mut defs = self.defs.clone();
         {
             let mut k = Sinks {
                 layout: &mut layout,
@@ -530,7 +529,7 @@ impl Stream {
                 sc: &mut self.scratch,
                 bump: &mut self.bump,
             };
-            parse::commit(region, true, self.seg_prev_blank, &mut defs, &mut k);
+            parse::render_all(region, self.seg_prev_blank, &self.defs, &mut k);
         }
         layout.finish(&mut self.tail, &mut self.scratch);
     }

@@ -296,3 +296,35 @@ fn files_resolve_later_link_definitions_pipes_keep_the_streaming_rule() {
         .stdout("See [the docs][d].\n");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn theme_files_and_their_errors() {
+    let dir = std::env::temp_dir().join(format!("termark-theme-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.toml");
+    std::fs::write(
+        &good,
+        "base = \"light\"\n[styles]\nstrong = { fg = \"#ff0000\", bold = true }\n",
+    )
+    .unwrap();
+    termark()
+        .args(["--color", "always", "--theme"])
+        .arg(&good)
+        .write_stdin("**x**\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\x1b[1;38;5;196mx"));
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[styles]\nstrong = { fg = \"pink\" }\n").unwrap();
+    termark()
+        .arg("--theme")
+        .arg(&bad)
+        .write_stdin("x")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad.toml:2: strong: a color is"));
+    termark().arg("--list-themes").assert().success().stdout(
+        predicate::str::contains("dark, light").and(predicate::str::contains("inline_code")),
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
