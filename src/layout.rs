@@ -613,28 +613,11 @@ impl<'c> Layout<'c> {
             }
             TagEnd::Table => {
                 let cfg = self.cfg;
-                let Scratch {
-                    table,
-                    pieces,
-                    buf,
-                    bump,
-                    marker,
-                    ..
-                } = &mut *sc;
-                let items = bumpalo::collections::Vec::from_iter_in(
-                    pieces.iter().map(|p| piece_of(p, buf)),
-                    bump,
-                );
-                let mut sink = PrefixSink {
-                    out,
-                    stack: &mut self.state.stack,
-                    theme: &cfg.theme,
-                    width: cfg.width,
-                    mbuf: marker,
-                };
-                let avail = sink.avail();
-                table::render(table, &items, avail, cfg, &mut sink);
-                drop(items);
+                let table = std::mem::take(&mut sc.table);
+                self.with_pieces(out, sc, |items, avail, sink| {
+                    table::render(&table, items, avail, cfg, sink)
+                });
+                sc.table = table;
                 self.state.leaf = Leaf::None;
                 sc.clear_inline();
             }
@@ -816,32 +799,41 @@ impl<'c> Layout<'c> {
                 children: 0,
             });
         }
-        {
-            let Scratch {
-                buf,
-                pieces,
-                bump,
-                marker,
-                ..
-            } = &mut *sc;
-            let items = bumpalo::collections::Vec::from_iter_in(
-                pieces.iter().map(|p| piece_of(p, buf)),
-                bump,
-            );
-            let mut sink = PrefixSink {
-                out,
-                stack: &mut self.state.stack,
-                theme: &self.cfg.theme,
-                width: self.cfg.width,
-                mbuf: marker,
-            };
-            let avail = sink.avail();
-            wrap::wrap(&items, avail, self.cfg.tab_width, &mut sink);
-        }
+        let tab_width = self.cfg.tab_width;
+        self.with_pieces(out, sc, |items, avail, sink| {
+            wrap::wrap(items, avail, tab_width, sink)
+        });
         if matches!(leaf, Leaf::Heading(_)) {
             self.state.stack.pop();
         }
         sc.clear_inline();
+    }
+
+    /// Runs `f` with the collected inline pieces, the available width and a prefix sink.
+    fn with_pieces(
+        &mut self,
+        out: &mut Lines,
+        sc: &mut Scratch,
+        f: impl FnOnce(&[Piece<'_>], usize, &mut PrefixSink<'_>),
+    ) {
+        let Scratch {
+            buf,
+            pieces,
+            bump,
+            marker,
+            ..
+        } = &mut *sc;
+        let items =
+            bumpalo::collections::Vec::from_iter_in(pieces.iter().map(|p| piece_of(p, buf)), bump);
+        let mut sink = PrefixSink {
+            out,
+            stack: &mut self.state.stack,
+            theme: &self.cfg.theme,
+            width: self.cfg.width,
+            mbuf: marker,
+        };
+        let avail = sink.avail();
+        f(&items, avail, &mut sink);
     }
 
     fn html_text(&mut self, t: &str, out: &mut Lines, sc: &mut Scratch) {

@@ -221,12 +221,14 @@ impl Stream {
         let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
         if let Some(fence) = self.fence {
             let rest = &self.src[self.base..];
-            // The unfinished last line is a code line, unless it is the closing fence.
-            if !rest.is_empty() && !scan::fence_close(rest.trim_end_matches('\r'), fence) {
-                self.line_buf.clear();
-                scan::strip_indent(rest, fence.indent, &mut self.line_buf);
-                layout.code_line(&self.line_buf, &mut self.committed, &mut self.scratch);
-            }
+            partial_code_line(
+                &mut layout,
+                rest,
+                fence,
+                &mut self.line_buf,
+                &mut self.committed,
+                &mut self.scratch,
+            );
             layout.code_end(&mut self.committed, &mut self.scratch);
         } else if !self.src[self.base..]
             .trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r')
@@ -511,11 +513,14 @@ impl Stream {
         let mut layout = Layout::with_state(cfg, self.layout.clone());
         if let Some(f) = self.fence {
             let partial = &self.src[self.scanned..];
-            if !partial.is_empty() && !scan::fence_close(partial.trim_end_matches('\r'), f) {
-                self.line_buf.clear();
-                scan::strip_indent(partial, f.indent, &mut self.line_buf);
-                layout.code_line(&self.line_buf, &mut self.tail, &mut self.scratch);
-            }
+            partial_code_line(
+                &mut layout,
+                partial,
+                f,
+                &mut self.line_buf,
+                &mut self.tail,
+                &mut self.scratch,
+            );
             return;
         }
         let region = &self.src[self.base..];
@@ -532,6 +537,23 @@ impl Stream {
             parse::render_all(region, self.seg_prev_blank, &self.defs, &mut k);
         }
         layout.finish(&mut self.tail, &mut self.scratch);
+    }
+}
+
+/// Lays out the unfinished last line of an open fence as a code line, unless it is the
+/// closing fence (which needs no newline).
+fn partial_code_line(
+    layout: &mut Layout<'_>,
+    partial: &str,
+    fence: Fence,
+    buf: &mut String,
+    out: &mut Lines,
+    sc: &mut Scratch,
+) {
+    if !partial.is_empty() && !scan::fence_close(partial.trim_end_matches('\r'), fence) {
+        buf.clear();
+        scan::strip_indent(partial, fence.indent, buf);
+        layout.code_line(buf, out, sc);
     }
 }
 
