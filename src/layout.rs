@@ -836,33 +836,35 @@ impl<'c> Layout<'c> {
         f(&items, avail, &mut sink);
     }
 
+    /// Shows `text` as plain source lines in a block of its own (the fallback when parsing
+    /// it failed). Open containers are closed first.
+    pub(crate) fn plain_block(&mut self, text: &str, out: &mut Lines, sc: &mut Scratch) {
+        self.state.stack.clear();
+        self.state.code = None;
+        self.state.leaf = Leaf::None;
+        self.begin_block(0, "", out, sc);
+        self.state.leaf = Leaf::Html;
+        self.source_lines(text.trim_end_matches(['\n', '\r']), Style::PLAIN, out, sc);
+        self.state.leaf = Leaf::None;
+    }
+
     fn html_text(&mut self, t: &str, out: &mut Lines, sc: &mut Scratch) {
+        self.source_lines(t, self.cfg.theme.html, out, sc);
+    }
+
+    /// Lays out each source line of `t` on its own, wrapped, in `style`.
+    fn source_lines(&mut self, t: &str, style: Style, out: &mut Lines, sc: &mut Scratch) {
         for line in t.split_inclusive('\n') {
             let line = line.strip_suffix('\n').unwrap_or(line);
             let line = line.strip_suffix('\r').unwrap_or(line);
             sc.buf.clear();
             sc.pieces.clear();
-            self.inline_text(line, Some(self.cfg.theme.html), 0..0, "", out, sc);
+            self.inline_text(line, Some(style), 0..0, "", out, sc);
             self.state.leaf = Leaf::Html;
-            let Scratch {
-                buf,
-                pieces,
-                marker,
-                ..
-            } = &mut *sc;
-            let items: smallvec::SmallVec<[Piece<'_>; 2]> = pieces
-                .iter()
-                .map(|p| Piece::text(&buf[p.text.0 as usize..p.text.1 as usize], p.style, None))
-                .collect();
-            let mut sink = PrefixSink {
-                out,
-                stack: &mut self.state.stack,
-                theme: &self.cfg.theme,
-                width: self.cfg.width,
-                mbuf: marker,
-            };
-            let avail = sink.avail();
-            wrap::wrap(&items, avail, self.cfg.tab_width, &mut sink);
+            let tab_width = self.cfg.tab_width;
+            self.with_pieces(out, sc, |items, avail, sink| {
+                wrap::wrap(items, avail, tab_width, sink)
+            });
         }
         sc.buf.clear();
         sc.pieces.clear();

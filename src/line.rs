@@ -119,6 +119,28 @@ impl Lines {
         *self = Self::new();
     }
 
+    /// A position to [`reset_to`](Self::reset_to) (closes no line).
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            recs: self.recs.len(),
+            spans: self.spans.len(),
+            text: self.text.len(),
+            links: self.links.len(),
+            link_text: self.link_text.len(),
+        }
+    }
+
+    /// Drops everything appended since `mark`.
+    pub(crate) fn reset_to(&mut self, mark: Mark) {
+        self.recs.truncate(mark.recs);
+        self.spans.truncate(mark.spans);
+        self.text.truncate(mark.text);
+        self.links.truncate(mark.links);
+        self.link_text.truncate(mark.link_text);
+        self.open = None;
+        self.open_width = 0;
+    }
+
     /// Appends every line of `other`.
     pub fn extend_from(&mut self, other: &Lines) {
         for line in other {
@@ -234,6 +256,16 @@ impl<'a> IntoIterator for &'a Lines {
     fn into_iter(self) -> LineIter<'a> {
         self.iter()
     }
+}
+
+/// A rollback point of a [`Lines`] buffer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Mark {
+    recs: usize,
+    spans: usize,
+    text: usize,
+    links: usize,
+    link_text: usize,
 }
 
 /// One rendered line: a view of spans in a [`Lines`] buffer.

@@ -42,6 +42,8 @@ pub struct Stats {
     pub parses: u64,
     /// Bytes handed to those parses.
     pub parsed_bytes: u64,
+    /// Regions shown as plain text because parsing them panicked.
+    pub isolated_panics: u64,
 }
 
 /// One message being rendered as it streams in. Get one from
@@ -217,9 +219,9 @@ impl Stream {
         }
         self.decoder.finish(&mut self.src);
         self.process_lines(true);
-        let cfg = &self.shared.options;
-        let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
         if let Some(fence) = self.fence {
+            let cfg = &self.shared.options;
+            let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
             let rest = &self.src[self.base..];
             partial_code_line(
                 &mut layout,
@@ -230,20 +232,16 @@ impl Stream {
                 &mut self.scratch,
             );
             layout.code_end(&mut self.committed, &mut self.scratch);
+            self.layout = layout.state;
         } else if !self.src[self.base..]
-            .trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            .trim_matches([' ', '\t', '\n', '\r'])
             .is_empty()
-            || !layout.state.is_idle()
+            || !self.layout.is_idle()
         {
-            let region = &self.src[self.base..];
-            let mut k = Sinks {
-                layout: &mut layout,
-                out: &mut self.committed,
-                sc: &mut self.scratch,
-                bump: &mut self.bump,
-            };
-            parse::commit(region, true, self.seg_prev_blank, &mut self.defs, &mut k);
+            self.guarded_commit(self.base, self.src.len(), true);
         }
+        let cfg = &self.shared.options;
+        let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
         layout.finish(&mut self.committed, &mut self.scratch);
         self.finalized = true;
         self.drop_caches();
@@ -464,21 +462,9 @@ impl Stream {
     /// Parses the open region's complete lines and commits all units but the last. Returns
     /// true if the scan must resume (fence mode was entered at the new open block).
     fn commit_region(&mut self) -> bool {
-        let cfg = &self.shared.options;
-        let region = &self.src[self.base..self.scanned];
         self.stats.parses += 1;
-        self.stats.parsed_bytes += region.len() as u64;
-        let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
-        let cut = {
-            let mut k = Sinks {
-                layout: &mut layout,
-                out: &mut self.committed,
-                sc: &mut self.scratch,
-                bump: &mut self.bump,
-            };
-            parse::commit(region, false, self.seg_prev_blank, &mut self.defs, &mut k)
-        };
-        self.layout = layout.state;
+        self.stats.parsed_bytes += (self.scanned - self.base) as u64;
+        let cut = self.guarded_commit(self.base, self.scanned, false);
         let Some(cut) = cut else { return false };
         self.base += cut.offset;
         self.seg_prev_blank = cut.prev_blank;
@@ -507,6 +493,47 @@ impl Stream {
         false
     }
 
+    /// Parses and commits `src[start..end]` (see [`parse::commit`]). If the parser or the
+    /// layout panics (pulldown-cmark still has fuzz-found panics), everything this step wrote
+    /// is rolled back, the region is shown as plain source text, and the stream goes on.
+    fn guarded_commit(&mut self, start: usize, end: usize, last: bool) -> Option<parse::Cut> {
+        let cfg = &self.shared.options;
+        let region = &self.src[start..end];
+        let saved = self.layout.clone();
+        let mark = self.committed.mark();
+        let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
+        let seg_prev_blank = self.seg_prev_blank;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            #[cfg(test)]
+            fault::check(region);
+            let mut k = Sinks {
+                layout: &mut layout,
+                out: &mut self.committed,
+                sc: &mut self.scratch,
+                bump: &mut self.bump,
+            };
+            parse::commit(region, last, seg_prev_blank, &mut self.defs, &mut k)
+        }));
+        match result {
+            Ok(cut) => {
+                self.layout = layout.state;
+                cut
+            }
+            Err(_) => {
+                self.committed.reset_to(mark);
+                self.scratch.clear_all();
+                let mut layout = Layout::with_state(cfg, saved);
+                layout.plain_block(region, &mut self.committed, &mut self.scratch);
+                self.layout = layout.state;
+                self.stats.isolated_panics += 1;
+                Some(parse::Cut {
+                    offset: region.len(),
+                    prev_blank: true,
+                })
+            }
+        }
+    }
+
     fn render_tail(&mut self) {
         self.tail.clear();
         let cfg = &self.shared.options;
@@ -527,16 +554,26 @@ impl Stream {
         if region.trim_matches(['\n', '\r', ' ', '\t']).is_empty() {
             return;
         }
-        {
+        let seg_prev_blank = self.seg_prev_blank;
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            #[cfg(test)]
+            fault::check(region);
             let mut k = Sinks {
                 layout: &mut layout,
                 out: &mut self.tail,
                 sc: &mut self.scratch,
                 bump: &mut self.bump,
             };
-            parse::render_all(region, self.seg_prev_blank, &self.defs, &mut k);
+            parse::render_all(region, seg_prev_blank, &self.defs, &mut k);
+            layout.finish(&mut self.tail, &mut self.scratch);
+        }));
+        if ok.is_err() {
+            // As for commits: a panicking parse shows the open block as plain source text.
+            self.tail.clear();
+            self.scratch.clear_all();
+            let mut layout = Layout::with_state(cfg, self.layout.clone());
+            layout.plain_block(region, &mut self.tail, &mut self.scratch);
         }
-        layout.finish(&mut self.tail, &mut self.scratch);
     }
 }
 
@@ -557,6 +594,23 @@ fn partial_code_line(
     }
 }
 
+/// Test-only fault injection: a parse of a region containing the marker panics.
+#[cfg(test)]
+pub(crate) mod fault {
+    use std::cell::Cell;
+    thread_local!(static MARKER: Cell<Option<&'static str>> = const { Cell::new(None) });
+
+    pub(crate) fn inject(marker: Option<&'static str>) {
+        MARKER.with(|m| m.set(marker));
+    }
+
+    pub(crate) fn check(region: &str) {
+        if let Some(m) = MARKER.with(Cell::get) {
+            assert!(!region.contains(m), "injected parser panic");
+        }
+    }
+}
+
 /// The info string of a fence opener line, as pulldown-cmark decodes it (entities and
 /// backslash escapes).
 fn fence_info(opener: &str) -> String {
@@ -566,5 +620,44 @@ fn fence_info(opener: &str) -> String {
             pulldown_cmark::CodeBlockKind::Fenced(info),
         ))) => info.into_string(),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, Renderer};
+
+    #[test]
+    fn a_panicking_parse_is_isolated_and_the_stream_goes_on() {
+        let r = Renderer::new(Options::new().width(40)).unwrap();
+        let text = "# Before\n\nsome *BOOM* text\nsecond line\n\n- after\n- still fine\n";
+        super::fault::inject(Some("BOOM"));
+        let prev_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        for chunk in [1, 5, text.len()] {
+            let mut s = r.stream();
+            for c in text.as_bytes().chunks(chunk) {
+                s.push_bytes(c);
+                let _ = s.tentative().count();
+            }
+            s.finalize();
+            let lines: Vec<String> = s.committed().iter().map(|l| l.plain()).collect();
+            assert!(s.stats().isolated_panics > 0, "chunk {chunk}");
+            assert!(
+                lines.iter().any(|l| l.contains("some *BOOM* text")),
+                "shown as plain source: {lines:?}"
+            );
+            assert!(
+                lines.iter().any(|l| l.contains("still fine")),
+                "the stream went on: {lines:?}"
+            );
+            assert_eq!(
+                lines[0], "# Before",
+                "committed lines before the panic stay"
+            );
+            assert!(!s.has_live_state());
+        }
+        std::panic::set_hook(prev_hook);
+        super::fault::inject(None);
     }
 }
