@@ -13,6 +13,20 @@ use std::sync::Arc;
 /// look like block starts, the stream never spends more than this many bytes of parsing per
 /// input byte (plus [`INITIAL_PARSE_CREDIT`]): streaming stays linear.
 pub const PARSE_CREDIT_PER_BYTE: usize = 8;
+/// Longest source line, in bytes. A longer line (a message that never sends a newline) gets
+/// a line break after this many bytes (at a character boundary), so memory stays bounded; in
+/// a paragraph the break reads as a space.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// Largest open region, in bytes. An open block that grows past it (a paragraph, list item
+/// or table that never ends) is closed and committed there, and the text after it starts a
+/// new block. Together with [`MAX_LINE_BYTES`] this bounds a stream's prefix caches to a few
+/// MiB however long the message runs.
+pub const MAX_OPEN_BYTES: usize = 4 << 20;
+
+/// Working buffers (scratch, arenas, the source buffer) that grew past this many bytes for
+/// one large block are freed after it, so a stream's heap returns to its small steady state.
+pub const KEEP_BUFFER_BYTES: usize = 256 * 1024;
+
 /// Parse credit a stream starts with, in bytes: small messages commit at every boundary.
 pub const INITIAL_PARSE_CREDIT: usize = 64 * 1024;
 
@@ -44,6 +58,10 @@ pub struct Stats {
     pub parsed_bytes: u64,
     /// Regions shown as plain text because parsing them panicked.
     pub isolated_panics: u64,
+    /// Line breaks inserted into lines longer than [`MAX_LINE_BYTES`].
+    pub forced_breaks: u64,
+    /// Open blocks committed in parts because they reached [`MAX_OPEN_BYTES`].
+    pub forced_cuts: u64,
 }
 
 /// One message being rendered as it streams in. Get one from
@@ -84,6 +102,10 @@ pub struct Stream {
     line_buf: String,
     finalized: bool,
     stats: Stats,
+    /// Decoded text of the current chunk (reused).
+    incoming: String,
+    /// Bytes since the last line break in `src`.
+    line_len: usize,
     /// Committed lines dropped by `clear_committed`.
     forgotten: u64,
 }
@@ -124,6 +146,8 @@ impl Stream {
             line_buf: String::new(),
             finalized: false,
             stats: Stats::default(),
+            incoming: String::new(),
+            line_len: 0,
             forgotten: 0,
         }
     }
@@ -136,9 +160,13 @@ impl Stream {
         }
         self.note_chunk(chunk.len());
         if self.decoder.has_pending() {
-            self.decoder.decode(chunk.as_bytes(), &mut self.src);
+            let mut text = std::mem::take(&mut self.incoming);
+            self.decoder.decode(chunk.as_bytes(), &mut text);
+            self.append(&text);
+            text.clear();
+            self.incoming = text;
         } else {
-            self.src.push_str(chunk);
+            self.append(chunk);
         }
         self.process();
     }
@@ -159,8 +187,49 @@ impl Stream {
             return;
         }
         self.note_chunk(chunk.len());
-        self.decoder.decode(chunk, &mut self.src);
+        let mut text = std::mem::take(&mut self.incoming);
+        self.decoder.decode(chunk, &mut text);
+        self.append(&text);
+        text.clear();
+        self.incoming = text;
         self.process();
+    }
+
+    /// Appends decoded text, breaking a line that grows past [`MAX_LINE_BYTES`] (a break
+    /// whose place depends on the text alone, so chunking cannot move it).
+    fn append(&mut self, text: &str) {
+        if self.line_len + text.len() <= MAX_LINE_BYTES {
+            self.src.push_str(text);
+            self.line_len = match text.rfind('\n') {
+                Some(i) => text.len() - i - 1,
+                None => self.line_len + text.len(),
+            };
+            return;
+        }
+        let mut rest = text;
+        while !rest.is_empty() {
+            let room = MAX_LINE_BYTES - self.line_len;
+            let window = &rest.as_bytes()[..room.min(rest.len())];
+            if let Some(i) = window.iter().position(|&b| b == b'\n') {
+                self.src.push_str(&rest[..=i]);
+                self.line_len = 0;
+                rest = &rest[i + 1..];
+            } else if rest.len() < room {
+                self.src.push_str(rest);
+                self.line_len += rest.len();
+                break;
+            } else {
+                let mut cut = room;
+                while !rest.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                self.src.push_str(&rest[..cut]);
+                self.src.push('\n');
+                self.stats.forced_breaks += 1;
+                self.line_len = 0;
+                rest = &rest[cut..];
+            }
+        }
     }
 
     fn note_chunk(&mut self, n: usize) {
@@ -193,6 +262,10 @@ impl Stream {
     /// that have printed or cached them and want memory to stay flat. Indices restart at 0.
     pub fn clear_committed(&mut self) {
         self.forgotten += self.committed.len() as u64;
+        if self.committed.heap_bytes() > KEEP_BUFFER_BYTES {
+            // Do not keep the peak of one huge block for the rest of the message.
+            self.committed.shrink_to_nothing();
+        }
         self.committed.clear();
         self.drained = 0;
     }
@@ -249,6 +322,8 @@ impl Stream {
 
     fn drop_caches(&mut self) {
         self.src = String::new();
+        self.incoming = String::new();
+        self.line_len = 0;
         self.base = 0;
         self.scanned = 0;
         self.decoder = Utf8Decoder::new();
@@ -286,6 +361,7 @@ impl Stream {
             || self.bump.allocated_bytes() > 0
             || self.tail.heap_bytes() > 0
             || self.line_buf.capacity() > 0
+            || self.incoming.capacity() > 0
     }
 
     /// Heap bytes held by the stream (committed lines included).
@@ -318,6 +394,7 @@ impl Stream {
 
     fn process(&mut self) {
         self.process_lines(false);
+        self.trim();
         let before = self.committed.len();
         let _ = before;
         // Compact the source buffer when the dropped prefix dominates (amortised O(1)).
@@ -340,6 +417,9 @@ impl Stream {
                         .map_or(end - self.scanned, |i| i + 1);
                 self.scan_line(self.scanned, line_end);
                 self.scanned = line_end;
+                if self.fence.is_none() && self.scanned - self.base >= MAX_OPEN_BYTES {
+                    self.enforce_open_cap();
+                }
             }
             if eof || !self.pending || self.fence.is_some() {
                 break;
@@ -353,6 +433,46 @@ impl Stream {
             if !self.commit_region() {
                 break;
             }
+        }
+    }
+
+    /// Frees working buffers that one large block grew past [`KEEP_BUFFER_BYTES`].
+    fn trim(&mut self) {
+        if self.scratch.heap_bytes() > KEEP_BUFFER_BYTES {
+            self.scratch.clear_all();
+        }
+        if self.bump.allocated_bytes() > KEEP_BUFFER_BYTES {
+            self.bump = bumpalo::Bump::new();
+        }
+        if self.tail.heap_bytes() > KEEP_BUFFER_BYTES && !self.tail_dirty {
+            self.tail.shrink_to_nothing();
+            self.tail_dirty = true;
+        }
+        let open = self.src.len() - self.base;
+        if self.src.capacity() > KEEP_BUFFER_BYTES && self.src.capacity() > 4 * (open + 1) {
+            self.src.drain(..self.base);
+            self.scanned -= self.base;
+            self.base = 0;
+            self.src.shrink_to(2 * open);
+        }
+    }
+
+    /// The open region reached [`MAX_OPEN_BYTES`]: commit what is final; if the open block
+    /// alone is that large, close it here and commit it too. Both steps depend only on the
+    /// text up to this line, so every chunking cuts at the same place.
+    fn enforce_open_cap(&mut self) {
+        self.pending = false;
+        if self.commit_region() {
+            return; // fence mode: its lines commit one by one from here
+        }
+        if self.scanned - self.base >= MAX_OPEN_BYTES {
+            self.guarded_commit(self.base, self.scanned, true);
+            self.stats.forced_cuts += 1;
+            self.base = self.scanned;
+            self.open = OpenKind::Empty;
+            self.seg_prev_blank = false;
+            self.prev_blank = false;
+            self.prev_one_line = false;
         }
     }
 
