@@ -615,7 +615,7 @@ impl<'c> Layout<'c> {
                 let cfg = self.cfg;
                 let table = std::mem::take(&mut sc.table);
                 self.with_pieces(out, sc, |items, avail, sink| {
-                    table::render(&table, items, avail, cfg, sink)
+                    table::render(&table, items, avail, cfg, sink);
                 });
                 sc.table = table;
                 self.state.leaf = Leaf::None;
@@ -801,7 +801,7 @@ impl<'c> Layout<'c> {
         }
         let tab_width = self.cfg.tab_width;
         self.with_pieces(out, sc, |items, avail, sink| {
-            wrap::wrap(items, avail, tab_width, sink)
+            wrap::wrap(items, avail, tab_width, sink);
         });
         if matches!(leaf, Leaf::Heading(_)) {
             self.state.stack.pop();
@@ -863,7 +863,7 @@ impl<'c> Layout<'c> {
             self.state.leaf = Leaf::Html;
             let tab_width = self.cfg.tab_width;
             self.with_pieces(out, sc, |items, avail, sink| {
-                wrap::wrap(items, avail, tab_width, sink)
+                wrap::wrap(items, avail, tab_width, sink);
             });
         }
         sc.buf.clear();

@@ -634,24 +634,20 @@ impl Stream {
             };
             parse::commit(region, last, seg_prev_blank, &mut self.defs, &mut k)
         }));
-        match result {
-            Ok(cut) => {
-                self.layout = layout.state;
-                cut
-            }
-            Err(_) => {
-                self.committed.reset_to(mark);
-                self.scratch.clear_all();
-                let mut layout = Layout::with_state(cfg, saved);
-                layout.plain_block(region, &mut self.committed, &mut self.scratch);
-                self.layout = layout.state;
-                self.stats.isolated_panics += 1;
-                Some(parse::Cut {
-                    offset: region.len(),
-                    prev_blank: true,
-                })
-            }
+        if let Ok(cut) = result {
+            self.layout = layout.state;
+            return cut;
         }
+        self.committed.reset_to(mark);
+        self.scratch.clear_all();
+        let mut layout = Layout::with_state(cfg, saved);
+        layout.plain_block(region, &mut self.committed, &mut self.scratch);
+        self.layout = layout.state;
+        self.stats.isolated_panics += 1;
+        Some(parse::Cut {
+            offset: region.len(),
+            prev_blank: true,
+        })
     }
 
     fn render_tail(&mut self) {
