@@ -482,12 +482,12 @@ fn list(rng: &mut Rng, out: &mut String) {
         out.push('\n');
         if rng.chance(30) {
             for _ in 0..rng.range(1, 4) {
-                out.extend(std::iter::repeat(' ').take(indent));
+                out.extend(std::iter::repeat_n(' ', indent));
                 out.push_str(if rng.chance(20) { "* " } else { "- " });
                 short_item(rng, out);
                 out.push('\n');
                 if rng.chance(15) {
-                    out.extend(std::iter::repeat(' ').take(indent + 2));
+                    out.extend(std::iter::repeat_n(' ', indent + 2));
                     out.push_str("- ");
                     sentence(rng, out);
                     out.push('\n');
@@ -495,7 +495,7 @@ fn list(rng: &mut Rng, out: &mut String) {
             }
         } else if rng.chance(8) {
             out.push('\n');
-            out.extend(std::iter::repeat(' ').take(indent));
+            out.extend(std::iter::repeat_n(' ', indent));
             sentence(rng, out);
             out.push('\n');
             if i + 1 < items {
