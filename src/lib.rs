@@ -50,9 +50,12 @@
 //! 4. **Verify** ([`parse`]): the open region's complete lines are parsed with
 //!    pulldown-cmark. Every top-level block except the last is final (STREAMING §2): it is
 //!    laid out and committed, and its source is dropped. A top-level list counts item by item,
-//!    so long lists commit as they grow. Parses are paid from a byte budget
-//!    ([`PARSE_CREDIT_PER_BYTE`](crate::stream::PARSE_CREDIT_PER_BYTE)), so false triggers
-//!    cost amortised linear time at worst.
+//!    so long lists commit as they grow. When the region ends in a blank line, a last block
+//!    that a blank line always closes (paragraph, heading, table, block quote) is final too,
+//!    so a finished paragraph shows before the next one starts. Parses are paid from a byte
+//!    budget ([`PARSE_CREDIT_PER_BYTE`](crate::stream::PARSE_CREDIT_PER_BYTE)), so false
+//!    triggers cost amortised linear time at worst. A parse that panics (a parser bug on
+//!    hostile input) is rolled back and its region shown as plain source text.
 //! 5. **Fence mode** (STREAMING §3): when the open block is a top-level fenced code block,
 //!    each complete line is checked against the closing fence rule and otherwise committed at
 //!    once, highlighted with the syntect state carried from the line before. A 5,000-line
@@ -60,7 +63,11 @@
 //! 6. **Tentative tail**: on request ([`Stream::tentative`]), the open region (complete lines
 //!    plus the partial line) is parsed and laid out into a reused line buffer. It is never
 //!    used for a commit.
-//! 7. **Finalize**: the partial line is completed, the open block is committed, and every
+//! 7. **Caps**: a line longer than [`MAX_LINE_BYTES`](crate::stream::MAX_LINE_BYTES) gets a
+//!    line break, and an open block larger than
+//!    [`MAX_OPEN_BYTES`](crate::stream::MAX_OPEN_BYTES) is committed where it reached the cap,
+//!    so a message that never ends holds bounded memory. Both places depend on the text only.
+//! 8. **Finalize**: the partial line is completed, the open block is committed, and every
 //!    prefix cache (open source, parser budget, highlighter state, link definitions, scratch
 //!    arena, tail buffer) is dropped. [`Stream::release`] then hands the line buffers back to
 //!    the renderer's bounded pool.
