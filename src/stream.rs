@@ -76,6 +76,11 @@ pub struct Stats {
 /// message.
 ///
 /// No method panics, and no input is an error.
+///
+/// A `Stream` is not `Send`: a code block's highlight state holds Oniguruma match regions
+/// (syntect's fastest regex backend here, see BENCHMARKS.md). Create it on the thread that
+/// pushes to it; the [`Renderer`](crate::Renderer) it comes from is `Send + Sync` and can be
+/// shared with every thread.
 pub struct Stream {
     shared: Arc<Shared>,
     decoder: Utf8Decoder,
