@@ -1,8 +1,8 @@
 //! Throughput of termark's one-shot and streaming rendering, against pulldown-cmark's bare
 //! parse and syntect's bare highlighting as yardsticks. Results and targets: BENCHMARKS.md.
 //!
-//! `cargo bench --bench render` (all groups, a few minutes on 2 cores), or one group:
-//! `cargo bench --bench render -- stream/`.
+//! `cargo bench --bench render` (all groups, about 8 minutes on 2 cores), or one group:
+//! `cargo bench --bench render -- '^stream/'` (criterion filters are regular expressions).
 //!
 //! Inputs are generated in code (`benches/common`), outside the timed loops; every stream
 //! bench creates a stream, pushes the input in fixed-size chunks, drains the committed lines

@@ -82,6 +82,7 @@ fn no_line_pushes(r: &Renderer, text: &str, tentative: bool) -> (usize, usize, u
 fn main() {
     let r = Renderer::new(Options::new()).expect("options");
     let _ = r.render(&common::llm_answer(16 * 1024));
+    let off = Renderer::new(Options::new().highlight(false)).expect("options");
     let inputs = [
         ("llm-2KB", common::llm_answer(2 * 1024)),
         ("llm-64KB", common::llm_answer(64 * 1024)),
@@ -96,20 +97,24 @@ fn main() {
     println!(
         "Streaming in 16-byte chunks, drain after every push, finalize, release (warmed renderer):"
     );
-    println!("| input | bytes | allocated B/input B | allocations/input B | peak heap above baseline | with tentative(): B/input B | allocations/input B |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| input | bytes | allocated B/input B | allocations/input B | peak heap above baseline | with tentative(): B/input B | allocations/input B | highlight off: B/input B | highlight off, with tentative(): B/input B |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (name, text) in &inputs {
         let n = text.len() as f64;
         let (bytes, calls, peak) = measure(&r, text, 16, false);
         let (tbytes, tcalls, _) = measure(&r, text, 16, true);
+        let (obytes, _, _) = measure(&off, text, 16, false);
+        let (otbytes, _, _) = measure(&off, text, 16, true);
         println!(
-            "| {name} | {} | {:.2} | {:.4} | {} KiB | {:.2} | {:.4} |",
+            "| {name} | {} | {:.2} | {:.4} | {} KiB | {:.2} | {:.4} | {:.2} | {:.2} |",
             text.len(),
             bytes as f64 / n,
             calls as f64 / n,
             peak / 1024,
             tbytes as f64 / n,
-            tcalls as f64 / n
+            tcalls as f64 / n,
+            obytes as f64 / n,
+            otbytes as f64 / n
         );
     }
 
