@@ -111,6 +111,8 @@ pub struct Stream {
     incoming: String,
     /// Bytes since the last line break in `src`.
     line_len: usize,
+    /// `src[scanned..searched]` holds no line break (so a push searches only new bytes).
+    searched: usize,
     /// Committed lines dropped by `clear_committed`.
     forgotten: u64,
 }
@@ -153,6 +155,7 @@ impl Stream {
             stats: Stats::default(),
             incoming: String::new(),
             line_len: 0,
+            searched: 0,
             forgotten: 0,
         }
     }
@@ -329,6 +332,7 @@ impl Stream {
         self.src = String::new();
         self.incoming = String::new();
         self.line_len = 0;
+        self.searched = 0;
         self.base = 0;
         self.scanned = 0;
         self.decoder = Utf8Decoder::new();
@@ -406,6 +410,7 @@ impl Stream {
         if self.base > 0 && self.base >= self.src.len() / 2 {
             self.src.drain(..self.base);
             self.scanned -= self.base;
+            self.searched = self.searched.saturating_sub(self.base);
             self.base = 0;
         }
     }
@@ -413,8 +418,9 @@ impl Stream {
     /// Scans the new complete lines; commits what is final. `eof`: do not parse (finalize
     /// commits the rest itself).
     fn process_lines(&mut self, eof: bool) {
-        while let Some(nl) = self.src[self.scanned..].rfind('\n') {
-            let end = self.scanned + nl + 1;
+        // Only bytes that arrived since the last search can hold a new line break.
+        while let Some(nl) = self.src[self.searched.max(self.scanned)..].rfind('\n') {
+            let end = self.searched.max(self.scanned) + nl + 1;
             while self.scanned < end {
                 let line_end = self.scanned
                     + self.src[self.scanned..end]
@@ -426,6 +432,8 @@ impl Stream {
                     self.enforce_open_cap();
                 }
             }
+            // `end` was the last line break in `src`: nothing after it needs searching again.
+            self.searched = self.src.len();
             if eof || !self.pending || self.fence.is_some() {
                 break;
             }
@@ -439,6 +447,7 @@ impl Stream {
                 break;
             }
         }
+        self.searched = self.src.len();
     }
 
     /// Frees working buffers that one large block grew past [`KEEP_BUFFER_BYTES`].
@@ -457,6 +466,7 @@ impl Stream {
         if self.src.capacity() > KEEP_BUFFER_BYTES && self.src.capacity() > 4 * (open + 1) {
             self.src.drain(..self.base);
             self.scanned -= self.base;
+            self.searched = self.searched.saturating_sub(self.base);
             self.base = 0;
             self.src.shrink_to(2 * open);
         }
@@ -612,6 +622,7 @@ impl Stream {
         if self.fence.is_some() {
             // Re-scan the lines after the opener in fence mode.
             self.scanned = end;
+            self.searched = end;
             return true;
         }
         (self.prev_blank, self.prev_one_line) = prev;

@@ -162,37 +162,42 @@ enum Token {
 }
 
 fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
+    // ASCII words take a byte loop; only a word holding non-ASCII text goes through
+    // grapheme segmentation (from its first byte, so a cluster that starts with an ASCII
+    // character, like a keycap `1️⃣`, is measured whole).
     let b = text.as_bytes();
-    if text.is_ascii() {
-        let mut i = 0;
-        while i < b.len() {
-            let start = i;
-            if b[i] == b' ' || b[i] == b'\t' {
-                let mut width = 0;
-                while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
-                    width += if b[i] == b'\t' { tab_width } else { 1 };
-                    i += 1;
-                }
-                f(Token::Space(width));
-            } else {
-                while i < b.len() && b[i] != b' ' && b[i] != b'\t' {
-                    i += 1;
-                }
-                f(Token::Word(start, i, i - start));
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        if b[i] == b' ' || b[i] == b'\t' {
+            let mut width = 0;
+            while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+                width += if b[i] == b'\t' { tab_width } else { 1 };
+                i += 1;
             }
-        }
-        return;
-    }
-    let mut word_start = None;
-    let mut word_width = 0;
-    for (at, g) in text.grapheme_indices(true) {
-        if g == " " || g == "\t" {
-            if let Some(s) = word_start.take() {
-                f(Token::Word(s, at, word_width));
-            }
-            f(Token::Space(if g == "\t" { tab_width } else { 1 }));
+            f(Token::Space(width));
             continue;
         }
+        while i < b.len() && b[i] != b' ' && b[i] != b'\t' && b[i] < 0x80 {
+            i += 1;
+        }
+        if i == b.len() || b[i] == b' ' || b[i] == b'\t' {
+            f(Token::Word(start, i, i - start));
+            continue;
+        }
+        // A word with non-ASCII text: segment it up to the next ASCII space or tab.
+        let end = b[i..].iter().position(|&c| c == b' ' || c == b'\t').map_or(b.len(), |p| i + p);
+        segment_word(text, start, end, &mut f);
+        i = end;
+    }
+}
+
+/// Splits `text[start..end]` (no spaces) into word runs and wide clusters.
+fn segment_word(text: &str, start: usize, end: usize, f: &mut impl FnMut(Token)) {
+    let mut word_start = None;
+    let mut word_width = 0;
+    for (at, g) in text[start..end].grapheme_indices(true) {
+        let at = start + at;
         let gw = grapheme_width(g);
         if gw >= 2 {
             if let Some(s) = word_start.take() {
@@ -208,7 +213,7 @@ fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
         word_width += gw;
     }
     if let Some(s) = word_start {
-        f(Token::Word(s, text.len(), word_width));
+        f(Token::Word(s, end, word_width));
     }
 }
 
@@ -242,6 +247,15 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
 
     fn add_frag(&mut self, f: Frag) {
         self.word_width += f.width as usize;
+        // Adjacent text of one piece is one fragment: one span, and overlong-word breaking
+        // sees whole grapheme clusters.
+        if let Some(last) = self.word.last_mut() {
+            if last.piece == f.piece && last.end == f.start {
+                last.end = f.end;
+                last.width += f.width;
+                return;
+            }
+        }
         self.word.push(f);
     }
 
