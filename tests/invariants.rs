@@ -135,7 +135,7 @@ fn stream(r: &Renderer, text: &[u8], cuts: &[usize], peek: bool) -> (Vec<String>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
     /// Invariants 1 and 2: any chunking (1-byte chunks, splits inside UTF-8 sequences,
     /// grapheme clusters and CRLF) gives the one-shot output, and the lines reported as
