@@ -299,18 +299,7 @@ impl LineSink for PrefixSink<'_> {
 
 /// Is the source line before the line holding `pos` blank? (`None`: no such line in `src`.)
 fn prev_line_blank(src: &str, pos: usize) -> Option<bool> {
-    let pos = pos.min(src.len());
-    let line_start = src.as_bytes()[..pos].iter().rposition(|&b| b == b'\n')? + 1;
-    let before = &src.as_bytes()[..line_start - 1];
-    let prev_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    Some(
-        before[prev_start..]
-            .iter()
-            .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'>')),
-    )
+    crate::scan::prev_line_blank(src, pos)
 }
 
 impl<'c> Layout<'c> {
@@ -548,10 +537,24 @@ impl<'c> Layout<'c> {
                 });
                 sc.table.begin_cell(sc.pieces.len());
             }
-            Tag::Emphasis => sc.push_style(self.cfg.theme.emphasis),
-            Tag::Strong => sc.push_style(self.cfg.theme.strong),
-            Tag::Strikethrough => sc.push_style(self.cfg.theme.strikethrough),
-            Tag::Superscript | Tag::Subscript => sc.push_style(Style::PLAIN),
+            // Inline containers open the implicit paragraph of a tight list item first, so
+            // its start does not reset the style they push (FUZZING.md finding 6).
+            Tag::Emphasis => {
+                self.ensure_leaf(range, src, out, sc);
+                sc.push_style(self.cfg.theme.emphasis);
+            }
+            Tag::Strong => {
+                self.ensure_leaf(range, src, out, sc);
+                sc.push_style(self.cfg.theme.strong);
+            }
+            Tag::Strikethrough => {
+                self.ensure_leaf(range, src, out, sc);
+                sc.push_style(self.cfg.theme.strikethrough);
+            }
+            Tag::Superscript | Tag::Subscript => {
+                self.ensure_leaf(range, src, out, sc);
+                sc.push_style(Style::PLAIN);
+            }
             Tag::Link {
                 link_type,
                 dest_url,
@@ -713,6 +716,7 @@ impl<'c> Layout<'c> {
     }
 
     fn push_piece_range(&mut self, start: usize, style: Style, sc: &mut Scratch) {
+        let start = join_cluster(sc, start);
         if sc.buf.len() == start {
             return;
         }
@@ -981,6 +985,38 @@ impl<'c> Layout<'c> {
             }
         }
         self.state.leaf = Leaf::None;
+    }
+}
+
+/// Text that extends the previous piece's last grapheme cluster (a VS16 or a combining mark
+/// arriving in its own text event, after an entity or a style change) joins that piece, so
+/// no cluster spans two pieces and every width is measured on whole clusters (FUZZING.md
+/// finding 1). Returns the new start of the text at `start`.
+fn join_cluster(sc: &mut Scratch, start: usize) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    let Some(prev) = sc.pieces.last_mut() else {
+        return start;
+    };
+    let first = sc.buf[start..].chars().next();
+    if prev.hard_break
+        || prev.text.1 as usize != start
+        || !first.is_some_and(|c| {
+            !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) == 0
+        })
+    {
+        return start;
+    }
+    let ps = prev.text.0 as usize;
+    let crossing = sc.buf[ps..]
+        .grapheme_indices(true)
+        .map(|(at, g)| (ps + at, ps + at + g.len()))
+        .find(|&(a, e)| a < start && e > start);
+    match crossing {
+        Some((_, end)) => {
+            prev.text.1 = end as u32;
+            end
+        }
+        None => start,
     }
 }
 

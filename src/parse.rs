@@ -132,22 +132,11 @@ fn closed_by_blank(ev: &Event<'_>) -> bool {
 }
 
 fn line_start(src: &str, pos: usize) -> usize {
-    src.as_bytes()[..pos.min(src.len())]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1)
+    crate::scan::line_start(src, pos)
 }
 
 fn prev_blank(src: &str, pos: usize, default: bool) -> bool {
-    let ls = line_start(src, pos);
-    if ls == 0 {
-        return default;
-    }
-    let before = &src[..ls - 1];
-    let ps = line_start(before, before.len());
-    before[ps..]
-        .bytes()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'>'))
+    crate::scan::prev_line_blank(src, pos).unwrap_or(default)
 }
 
 /// Everything the commit needs to write into.
@@ -189,7 +178,7 @@ pub(crate) fn commit(
     if found.is_empty() {
         // Fast path: one parse, fed unit by unit as it goes.
         k.layout.begin_segment(prev_blank_at_start);
-        let open = feed(p, src, !last, blank_closed, false, k);
+        let open = feed(p, src, defs, !last, blank_closed, false, k);
         let offset = match open {
             Open::Nothing => return None,
             Open::At(pos) => line_start(src, pos),
@@ -205,15 +194,26 @@ pub(crate) fn commit(
     // Definitions directly before a paragraph (no blank line between) are lines of that
     // paragraph in CommonMark terms: the unit starts at the first of them. Cutting after
     // them would re-parse the rest alone, e.g. `7. x` as a list instead of text.
+    // Non-blank lines between the previous unit and this one can only be definitions; with
+    // no blank line between, they are lines of this unit's paragraph. (Duplicates of a label
+    // are not in `found`, pulldown-cmark keeps the first only, so look at the lines.)
+    let mut prev_end = 0;
     for u in &mut units {
-        let mut i = found.partition_point(|d| d.0.start < u.range.start);
-        while i > 0
-            && found[i - 1].0.end <= u.range.start
-            && only_line_break(&src[found[i - 1].0.end..u.range.start])
-        {
-            u.range.start = found[i - 1].0.start;
-            i -= 1;
+        let end = u.range.end;
+        let mut at = line_start(src, u.range.start);
+        while at > prev_end {
+            let above = line_start(src, at - 1);
+            if above < prev_end
+                || src[above..at]
+                    .bytes()
+                    .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            {
+                break;
+            }
+            at = above;
         }
+        u.range.start = u.range.start.min(at);
+        prev_end = end;
     }
     if units.is_empty() || (!last && units.len() < 2 && !(blank_closed && units[0].closed_by_blank))
     {
@@ -270,7 +270,7 @@ pub(crate) fn commit(
         };
         k.layout.begin_segment(pb);
         let _ = is_last_group;
-        feed(parser(text, defs), text, false, false, continues, k);
+        feed(parser(text, defs), text, defs, false, false, continues, k);
         add_defs(&found, end, defs);
         start = end;
     }
@@ -278,24 +278,6 @@ pub(crate) fn commit(
         offset: open_start,
         prev_blank: prev_blank(src, open_start, prev_blank_at_start),
     })
-}
-
-/// True if `gap` is blank but for at most one line break: the two sides are adjacent lines.
-fn only_line_break(gap: &str) -> bool {
-    let mut breaks = 0;
-    for b in gap.bytes() {
-        match b {
-            b'\n' => {
-                breaks += 1;
-                if breaks > 1 {
-                    return false;
-                }
-            }
-            b' ' | b'\t' | b'\r' => {}
-            _ => return false,
-        }
-    }
-    true
 }
 
 fn add_defs(found: &[(Range<usize>, String, String, String)], upto: usize, defs: &mut Defs) {
@@ -353,7 +335,54 @@ fn units<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
 /// Lays out all of `src` (the tentative tail) without committing or learning definitions.
 pub(crate) fn render_all(src: &str, prev_blank_at_start: bool, defs: &Defs, k: &mut Sinks<'_, '_>) {
     k.layout.begin_segment(prev_blank_at_start);
-    feed(parser(src, defs), src, false, false, false, k);
+    feed(parser(src, defs), src, defs, false, false, false, k);
+}
+
+/// A reference resolved by a definition in the parsed region, for a label that a committed
+/// unit already defined, takes the committed definition: the first definition of a label
+/// wins (CommonMark §4.7) whatever the chunking (FUZZING.md finding 5).
+fn prefer_committed<'a>(ev: Event<'a>, defs: &'a Defs) -> Event<'a> {
+    use pulldown_cmark::LinkType::{Collapsed, Reference, Shortcut};
+    if defs.is_empty() {
+        return ev;
+    }
+    match ev {
+        Event::Start(Tag::Link {
+            link_type: link_type @ (Reference | Collapsed | Shortcut),
+            dest_url,
+            title,
+            id,
+        }) => {
+            let (dest_url, title) = match defs.get(&id) {
+                Some((u, t)) => (CowStr::Borrowed(u.as_str()), CowStr::Borrowed(t.as_str())),
+                None => (dest_url, title),
+            };
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type: link_type @ (Reference | Collapsed | Shortcut),
+            dest_url,
+            title,
+            id,
+        }) => {
+            let (dest_url, title) = match defs.get(&id) {
+                Some((u, t)) => (CowStr::Borrowed(u.as_str()), CowStr::Borrowed(t.as_str())),
+                None => (dest_url, title),
+            };
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        other => other,
+    }
 }
 
 /// What [`feed`] left open.
@@ -370,9 +399,11 @@ enum Open {
 /// the last unit's events are held back and its start returned, unless `blank_closed` says
 /// `text` ends in a blank line and the last unit is one a blank line closes. With
 /// `continues`, a final `End(List)` is held back: the list goes on in the next group.
+#[allow(clippy::too_many_arguments)] // one call site per mode; a struct would only rename them
 fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     p: Parser<'a, F>,
     text: &'a str,
+    defs: &'a Defs,
     keep_last: bool,
     blank_closed: bool,
     continues: bool,
@@ -386,6 +417,7 @@ fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     let mut list_just_started = false;
     let mut fed_any = false;
     for (ev, range) in p.into_offset_iter() {
+        let ev = prefer_committed(ev, defs);
         let starts_unit = match &ev {
             Event::Start(Tag::Item) => depth == 1 && !std::mem::take(&mut list_just_started),
             Event::Start(tag) => {

@@ -8,6 +8,43 @@
 /// Columns per tab stop in Markdown source (CommonMark §2.2).
 pub const SOURCE_TAB_STOP: usize = 4;
 
+/// Start of the line holding byte `pos`. A line ends at `\n`, `\r\n` or a bare `\r`
+/// (CommonMark §2.1), as pulldown-cmark reads it.
+#[must_use]
+pub fn line_start(src: &str, pos: usize) -> usize {
+    let b = src.as_bytes();
+    let mut i = pos.min(b.len());
+    while i > 0 {
+        let c = b[i - 1];
+        if c == b'\n' || (c == b'\r' && b.get(i) != Some(&b'\n')) {
+            return i;
+        }
+        i -= 1;
+    }
+    0
+}
+
+/// Whether the line before the line holding `pos` is blank (only spaces, tabs and `>`
+/// markers), or `None` if that line is not in `src`.
+#[must_use]
+pub fn prev_line_blank(src: &str, pos: usize) -> Option<bool> {
+    let ls = line_start(src, pos);
+    if ls == 0 {
+        return None;
+    }
+    let b = src.as_bytes();
+    let mut end = ls - 1; // the line ending's last byte
+    if b[end] == b'\n' && end > 0 && b[end - 1] == b'\r' {
+        end -= 1;
+    }
+    let start = line_start(src, end);
+    Some(
+        b[start..end]
+            .iter()
+            .all(|&c| matches!(c, b' ' | b'\t' | b'>')),
+    )
+}
+
 /// A fenced code block's opening fence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fence {
@@ -74,7 +111,9 @@ pub fn fence_close(line: &str, fence: Fence) -> bool {
     }
     let rest = &line.as_bytes()[at..];
     let len = rest.iter().take_while(|&&b| b == fence.ch).count();
-    len >= fence.len && rest[len..].iter().all(|&b| b == b' ' || b == b'\t')
+    // Only spaces may follow, as pulldown-cmark 0.13 decides (CommonMark 0.31 also allows
+    // tabs); fence mode must agree with the parser (FUZZING.md finding 4).
+    len >= fence.len && rest[len..].iter().all(|&b| b == b' ')
 }
 
 /// Removes up to `n` columns of indentation from a fenced code line, as CommonMark says
@@ -222,6 +261,10 @@ mod tests {
         assert!(fence_open("    ```").is_none());
         assert!(!fence_close("```", f));
         assert!(fence_close("   `````  ", f));
+        assert!(
+            !fence_close("````\t", f),
+            "pulldown-cmark does not close on a tab"
+        );
         assert!(!fence_close("````x", f));
     }
 

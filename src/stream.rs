@@ -719,7 +719,9 @@ fn partial_code_line(
     out: &mut Lines,
     sc: &mut Scratch,
 ) {
-    if !partial.is_empty() && !scan::fence_close(partial.trim_end_matches('\r'), fence) {
+    // pulldown-cmark drops a last line of only spaces without a line ending (finding 3).
+    let blank = partial.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+    if !blank && !scan::fence_close(partial.trim_end_matches('\r'), fence) {
         buf.clear();
         scan::strip_indent(partial, fence.indent, buf);
         layout.code_line(buf, out, sc);

@@ -223,20 +223,22 @@ fn rule_line<S: LineSink>(
     sink.end();
 }
 
-/// (natural width on one line, longest unbreakable word), in columns.
+/// (natural width on one line, longest unbreakable word), in columns, measured on whole
+/// grapheme clusters as the wrapper measures them.
 fn measure(pieces: &[Piece<'_>], tab: usize) -> (usize, usize) {
+    use unicode_segmentation::UnicodeSegmentation;
     let mut natural = 0;
     let mut longest = 0;
     let mut word = 0;
     for p in pieces {
-        for ch in p.text.chars() {
-            let w = match ch {
-                ' ' => 1,
-                '\t' => tab,
-                c => unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
+        for g in p.text.graphemes(true) {
+            let w = match g {
+                " " => 1,
+                "\t" => tab,
+                g => crate::width::grapheme_width(g),
             };
             natural += w;
-            if ch == ' ' || ch == '\t' || w >= 2 {
+            if g == " " || g == "\t" || w >= 2 {
                 longest = longest.max(word).max(if w >= 2 { w } else { 0 });
                 word = 0;
             } else {

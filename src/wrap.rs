@@ -170,12 +170,34 @@ fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
     while i < b.len() {
         let start = i;
         if b[i] == b' ' || b[i] == b'\t' {
-            let mut width = 0;
-            while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
-                width += if b[i] == b'\t' { tab_width } else { 1 };
-                i += 1;
+            let mut j = i;
+            while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+                j += 1;
             }
-            f(Token::Space(width));
+            // A space followed by an extending character (` \u{301}`) is one cluster
+            // (UAX #29 GB9): it belongs to the word, not to the break.
+            let mut run_end = j;
+            if j < b.len()
+                && b[j] >= 0x80
+                && text[j - 1..]
+                    .graphemes(true)
+                    .next()
+                    .is_some_and(|g| g.len() > 1)
+            {
+                run_end = j - 1;
+            }
+            if run_end > start {
+                let width = b[start..run_end]
+                    .iter()
+                    .map(|&c| if c == b'\t' { tab_width } else { 1 })
+                    .sum();
+                f(Token::Space(width));
+            }
+            i = if run_end < j {
+                segment_word(text, run_end, &mut f)
+            } else {
+                j
+            };
             continue;
         }
         while i < b.len() && b[i] != b' ' && b[i] != b'\t' && b[i] < 0x80 {
@@ -185,19 +207,24 @@ fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
             f(Token::Word(start, i, i - start));
             continue;
         }
-        // A word with non-ASCII text: segment it up to the next ASCII space or tab.
-        let end = b[i..].iter().position(|&c| c == b' ' || c == b'\t').map_or(b.len(), |p| i + p);
-        segment_word(text, start, end, &mut f);
-        i = end;
+        i = segment_word(text, start, &mut f);
     }
 }
 
-/// Splits `text[start..end]` (no spaces) into word runs and wide clusters.
-fn segment_word(text: &str, start: usize, end: usize, f: &mut impl FnMut(Token)) {
+/// Splits the word at `text[start..]` into word runs and wide clusters, up to the first
+/// cluster that is a lone space or tab (a space inside a cluster, as in `\u{600} `, is part
+/// of the word). Returns where the word ends.
+fn segment_word(text: &str, start: usize, f: &mut impl FnMut(Token)) -> usize {
     let mut word_start = None;
     let mut word_width = 0;
-    for (at, g) in text[start..end].grapheme_indices(true) {
+    for (at, g) in text[start..].grapheme_indices(true) {
         let at = start + at;
+        if g == " " || g == "\t" {
+            if let Some(s) = word_start.take() {
+                f(Token::Word(s, at, word_width));
+            }
+            return at;
+        }
         let gw = grapheme_width(g);
         if gw >= 2 {
             if let Some(s) = word_start.take() {
@@ -213,8 +240,9 @@ fn segment_word(text: &str, start: usize, end: usize, f: &mut impl FnMut(Token))
         word_width += gw;
     }
     if let Some(s) = word_start {
-        f(Token::Word(s, end, word_width));
+        f(Token::Word(s, text.len(), word_width));
     }
+    text.len()
 }
 
 struct Wrapper<'p, 'a, S: LineSink + ?Sized> {
@@ -418,6 +446,15 @@ mod tests {
         assert_eq!(
             wrap_str(&["e\u{301}e\u{301}e\u{301}"], 2),
             ["e\u{301}e\u{301}", "e\u{301}"]
+        );
+    }
+
+    #[test]
+    fn clusters_holding_a_space_are_not_split() {
+        // FUZZING.md finding 7: ` \u{301}` is one cluster; a line never starts with the mark.
+        assert_eq!(
+            wrap_str(&["aaa bb ccb \u{301}x"], 10),
+            ["aaa bb", "ccb \u{301}x"]
         );
     }
 

@@ -78,6 +78,13 @@ const SNIPPETS: &[&str] = &[
     "&#27;[2J entity &#x9b;\n",
     "***\n",
     "plain words for wrapping across the available width of the terminal\n",
+    // shapes of fuzz findings (FUZZING.md)
+    "a\r- \rf\n",
+    "[ref]: https://e.test/second\n",
+    "- *em first* in a tight item\n",
+    "keycap 1&#xfe0f; and 1**\u{fe0f}**\n",
+    "ccb \u{301}x and \u{600} y\n",
+    "```\nx\n```\t\ny\n",
 ];
 
 const SEPS: &[&str] = &["", "\n", "\n\n", "  \n", "\r\n"];
