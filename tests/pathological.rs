@@ -24,7 +24,8 @@ const WIDTH: usize = 80;
 struct Gen {
     name: &'static str,
     make: fn(usize) -> String,
-    /// `n` such that the 4N input is about 1 MB.
+    /// `n` such that the 4N input is about 1 MB (just under 1 MiB: a longer line hits the
+    /// stream's line cap, a different code path).
     full_n: usize,
     /// Known super-linear (quadratic) in termark's layout (FUZZING.md, "Pathological
     /// inputs"): run at 1/16 of the full size except in the `#[ignore]`d full-size test.
@@ -136,13 +137,13 @@ const GENS: &[Gen] = &[
     Gen {
         name: "nested_brackets",
         make: nested_brackets,
-        full_n: 128 * 1024,
+        full_n: 120 * 1024,
         superlinear: false,
     },
     Gen {
         name: "nested_quotes",
         make: nested_quotes,
-        full_n: 128 * 1024,
+        full_n: 120 * 1024,
         superlinear: false,
     },
     Gen {
@@ -160,25 +161,25 @@ const GENS: &[Gen] = &[
     Gen {
         name: "backtick_runs",
         make: backtick_runs,
-        full_n: 256 * 1024,
+        full_n: 240 * 1024,
         superlinear: false,
     },
     Gen {
         name: "link_angle_open",
         make: link_angle_open,
-        full_n: 43 * 1024,
+        full_n: 40 * 1024,
         superlinear: false,
     },
     Gen {
         name: "html_comment_opens",
         make: html_comment_opens,
-        full_n: 64 * 1024,
+        full_n: 60 * 1024,
         superlinear: false,
     },
     Gen {
         name: "empty_images",
         make: empty_images,
-        full_n: 43 * 1024,
+        full_n: 40 * 1024,
         superlinear: false,
     },
     Gen {
@@ -190,13 +191,13 @@ const GENS: &[Gen] = &[
     Gen {
         name: "emphasis_mix",
         make: emphasis_mix,
-        full_n: 37 * 1024,
+        full_n: 34 * 1024,
         superlinear: false,
     },
     Gen {
         name: "underscores",
         make: underscores,
-        full_n: 256 * 1024,
+        full_n: 240 * 1024,
         superlinear: false,
     },
     Gen {
@@ -220,13 +221,13 @@ const GENS: &[Gen] = &[
     Gen {
         name: "image_opens",
         make: image_opens,
-        full_n: 85 * 1024,
+        full_n: 80 * 1024,
         superlinear: false,
     },
     Gen {
         name: "refdef_refs",
         make: refdef_refs,
-        full_n: 64 * 1024,
+        full_n: 60 * 1024,
         superlinear: false,
     },
     // 5,000 lines at N (the issue's size), 20,000 (about 1 MB) at 4N.
@@ -376,16 +377,21 @@ fn plain_lines(lines: &Lines) -> Vec<String> {
 }
 
 /// Finding 1: a U+FE0F that starts a new text event is measured alone (0 columns), though
-/// it makes the `1` before it 2 columns wide: the line is 9 columns at width 8.
+/// it makes the `1` (or `*`) before it 2 columns wide: the line is 9 columns at width 8.
 #[test]
 #[ignore = "bug: VS16 starting an inline piece is not measured with the cluster before it (FUZZING.md finding 1)"]
 fn bug_vs16_after_piece_boundary_overflows_width() {
     let r = Renderer::new(Options::new().width(8)).expect("options");
-    for input in ["abcdefg1&#xfe0f;", "abcdefg1**\u{fe0f}**"] {
-        for line in r.render(input).iter() {
+    // The last one is a table cell: there even the recorded width is 9.
+    for input in [
+        "abcdefg1&#xfe0f;",
+        "abcdefg1**\u{fe0f}**",
+        "| ab *\u{fe0f}c |\n|-|\n",
+    ] {
+        for line in &r.render(input) {
             let w = unicode_width::UnicodeWidthStr::width(line.plain().as_str());
             assert!(
-                w <= 8,
+                w <= 8 && line.width() <= 8,
                 "{input:?}: {:?} is {w} columns wide (recorded {})",
                 line.plain(),
                 line.width()
@@ -429,7 +435,8 @@ fn bug_fence_blank_last_line_differs_from_render_whole() {
 
 /// Finding 4: a closing fence followed by a tab closes the block in fence mode
 /// (`scan::fence_close`, as CommonMark 0.31 allows) but not for pulldown-cmark, which
-/// `render_whole` and every non-fence-mode parse follow.
+/// `render_whole` and every non-fence-mode parse follow. Whether a fence is laid out in fence
+/// mode depends on chunking, so the committed lines do too.
 #[test]
 #[ignore = "bug: fence mode and pulldown-cmark disagree on a tab after a closing fence (FUZZING.md finding 4)"]
 fn bug_fence_close_with_tab_differs_from_render_whole() {
@@ -439,4 +446,65 @@ fn bug_fence_close_with_tab_differs_from_render_whole() {
         plain_lines(&r.render(text)),
         plain_lines(&r.render_whole(text))
     );
+    let text = "o\n```\n```\t\n```\n#\n";
+    let mut s = r.stream();
+    for b in text.as_bytes().chunks(1) {
+        s.push_bytes(b);
+    }
+    s.finalize();
+    assert_eq!(plain_lines(s.committed()), plain_lines(&r.render(text)));
+}
+
+/// Finding 5: with a label defined twice, the first definition must win (CommonMark §4.7),
+/// whatever the chunking; streamed in 1-byte chunks the second one wins.
+#[test]
+#[ignore = "bug: the winning duplicate link definition depends on chunking (FUZZING.md finding 5)"]
+fn bug_duplicate_definition_depends_on_chunking() {
+    let r = Renderer::new(Options::new().width(WIDTH)).expect("options");
+    let text = "[x]:a\nR\n\n[x]:'\n[x]";
+    assert_eq!(plain_lines(&r.render(text)), ["R", "", "x (a)"]);
+    let mut s = r.stream();
+    for b in text.as_bytes().chunks(1) {
+        s.push_bytes(b);
+    }
+    s.finalize();
+    assert_eq!(plain_lines(s.committed()), plain_lines(&r.render(text)));
+}
+
+/// Finding 6: in a tight list item whose text starts with emphasis (or strong,
+/// strikethrough), the style is lost: the implicit paragraph is opened at the first text
+/// event, which resets the style pushed by `Start(Emphasis)` just before. Whether an item
+/// is tight can depend on chunking (a blank line between items), so streams differ too.
+#[test]
+#[ignore = "bug: emphasis at the start of a tight list item loses its style (FUZZING.md finding 6)"]
+fn bug_emphasis_at_start_of_tight_item_loses_style() {
+    let r = renderer();
+    let style_of_a = |text: &str| {
+        let lines = r.render(text);
+        let line = lines.get(0).expect("a line");
+        let span = line
+            .spans()
+            .find(|s| s.text == "a")
+            .expect("a span holding `a`");
+        span.style
+    };
+    assert_eq!(style_of_a("- *a* b\n"), style_of_a("- x *a* b\n"));
+    let text = "1.\n\n2. *a*\n";
+    assert_eq!(
+        fingerprint(&r.render(text)),
+        fingerprint(&r.render_whole(text))
+    );
+}
+
+/// Finding 7 (since the wrap tokenizer change in `d41b631`): a space followed by a combining
+/// mark is one grapheme cluster, but the wrapper now breaks the line at that space, so the
+/// mark starts the next line alone.
+#[test]
+#[ignore = "bug: the wrapper breaks inside a space + combining mark cluster (FUZZING.md finding 7)"]
+fn bug_line_starts_with_lone_combining_mark() {
+    let r = Renderer::new(Options::new().width(11)).expect("options");
+    let lines = plain_lines(&r.render("aaa bb ccb \u{301}x\n"));
+    for l in &lines {
+        assert!(!l.starts_with('\u{301}'), "{lines:?}");
+    }
 }
