@@ -63,6 +63,9 @@ struct Container {
     indent: usize,
     /// Child blocks started so far.
     children: u32,
+    /// Bullet lists open up to and including this container (for the bullet glyph), kept
+    /// here so an item finds its depth in O(1) (FUZZING.md, `nested_bullets`).
+    bullets: u32,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -198,14 +201,7 @@ struct PrefixSink<'a> {
 
 impl PrefixSink<'_> {
     fn write_prefix(&mut self, consume: bool) {
-        let max = self.width.saturating_sub(MIN_CONTENT_WIDTH);
-        let total: usize = self.stack.iter().map(|c| c.indent).sum();
-        let mut skip = 0;
-        let mut cut = total;
-        while cut > max && skip < self.stack.len() {
-            cut -= self.stack[skip].indent;
-            skip += 1;
-        }
+        let (skip, _) = self.visible_prefix();
         let PrefixSink {
             out,
             stack,
@@ -265,14 +261,22 @@ impl PrefixSink<'_> {
     }
 
     fn prefix_width(&self) -> usize {
+        self.visible_prefix().1
+    }
+
+    /// The containers drawn: the longest innermost run whose prefixes leave
+    /// [`MIN_CONTENT_WIDTH`] columns. Returns (index of the first drawn, prefix width). Walks
+    /// from the inside out and stops when the width is used up, so a line costs O(width), not
+    /// O(nesting depth) (FUZZING.md, `quote_emphasis`).
+    fn visible_prefix(&self) -> (usize, usize) {
         let max = self.width.saturating_sub(MIN_CONTENT_WIDTH);
-        let mut total: usize = self.stack.iter().map(|c| c.indent).sum();
-        let mut i = 0;
-        while total > max && i < self.stack.len() {
-            total -= self.stack[i].indent;
-            i += 1;
+        let mut total = 0;
+        let mut first = self.stack.len();
+        while first > 0 && total + self.stack[first - 1].indent <= max {
+            total += self.stack[first - 1].indent;
+            first -= 1;
         }
-        total
+        (first, total)
     }
 
     fn avail(&self) -> usize {
@@ -450,11 +454,12 @@ impl<'c> Layout<'c> {
             }
             Tag::BlockQuote(_) => {
                 self.begin_block(range.start, src, out, sc);
-                self.state.stack.push(Container {
+                self.push_container(Container {
                     kind: Kind::Quote,
                     marker: None,
                     indent: 2,
                     children: 0,
+                    bullets: 0,
                 });
             }
             Tag::CodeBlock(kind) => {
@@ -475,22 +480,18 @@ impl<'c> Layout<'c> {
                     return;
                 }
                 self.begin_block(range.start, src, out, sc);
-                self.state.stack.push(Container {
+                self.push_container(Container {
                     kind: Kind::List { next: start },
                     marker: None,
                     indent: 0,
                     children: 0,
+                    bullets: 0,
                 });
             }
             Tag::Item => {
                 self.state.continue_list = false;
                 self.begin_block(range.start, src, out, sc);
-                let depth = self
-                    .state
-                    .stack
-                    .iter()
-                    .filter(|c| matches!(c.kind, Kind::List { next: None }))
-                    .count();
+                let depth = self.state.stack.last().map_or(0, |c| c.bullets as usize);
                 let (marker, width) = match self.state.stack.last_mut() {
                     Some(Container {
                         kind: Kind::List { next: Some(n) },
@@ -502,11 +503,12 @@ impl<'c> Layout<'c> {
                     }
                     _ => (Marker::Bullet(depth.saturating_sub(1) as u8), 1),
                 };
-                self.state.stack.push(Container {
+                self.push_container(Container {
                     kind: Kind::Item,
                     marker: Some(marker),
                     indent: width + 1,
                     children: 0,
+                    bullets: 0,
                 });
             }
             Tag::FootnoteDefinition(label) => {
@@ -515,11 +517,12 @@ impl<'c> Layout<'c> {
                 push_sanitized(&mut clean, &label, self.cfg.control_chars);
                 let clean = truncate_to_width(&clean, MAX_FOOTNOTE_LABEL);
                 let indent = str_width(&clean) + 3;
-                self.state.stack.push(Container {
+                self.push_container(Container {
                     kind: Kind::Footnote,
                     marker: Some(Marker::Label(clean)),
                     indent,
                     children: 0,
+                    bullets: 0,
                 });
             }
             Tag::Table(aligns) => {
@@ -796,11 +799,12 @@ impl<'c> Layout<'c> {
     fn flush_leaf(&mut self, out: &mut Lines, sc: &mut Scratch) {
         let leaf = std::mem::take(&mut self.state.leaf);
         if let Leaf::Heading(level) = leaf {
-            self.state.stack.push(Container {
+            self.push_container(Container {
                 kind: Kind::Heading,
                 marker: Some(Marker::Heading(level)),
                 indent: level as usize + 1,
                 children: 0,
+                bullets: 0,
             });
         }
         let tab_width = self.cfg.tab_width;
@@ -967,6 +971,13 @@ impl<'c> Layout<'c> {
         sink.begin();
         code::footer(&mut sink, theme);
         sink.end();
+    }
+
+    /// Pushes a container, inheriting the count of open bullet lists.
+    fn push_container(&mut self, mut c: Container) {
+        let parent = self.state.stack.last().map_or(0, |p| p.bullets);
+        c.bullets = parent + u32::from(matches!(c.kind, Kind::List { next: None }));
+        self.state.stack.push(c);
     }
 
     /// Ends the document: closes whatever is open.
