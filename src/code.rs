@@ -88,9 +88,39 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     w.sink.begin();
     w.start_row(false);
     let diff = [theme.diff_added, theme.diff_removed, theme.diff_hunk];
+    // Collect the highlighted ranges first, so a token that starts with an extending
+    // character (a VS16 the grammar split off) joins the previous token's cluster and every
+    // width is measured on whole clusters (FUZZING.md finding 9).
+    let mut ranges: smallvec::SmallVec<[(usize, usize, Style); 16]> = smallvec::SmallVec::new();
+    let base = text.as_ptr() as usize;
     state.highlight_line(text, theme.code_text, diff, |piece, style| {
-        w.piece(piece, style);
+        let start = (piece.as_ptr() as usize).wrapping_sub(base).min(text.len());
+        ranges.push((start, (start + piece.len()).min(text.len()), style));
     });
+    for i in 1..ranges.len() {
+        let (ps, pe) = (ranges[i - 1].0, ranges[i - 1].1);
+        let first = text[pe..].chars().next();
+        if pe == ranges[i].0
+            && first.is_some_and(|c| {
+                !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) == 0
+            })
+        {
+            if let Some(end) = text[ps..]
+                .grapheme_indices(true)
+                .map(|(a, g)| ps + a + g.len())
+                .find(|&e| e > pe)
+            {
+                let end = end.min(ranges[i].1);
+                ranges[i - 1].1 = end;
+                ranges[i].0 = end;
+            }
+        }
+    }
+    for &(s, e, style) in &ranges {
+        if e > s {
+            w.piece(&text[s..e], style);
+        }
+    }
     w.sink.end();
 }
 

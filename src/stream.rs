@@ -720,7 +720,8 @@ fn partial_code_line(
     sc: &mut Scratch,
 ) {
     // pulldown-cmark drops a last line of only spaces without a line ending (finding 3).
-    let blank = partial.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+    // (Spaces only: a tab-only line stays a row, as in pulldown-cmark: finding 10.)
+    let blank = partial.bytes().all(|b| b == b' ');
     if !blank && !scan::fence_close(partial.trim_end_matches('\r'), fence) {
         buf.clear();
         scan::strip_indent(partial, fence.indent, buf);
