@@ -5,9 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use termark_fuzz::{
-    check_lines, ends_in_blank_partial_line, fingerprint, has_bare_cr, has_fence_with_trailing_tab,
-    has_item_starting_with_delimiter, FuzzOptions, KNOWN_BUG_BARE_CR,
-    KNOWN_BUG_FENCE_BLANK_LAST_LINE, KNOWN_BUG_FENCE_CLOSE_TAB, KNOWN_BUG_TIGHT_ITEM_STYLE,
+    check_lines, fingerprint, has_bare_cr_and_fence, FuzzOptions, KNOWN_BUG_FENCE_BARE_CR,
 };
 
 /// Layout of an input: 9 header bytes, then the Markdown bytes as they are (see
@@ -30,17 +28,9 @@ fuzz_target!(|input: Input<'_>| {
         check_lines(whole.iter(), &chosen, "render_whole");
         // The two may differ only where a link reference definition follows a reference to
         // it (crate docs); `]:` is in every definition.
-        let known = (KNOWN_BUG_BARE_CR && has_bare_cr(input.text))
-            || (KNOWN_BUG_FENCE_BLANK_LAST_LINE && ends_in_blank_partial_line(&text))
-            || (KNOWN_BUG_FENCE_CLOSE_TAB && has_fence_with_trailing_tab(&text));
+        let known = KNOWN_BUG_FENCE_BARE_CR && has_bare_cr_and_fence(input.text);
         if !text.contains("]:") && !known {
-            // Finding 6: styles of tight items are known to differ; compare text only there.
-            let (a, b) = if KNOWN_BUG_TIGHT_ITEM_STYLE && has_item_starting_with_delimiter(&text) {
-                let plain = |l: &termark::Lines| l.iter().map(|x| x.plain()).collect::<Vec<_>>();
-                (plain(&lines), plain(&whole))
-            } else {
-                (fingerprint(&lines), fingerprint(&whole))
-            };
+            let (a, b) = (fingerprint(&lines), fingerprint(&whole));
             if a != b {
                 let i = a
                     .iter()

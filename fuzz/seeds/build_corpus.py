@@ -30,8 +30,8 @@ for i, path in enumerate(files):
     name = os.path.basename(path)[:-3]
     h = zlib.crc32(name.encode())
     if name.startswith("regress_"):
-        # Width 80 (8 for the width bug), defaults, render_whole on; 1-byte chunks.
-        head = struct.pack("<HBB", 8 if "vs16" in name else 80, 4, 0) + bytes([0, 1, 1, 0])
+        # Width 80 (or the repro's width), defaults, render_whole on; 1-byte chunks.
+        head = struct.pack("<HBB", {"regress_1_vs16": 8, "regress_7_space_mark": 11, "regress_9_code_vs16": 12}.get(name, 80), 4, 0) + bytes([0, 1, 1, 0])
         write("render", name, head + b"\x01" + md)
         write("chunked", name, head + bytes([1] * 8) + b"\x00" + md)
         continue

@@ -65,6 +65,10 @@ D["regress_3_fence_blank_end"] = "```\n   "
 D["regress_4_fence_close_tab"] = "o\n```\n```\t\n```\n#\n"
 D["regress_5_duplicate_def"] = "[x]:a\nR\n\n[x]:'\n[x]"
 D["regress_6_tight_item_emphasis"] = "1.\n\n2. *a*\n- *b* c\n"
+D["regress_7_space_mark"] = "aaa bb ccb \u0301x\n"
+D["regress_8_fence_bare_cr"] = "wo\n```\n```\rx\n\n```\n\r"
+D["regress_9_code_vs16"] = "```toml\nx \u26a0\ufe0fxxxxxxx\n```\n"
+D["regress_10_fence_tab_end"] = "```\n\t"
 
 os.makedirs("markdown", exist_ok=True)
 for name, text in D.items():
