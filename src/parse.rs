@@ -346,6 +346,10 @@ fn prefer_committed<'a>(ev: Event<'a>, defs: &'a Defs) -> Event<'a> {
     if defs.is_empty() {
         return ev;
     }
+    let target = |id: &CowStr<'a>, dest_url: CowStr<'a>, title: CowStr<'a>| match defs.get(id) {
+        Some((u, t)) => (CowStr::Borrowed(u.as_str()), CowStr::Borrowed(t.as_str())),
+        None => (dest_url, title),
+    };
     match ev {
         Event::Start(Tag::Link {
             link_type: link_type @ (Reference | Collapsed | Shortcut),
@@ -353,10 +357,7 @@ fn prefer_committed<'a>(ev: Event<'a>, defs: &'a Defs) -> Event<'a> {
             title,
             id,
         }) => {
-            let (dest_url, title) = match defs.get(&id) {
-                Some((u, t)) => (CowStr::Borrowed(u.as_str()), CowStr::Borrowed(t.as_str())),
-                None => (dest_url, title),
-            };
+            let (dest_url, title) = target(&id, dest_url, title);
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -370,10 +371,7 @@ fn prefer_committed<'a>(ev: Event<'a>, defs: &'a Defs) -> Event<'a> {
             title,
             id,
         }) => {
-            let (dest_url, title) = match defs.get(&id) {
-                Some((u, t)) => (CowStr::Borrowed(u.as_str()), CowStr::Borrowed(t.as_str())),
-                None => (dest_url, title),
-            };
+            let (dest_url, title) = target(&id, dest_url, title);
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,

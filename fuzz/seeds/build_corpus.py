@@ -31,7 +31,7 @@ for i, path in enumerate(files):
     h = zlib.crc32(name.encode())
     if name.startswith("regress_"):
         # Width 80 (or the repro's width), defaults, render_whole on; 1-byte chunks.
-        head = struct.pack("<HBB", {"regress_1_vs16": 8, "regress_7_space_mark": 11, "regress_9_code_vs16": 12}.get(name, 80), 4, 0) + bytes([0, 1, 1, 0])
+        head = struct.pack("<HBB", {"regress_1_vs16": 8, "regress_7_space_mark": 11, "regress_9_code_vs16": 12, "regress_11_drop_joins_vs16": 11}.get(name, 80), 4, 0) + bytes([0, 1, 1, 1 if "drop" in name else 0])
         write("render", name, head + b"\x01" + md)
         write("chunked", name, head + bytes([1] * 8) + b"\x00" + md)
         continue

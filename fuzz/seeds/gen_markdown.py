@@ -69,6 +69,7 @@ D["regress_7_space_mark"] = "aaa bb ccb \u0301x\n"
 D["regress_8_fence_bare_cr"] = "wo\n```\n```\rx\n\n```\n\r"
 D["regress_9_code_vs16"] = "```toml\nx \u26a0\ufe0fxxxxxxx\n```\n"
 D["regress_10_fence_tab_end"] = "```\n\t"
+D["regress_11_drop_joins_vs16"] = "```\n test2\x7f\ufe0fine\n```\n"
 
 os.makedirs("markdown", exist_ok=True)
 for name, text in D.items():

@@ -33,6 +33,7 @@ pub struct Chosen {
     pub depth: ColorDepth,
     pub hyperlinks: bool,
     pub wrap_code: bool,
+    pub drop_controls: bool,
 }
 
 pub fn depth_of(n: u8) -> ColorDepth {
@@ -90,6 +91,7 @@ impl FuzzOptions {
                 depth,
                 hyperlinks: self.hyperlinks,
                 wrap_code: self.wrap_code,
+                drop_controls: self.drop_controls,
             },
         )
     }
@@ -111,6 +113,14 @@ pub fn has_bare_cr_and_fence(text: &[u8]) -> bool {
         .any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'));
     bare_cr && text.windows(3).any(|w| w == b"```" || w == b"~~~")
 }
+
+/// Known bug (FUZZING.md, finding 11): in a code block with `ControlChars::Drop`, a dropped
+/// control character between a character and an extender (`"2\u{7f}\u{fe0f}"`) joins them
+/// into one 2-column cluster in the output, but the code row writer measured them apart
+/// (1 + 0 columns), so the row is one column wider than recorded. While the bug is open, with
+/// `Drop` a line holding U+FE0F whose recorded width fits may exceed the width by one column
+/// per U+FE0F. Set to `false` to reproduce; delete when fixed.
+pub const KNOWN_BUG_DROPPED_CONTROL_JOINS_CLUSTER: bool = true;
 
 /// True for a character no output may contain: C0 and C1 controls, DEL, bidi embeddings,
 /// overrides and isolates.
@@ -302,8 +312,14 @@ pub fn check_lines<'a>(
         let plain = line.plain();
         let width = UnicodeWidthStr::width(plain.as_str());
         if c.wrap_code {
+            let vs16 = plain.matches('\u{fe0f}').count();
+            let known = KNOWN_BUG_DROPPED_CONTROL_JOINS_CLUSTER
+                && c.drop_controls
+                && vs16 > 0
+                && line.width() <= c.width
+                && width <= c.width + vs16;
             assert!(
-                width <= c.width,
+                width <= c.width || known,
                 "{what}: line {i} is {width} columns wide, over {}: {plain:?}",
                 c.width
             );
