@@ -355,3 +355,37 @@ fn bug_dropped_control_joins_clusters_in_code() {
         );
     }
 }
+
+/// Finding 12 (open): an unterminated fence whose last line is four or more spaces loses
+/// that line in fence mode; pulldown-cmark keeps it (it drops a last line of up to three).
+#[test]
+#[ignore = "bug: fence mode drops a last line of 4+ spaces (FUZZING.md finding 12)"]
+fn bug_fence_spaces_last_line_differs_from_render_whole() {
+    let r = renderer();
+    for text in ["```\n    ", "~~~\n        "] {
+        assert_eq!(
+            fingerprint(&r.render(text)),
+            fingerprint(&r.render_whole(text)),
+            "{text:?}"
+        );
+    }
+}
+
+/// Finding 13 (open): two units starting on one line (a footnote definition holding
+/// another): the first is committed, then re-parsed from the line start and rendered twice.
+#[test]
+#[ignore = "bug: two units on one line are committed twice (FUZZING.md finding 13)"]
+fn bug_two_units_on_one_line_committed_twice() {
+    let r = renderer();
+    let text = "n\n\n[^l]:[^1]:\n";
+    assert_eq!(
+        plain_lines(&r.render(text)),
+        plain_lines(&r.render_whole(text))
+    );
+    let mut s = r.stream();
+    for b in text.as_bytes().chunks(1) {
+        s.push_bytes(b);
+    }
+    s.finalize();
+    assert_eq!(plain_lines(s.committed()), plain_lines(&r.render(text)));
+}

@@ -70,6 +70,8 @@ D["regress_8_fence_bare_cr"] = "wo\n```\n```\rx\n\n```\n\r"
 D["regress_9_code_vs16"] = "```toml\nx \u26a0\ufe0fxxxxxxx\n```\n"
 D["regress_10_fence_tab_end"] = "```\n\t"
 D["regress_11_drop_joins_vs16"] = "```\n test2\x7f\ufe0fine\n```\n"
+D["regress_12_fence_spaces_end"] = "~~~\n    "
+D["regress_13_two_units_one_line"] = "n\n\n[^l]:[^1]:\n"
 
 os.makedirs("markdown", exist_ok=True)
 for name, text in D.items():
