@@ -177,6 +177,16 @@ fn finding1_vs16_after_piece_boundary_fits_width() {
     }
 }
 
+/// `text` streamed one byte per push and finalized: the committed lines.
+fn bytewise(r: &Renderer, text: &str) -> Lines {
+    let mut s = r.stream();
+    for b in text.as_bytes().chunks(1) {
+        s.push_bytes(b);
+    }
+    s.finalize();
+    s.committed().clone()
+}
+
 /// Finding 2 (fixed in 4f9063c): a bare CR ends a line in CommonMark, but the stream cuts regions at `\n` only:
 /// `- \r` is the setext underline of `a`, yet after the cut it is re-parsed as a list item.
 #[test]
@@ -188,12 +198,10 @@ fn finding2_bare_cr_line_ending_in_commit_cut() {
         plain_lines(&r.render_whole(text))
     );
     let text = "urr\n- \rf\n\nu\n";
-    let mut s = r.stream();
-    for b in text.as_bytes().chunks(1) {
-        s.push_bytes(b);
-    }
-    s.finalize();
-    assert_eq!(plain_lines(s.committed()), plain_lines(&r.render(text)));
+    assert_eq!(
+        plain_lines(&bytewise(&r, text)),
+        plain_lines(&r.render(text))
+    );
 }
 
 /// Finding 3 (fixed in 4f9063c): an unterminated fence whose last line is only spaces, without a line ending:
@@ -221,12 +229,10 @@ fn finding4_fence_close_with_tab_as_render_whole() {
         plain_lines(&r.render_whole(text))
     );
     let text = "o\n```\n```\t\n```\n#\n";
-    let mut s = r.stream();
-    for b in text.as_bytes().chunks(1) {
-        s.push_bytes(b);
-    }
-    s.finalize();
-    assert_eq!(plain_lines(s.committed()), plain_lines(&r.render(text)));
+    assert_eq!(
+        plain_lines(&bytewise(&r, text)),
+        plain_lines(&r.render(text))
+    );
 }
 
 /// Finding 5 (fixed in 4f9063c): with a label defined twice, the first definition must win (CommonMark §4.7),
@@ -236,12 +242,10 @@ fn finding5_first_duplicate_definition_wins_in_any_chunking() {
     let r = Renderer::new(Options::new().width(WIDTH)).expect("options");
     let text = "[x]:a\nR\n\n[x]:'\n[x]";
     assert_eq!(plain_lines(&r.render(text)), ["R", "", "x (a)"]);
-    let mut s = r.stream();
-    for b in text.as_bytes().chunks(1) {
-        s.push_bytes(b);
-    }
-    s.finalize();
-    assert_eq!(plain_lines(s.committed()), plain_lines(&r.render(text)));
+    assert_eq!(
+        plain_lines(&bytewise(&r, text)),
+        plain_lines(&r.render(text))
+    );
 }
 
 /// Finding 6 (fixed in 4f9063c): in a tight list item whose text starts with emphasis (or strong,
@@ -295,12 +299,10 @@ fn bug_fence_mode_bare_cr_line_ending() {
         );
     }
     let text = "wo\n```\n```\rx\n";
-    let mut s = r.stream();
-    for b in text.as_bytes().chunks(1) {
-        s.push_bytes(b);
-    }
-    s.finalize();
-    assert_eq!(fingerprint(s.committed()), fingerprint(&r.render(text)));
+    assert_eq!(
+        fingerprint(&bytewise(&r, text)),
+        fingerprint(&r.render(text))
+    );
 }
 
 /// Finding 9 (fixed in dcc717c): in a highlighted code block syntect can put a U+FE0F in a token of its
@@ -382,10 +384,8 @@ fn bug_two_units_on_one_line_committed_twice() {
         plain_lines(&r.render(text)),
         plain_lines(&r.render_whole(text))
     );
-    let mut s = r.stream();
-    for b in text.as_bytes().chunks(1) {
-        s.push_bytes(b);
-    }
-    s.finalize();
-    assert_eq!(plain_lines(s.committed()), plain_lines(&r.render(text)));
+    assert_eq!(
+        plain_lines(&bytewise(&r, text)),
+        plain_lines(&r.render(text))
+    );
 }
