@@ -85,6 +85,19 @@ pub(crate) fn line<S: LineSink + ?Sized>(
         tab_width,
         controls,
     };
+    // With `Drop`, dropped controls go before anything is measured: a character and an
+    // extender on both sides of one (`2 DEL U+FE0F`) join into one cluster in the output
+    // and must be measured as one (FUZZING.md finding 11).
+    let cleaned: String;
+    let text = if controls == ControlChars::Drop && crate::sanitize::needs_sanitizing(text) {
+        cleaned = text
+            .chars()
+            .filter(|&c| matches!(c, '\t' | '\n') || !is_unsafe(c))
+            .collect();
+        cleaned.as_str()
+    } else {
+        text
+    };
     w.sink.begin();
     w.start_row(false);
     let diff = [theme.diff_added, theme.diff_removed, theme.diff_hunk];

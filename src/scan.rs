@@ -116,6 +116,19 @@ pub fn fence_close(line: &str, fence: Fence) -> bool {
     len >= fence.len && rest[len..].iter().all(|&b| b == b' ')
 }
 
+/// If `line` (a line of a fenced code block, up to its `\n`) begins with a closing fence
+/// ended by a bare CR, the length of that fence line with its CR. pulldown-cmark splits
+/// code lines at `\n` only but ends a closing fence at a bare CR too, and parses the rest of
+/// the line as a new line after the block (FUZZING.md finding 8).
+#[must_use]
+pub fn fence_close_at_cr(line: &str, fence: Fence) -> Option<usize> {
+    let cr = line.find('\r')?;
+    if line.as_bytes().get(cr + 1) == Some(&b'\n') {
+        return None; // CRLF: an ordinary line ending
+    }
+    fence_close(&line[..cr], fence).then_some(cr + 1)
+}
+
 /// Removes up to `n` columns of indentation from a fenced code line, as CommonMark says
 /// (a tab that straddles the cut leaves its remaining columns as spaces).
 pub fn strip_indent(line: &str, n: usize, out: &mut String) {

@@ -304,17 +304,25 @@ impl Stream {
             let cfg = &self.shared.options;
             let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
             let rest = &self.src[self.base..];
-            partial_code_line(
-                &mut layout,
-                rest,
-                fence,
-                &mut self.line_buf,
-                &mut self.committed,
-                &mut self.scratch,
-            );
+            let closed_at_cr = scan::fence_close_at_cr(rest, fence);
+            if closed_at_cr.is_none() {
+                partial_code_line(
+                    &mut layout,
+                    rest,
+                    fence,
+                    &mut self.line_buf,
+                    &mut self.committed,
+                    &mut self.scratch,
+                );
+            }
             layout.code_end(&mut self.committed, &mut self.scratch);
             self.layout = layout.state;
-        } else if !self.src[self.base..]
+            self.fence = None;
+            // The rest of a line whose closing fence ends at a bare CR is a new line.
+            self.base += closed_at_cr.unwrap_or(rest.len());
+            self.seg_prev_blank = false;
+        }
+        if !self.src[self.base..]
             .trim_matches([' ', '\t', '\n', '\r'])
             .is_empty()
             || !self.layout.is_idle()
@@ -426,8 +434,8 @@ impl Stream {
                     + self.src[self.scanned..end]
                         .find('\n')
                         .map_or(end - self.scanned, |i| i + 1);
-                self.scan_line(self.scanned, line_end);
-                self.scanned = line_end;
+                // A fence closed by a bare CR consumes only part of the line.
+                self.scanned = self.scan_line(self.scanned, line_end);
                 if self.fence.is_none() && self.scanned - self.base >= MAX_OPEN_BYTES {
                     self.enforce_open_cap();
                 }
@@ -491,7 +499,9 @@ impl Stream {
         }
     }
 
-    fn scan_line(&mut self, start: usize, end: usize) {
+    /// Scans the line `src[start..end]` (ending with its `\n`); returns where the next line
+    /// starts: `end`, or earlier when a closing fence ends at a bare CR.
+    fn scan_line(&mut self, start: usize, end: usize) -> usize {
         let raw_len = end - start;
         let mut le = end;
         if self.src.as_bytes()[le - 1] == b'\n' {
@@ -501,8 +511,7 @@ impl Stream {
             le -= 1;
         }
         if let Some(f) = self.fence {
-            self.fence_line(start, le, f, end);
-            return;
+            return self.fence_line(start, le, f, end);
         }
         self.credit = self.credit.saturating_add(raw_len * PARSE_CREDIT_PER_BYTE);
         let line = &self.src[start..le];
@@ -512,10 +521,10 @@ impl Stream {
                 self.base = end;
                 self.seg_prev_blank = true;
                 self.prev_blank = true;
-                return;
+                return end;
             }
             self.start_open(start, le, end);
-            return;
+            return end;
         }
         if if blank {
             matches!(self.open, OpenKind::Other | OpenKind::Quote) && !self.prev_blank
@@ -528,6 +537,7 @@ impl Stream {
         }
         self.prev_one_line = !blank && scan::classify(line) == Start::OneLine;
         self.prev_blank = blank;
+        end
     }
 
     fn trigger(&self, line: &str) -> bool {
@@ -572,17 +582,23 @@ impl Stream {
         }
     }
 
-    fn fence_line(&mut self, start: usize, le: usize, f: Fence, end: usize) {
+    /// A line of a top-level fenced code block in fence mode; returns where the next line
+    /// starts (see [`scan_line`](Self::scan_line)).
+    fn fence_line(&mut self, start: usize, le: usize, f: Fence, mut end: usize) -> usize {
         let cfg = &self.shared.options;
         let mut layout = Layout::with_state(cfg, std::mem::take(&mut self.layout));
         let line = &self.src[start..le];
-        if scan::fence_close(line, f) {
+        let closed_at_cr = scan::fence_close_at_cr(line, f);
+        if closed_at_cr.is_some() || scan::fence_close(line, f) {
             layout.code_end(&mut self.committed, &mut self.scratch);
             self.fence = None;
             self.open = OpenKind::Empty;
             self.prev_blank = false;
             self.prev_one_line = false;
             self.seg_prev_blank = false;
+            if let Some(n) = closed_at_cr {
+                end = start + n;
+            }
         } else {
             self.line_buf.clear();
             scan::strip_indent(line, f.indent, &mut self.line_buf);
@@ -592,6 +608,7 @@ impl Stream {
         }
         self.layout = layout.state;
         self.base = end;
+        end
     }
 
     /// Parses the open region's complete lines and commits all units but the last. Returns
@@ -670,23 +687,30 @@ impl Stream {
         self.tail.clear();
         let cfg = &self.shared.options;
         let mut layout = Layout::with_state(cfg, self.layout.clone());
+        let mut start = self.base;
+        let mut seg_prev_blank = self.seg_prev_blank;
         if let Some(f) = self.fence {
             let partial = &self.src[self.scanned..];
-            partial_code_line(
-                &mut layout,
-                partial,
-                f,
-                &mut self.line_buf,
-                &mut self.tail,
-                &mut self.scratch,
-            );
-            return;
+            let Some(n) = scan::fence_close_at_cr(partial, f) else {
+                partial_code_line(
+                    &mut layout,
+                    partial,
+                    f,
+                    &mut self.line_buf,
+                    &mut self.tail,
+                    &mut self.scratch,
+                );
+                return;
+            };
+            // The fence closes at a bare CR; the rest of the line is a new block.
+            layout.code_end(&mut self.tail, &mut self.scratch);
+            start = self.scanned + n;
+            seg_prev_blank = false;
         }
-        let region = &self.src[self.base..];
+        let region = &self.src[start..];
         if region.trim_matches(['\n', '\r', ' ', '\t']).is_empty() {
             return;
         }
-        let seg_prev_blank = self.seg_prev_blank;
         let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             #[cfg(test)]
             fault::check(region);
@@ -719,9 +743,10 @@ fn partial_code_line(
     out: &mut Lines,
     sc: &mut Scratch,
 ) {
-    // pulldown-cmark drops a last line of only spaces without a line ending (finding 3).
-    // (Spaces only: a tab-only line stays a row, as in pulldown-cmark: finding 10.)
-    let blank = partial.bytes().all(|b| b == b' ');
+    // pulldown-cmark drops a last line of at most three spaces without a line ending: it
+    // could still become a closing fence (finding 3). Four or more spaces, or a tab, make
+    // it a code row (findings 10 and 12).
+    let blank = partial.len() < 4 && partial.bytes().all(|b| b == b' ');
     if !blank && !scan::fence_close(partial.trim_end_matches('\r'), fence) {
         buf.clear();
         scan::strip_indent(partial, fence.indent, buf);

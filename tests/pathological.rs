@@ -147,8 +147,8 @@ fn generator_sizes() {
 }
 
 // ---- Library bugs found by fuzzing (FUZZING.md, "Findings"): each test holds the minimal
-// repro. Fixed findings are regression tests (1-7: 4f9063c, 9-10: dcc717c); an open
-// finding's test is `#[ignore]`d until it is fixed. ----
+// repro, and stays as a regression test once fixed (1-7: 4f9063c, 9-10: dcc717c, 8 and
+// 11-13: the commit that removed their `#[ignore]`). ----
 
 fn plain_lines(lines: &Lines) -> Vec<String> {
     lines.iter().map(|l| l.plain()).collect()
@@ -284,25 +284,29 @@ fn finding7_no_line_starts_with_lone_combining_mark() {
     }
 }
 
-/// Finding 8 (open): fence mode still ends lines at `\n` only. `` ``` `` followed by a bare CR
-/// closes the block for pulldown-cmark (`render_whole`), not in fence mode; and whether a
-/// fence is laid out in fence mode depends on the chunking.
+/// Finding 8 (fixed): fence mode ended lines at `\n` only. pulldown-cmark splits fenced
+/// code lines at `\n` too, but ends a *closing fence* at a bare CR and parses the rest of
+/// the line as a new block (`"```\n```\rx\n"`: a code block, then the paragraph `x`); so
+/// did `render_whole`, and so did the stream whenever a cut kept the fence out of fence mode.
 #[test]
-#[ignore = "bug: fence mode ignores bare CR line endings (FUZZING.md finding 8)"]
-fn bug_fence_mode_bare_cr_line_ending() {
+fn finding8_fence_closed_by_bare_cr() {
     let r = renderer();
-    for text in ["```\n```\rx\n", "```\n\r"] {
-        assert_eq!(
-            fingerprint(&r.render(text)),
-            fingerprint(&r.render_whole(text)),
-            "{text:?}"
-        );
+    for text in [
+        "```\n```\rx\n",
+        "```\n\r",
+        "```\n```\rx",
+        "```\n```\r",
+        "```\nb\n```\r\rc\n",
+        "```\nb\n   ```  \rc\n\nd\n",
+        "```\na\rb\r```\rx\n",
+        "```\n```\r```\ry\nz\n```\n",
+        "~~~\n~~~\r# h\n\npara\n",
+        "wo\n```\n```\rx\n",
+    ] {
+        let one = fingerprint(&r.render(text));
+        assert_eq!(one, fingerprint(&r.render_whole(text)), "{text:?}");
+        assert_eq!(fingerprint(&bytewise(&r, text)), one, "{text:?}");
     }
-    let text = "wo\n```\n```\rx\n";
-    assert_eq!(
-        fingerprint(&bytewise(&r, text)),
-        fingerprint(&r.render(text))
-    );
 }
 
 /// Finding 9 (fixed in dcc717c): in a highlighted code block syntect can put a U+FE0F in a token of its
@@ -335,12 +339,11 @@ fn finding10_fence_tab_only_last_line_as_render_whole() {
     );
 }
 
-/// Finding 11 (open): in a code block with `ControlChars::Drop`, the dropped DEL between
-/// `2` and U+FE0F joins them into one 2-column cluster in the output, but the code row writer
+/// Finding 11 (fixed): in a code block with `ControlChars::Drop`, the dropped DEL between
+/// `2` and U+FE0F joined them into one 2-column cluster in the output, but the code row writer
 /// measured them apart (1 + 0 columns): the row is 12 columns at width 11.
 #[test]
-#[ignore = "bug: a dropped control joins clusters measured apart in code rows (FUZZING.md finding 11)"]
-fn bug_dropped_control_joins_clusters_in_code() {
+fn finding11_dropped_control_joins_clusters_in_code() {
     let r = Renderer::new(
         Options::new()
             .width(11)
@@ -358,13 +361,18 @@ fn bug_dropped_control_joins_clusters_in_code() {
     }
 }
 
-/// Finding 12 (open): an unterminated fence whose last line is four or more spaces loses
+/// Finding 12 (fixed): an unterminated fence whose last line is four or more spaces lost
 /// that line in fence mode; pulldown-cmark keeps it (it drops a last line of up to three).
 #[test]
-#[ignore = "bug: fence mode drops a last line of 4+ spaces (FUZZING.md finding 12)"]
-fn bug_fence_spaces_last_line_differs_from_render_whole() {
+fn finding12_fence_spaces_last_line_as_render_whole() {
     let r = renderer();
-    for text in ["```\n    ", "~~~\n        "] {
+    for text in [
+        "```\n    ",
+        "~~~\n        ",
+        "```\n   ",
+        " ```\n    ",
+        "```\n     x\n    ",
+    ] {
         assert_eq!(
             fingerprint(&r.render(text)),
             fingerprint(&r.render_whole(text)),
@@ -373,19 +381,25 @@ fn bug_fence_spaces_last_line_differs_from_render_whole() {
     }
 }
 
-/// Finding 13 (open): two units starting on one line (a footnote definition holding
-/// another): the first is committed, then re-parsed from the line start and rendered twice.
+/// Finding 13 (fixed): two units starting on one line (a footnote definition holding
+/// another): the first was committed, then re-parsed from the line start and rendered twice.
 #[test]
-#[ignore = "bug: two units on one line are committed twice (FUZZING.md finding 13)"]
-fn bug_two_units_on_one_line_committed_twice() {
+fn finding13_two_units_on_one_line_committed_once() {
     let r = renderer();
-    let text = "n\n\n[^l]:[^1]:\n";
-    assert_eq!(
-        plain_lines(&r.render(text)),
-        plain_lines(&r.render_whole(text))
-    );
-    assert_eq!(
-        plain_lines(&bytewise(&r, text)),
-        plain_lines(&r.render(text))
-    );
+    for text in [
+        "n\n\n[^l]:[^1]:\n",
+        "n\n\n[^l]:[^1]:[^2]: x\n\nafter\n\nmore\n",
+        "[x]: /u\n\nn [x]\n\n[^l]:[^1]:\n\nlast\n",
+    ] {
+        assert_eq!(
+            plain_lines(&r.render(text)),
+            plain_lines(&r.render_whole(text)),
+            "{text:?}"
+        );
+        assert_eq!(
+            plain_lines(&bytewise(&r, text)),
+            plain_lines(&r.render(text)),
+            "{text:?}"
+        );
+    }
 }

@@ -4,10 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use termark_fuzz::{
-    check_lines, fingerprint, has_bare_cr_and_fence, has_line_with_two_definitions, FuzzOptions,
-    KNOWN_BUG_FENCE_BARE_CR, KNOWN_BUG_TWO_UNITS_ON_ONE_LINE,
-};
+use termark_fuzz::{check_lines, fingerprint, FuzzOptions};
 
 /// Layout of an input: 17 header bytes, then the Markdown bytes as they are (see
 /// `seeds/build_corpus.py` for the byte layout).
@@ -59,9 +56,7 @@ fuzz_target!(|input: Input<'_>| {
         "lines reported by new_committed() differ from the final committed lines"
     );
     check_lines(committed.iter(), &chosen, "stream");
-    let known = (KNOWN_BUG_FENCE_BARE_CR && has_bare_cr_and_fence(bytes))
-        || (KNOWN_BUG_TWO_UNITS_ON_ONE_LINE && has_line_with_two_definitions(bytes));
-    if final_fp != expected_fp && !known {
+    if final_fp != expected_fp {
         let i = final_fp
             .iter()
             .zip(&expected_fp)

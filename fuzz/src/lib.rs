@@ -97,56 +97,6 @@ impl FuzzOptions {
     }
 }
 
-/// Known bug (FUZZING.md, finding 8): fence mode still splits lines at `\n` only, so a bare
-/// CR inside a top-level fenced block (`"```\n```\rx\n"`: the closing fence ends at the CR)
-/// is not a line end there, while pulldown-cmark (`render_whole`, and the stream when a
-/// different cut keeps the fence out of fence mode) ends the line. While the bug is open,
-/// inputs with a bare CR and a fence skip the `render` = `render_whole` and chunking
-/// comparisons. Set to `false` to reproduce; delete when fixed.
-pub const KNOWN_BUG_FENCE_BARE_CR: bool = true;
-
-/// True if `text` holds a CR not followed by LF and a run of three backticks or tildes.
-pub fn has_bare_cr_and_fence(text: &[u8]) -> bool {
-    let bare_cr = text
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'));
-    bare_cr && text.windows(3).any(|w| w == b"```" || w == b"~~~")
-}
-
-/// Known bug (FUZZING.md, finding 11): in a code block with `ControlChars::Drop`, a dropped
-/// control character between a character and an extender (`"2\u{7f}\u{fe0f}"`) joins them
-/// into one 2-column cluster in the output, but the code row writer measured them apart
-/// (1 + 0 columns), so the row is one column wider than recorded. While the bug is open, with
-/// `Drop` a line holding U+FE0F whose recorded width fits may exceed the width by one column
-/// per U+FE0F. Set to `false` to reproduce; delete when fixed.
-pub const KNOWN_BUG_DROPPED_CONTROL_JOINS_CLUSTER: bool = true;
-
-/// Known bug (FUZZING.md, finding 12): an unterminated top-level fence whose last line is
-/// four or more spaces (`"```\n    "`) loses that line in fence mode; pulldown-cmark keeps it
-/// as an empty code row (it drops a last line of up to three spaces). While the bug is open,
-/// inputs whose text after the last `\n` is only spaces and tabs skip the `render` =
-/// `render_whole` comparison.
-pub const KNOWN_BUG_FENCE_SPACES_LAST_LINE: bool = true;
-
-/// True if the text after the last `\n` is non-empty and only spaces or tabs.
-pub fn ends_in_blank_partial_line(text: &str) -> bool {
-    let last = text.rsplit('\n').next().unwrap_or("");
-    !last.is_empty() && last.bytes().all(|b| b == b' ' || b == b'\t')
-}
-
-/// Known bug (FUZZING.md, finding 13): two units starting on one line (`"n\n\n[^l]:[^1]:\n"`,
-/// a footnote definition holding another) make a commit cut at that line's start while the
-/// first unit is already committed: it is rendered twice, depending on chunking. While the
-/// bug is open, inputs with a line holding two `]:` skip the comparisons with `render`.
-pub const KNOWN_BUG_TWO_UNITS_ON_ONE_LINE: bool = true;
-
-/// True if a line of `text` holds `]:` twice.
-pub fn has_line_with_two_definitions(text: &[u8]) -> bool {
-    text.split(|&b| b == b'\n' || b == b'\r')
-        .any(|l| l.windows(2).filter(|w| w == b"]:").count() >= 2)
-}
-
 /// True for a character no output may contain: C0 and C1 controls, DEL, bidi embeddings,
 /// overrides and isolates.
 pub fn forbidden(c: char) -> bool {
@@ -337,14 +287,8 @@ pub fn check_lines<'a>(
         let plain = line.plain();
         let width = UnicodeWidthStr::width(plain.as_str());
         if c.wrap_code {
-            let vs16 = plain.matches('\u{fe0f}').count();
-            let known = KNOWN_BUG_DROPPED_CONTROL_JOINS_CLUSTER
-                && c.drop_controls
-                && vs16 > 0
-                && line.width() <= c.width
-                && width <= c.width + vs16;
             assert!(
-                width <= c.width || known,
+                width <= c.width,
                 "{what}: line {i} is {width} columns wide, over {}: {plain:?}",
                 c.width
             );
