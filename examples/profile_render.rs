@@ -1,11 +1,25 @@
-//! Renders a file many times without highlighting, for profiling.
-#![allow(clippy::cast_precision_loss)] // MB/s for display
-//! `cargo run --release --example profile_render -- FILE [ITERATIONS]`
+//! Renders a file (or a generated bench input) many times without highlighting, for
+//! profiling, and times a bare pulldown-cmark parse of the same text beside it.
+//!
+//! `cargo run --release --example profile_render -- FILE|prose|llm|list|table [ITERATIONS]`
+//! (generated inputs are about 64 KB, the same generators as `benches/render.rs`).
+#![allow(clippy::cast_precision_loss, missing_docs)] // MB/s for display
+
+#[path = "../benches/common/mod.rs"]
+#[allow(dead_code)]
+mod common;
+
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("FILE");
+    let what = args.next().expect("FILE or generator name");
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
-    let text = std::fs::read_to_string(path).expect("readable file");
+    let text = match what.as_str() {
+        "prose" => common::prose(64 * 1024),
+        "llm" => common::llm_answer(64 * 1024),
+        "list" => common::list_items(2000),
+        "table" => common::table_rows(200),
+        path => std::fs::read_to_string(path).expect("readable file"),
+    };
     let r = termark::Renderer::new(termark::Options::new().width(80).highlight(false))
         .expect("options");
     let start = std::time::Instant::now();

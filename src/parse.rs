@@ -434,8 +434,10 @@ fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
         // A unit that starts on a line the held-back unit reaches (`[^a]:[^b]:`: two
         // footnote definitions on one line) joins it: the cut is at a line start, so
         // feeding the held-back unit would commit text that stays open (finding 13).
-        let joins_held =
-            keep_last && !buf.is_empty() && crate::scan::line_start(text, range.start) < held_end;
+        let joins_held = starts_unit
+            && keep_last
+            && !buf.is_empty()
+            && crate::scan::line_start(text, range.start) < held_end;
         if starts_unit && !joins_held {
             if keep_last {
                 fed_any |= !buf.is_empty();
