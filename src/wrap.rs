@@ -99,6 +99,18 @@ pub fn wrap<S: LineSink + ?Sized>(
     tab_width: usize,
     sink: &mut S,
 ) {
+    wrap_with(pieces, avail, tab_width, sink, true);
+}
+
+/// [`wrap`], with the ASCII fast path switched off for `ascii_fast_path == false` (tests
+/// compare the two).
+fn wrap_with<S: LineSink + ?Sized>(
+    pieces: &[Piece<'_>],
+    avail: usize,
+    tab_width: usize,
+    sink: &mut S,
+    ascii_fast_path: bool,
+) {
     let mut w = Wrapper {
         pieces,
         avail: avail.max(2),
@@ -120,6 +132,10 @@ pub fn wrap<S: LineSink + ?Sized>(
             w.line_width = 0;
             // A hard break always yields a (possibly empty) next line.
             w.ensure_open();
+            continue;
+        }
+        if ascii_fast_path && p.text.bytes().all(|c| (0x20..0x7f).contains(&c)) {
+            w.ascii_piece(i, p);
             continue;
         }
         tokenize(p.text, tab_width, |tok| match tok {
@@ -153,6 +169,16 @@ pub fn wrap<S: LineSink + ?Sized>(
     w.flush_word();
     w.ensure_open();
     w.sink.end();
+}
+
+/// A fragment of piece `piece`, `start..end` bytes of printable ASCII (one column each).
+fn frag(piece: u32, start: usize, end: usize) -> Frag {
+    Frag {
+        piece,
+        start: start as u32,
+        end: end as u32,
+        width: (end - start) as u32,
+    }
 }
 
 enum Token {
@@ -271,6 +297,133 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
             self.open = false;
         }
         self.ensure_open();
+    }
+
+    /// Lays out a piece of printable ASCII (spaces but no tabs), where every byte is one
+    /// column: the words that fit on a line are found by looking for the last space within
+    /// the room left, and go to the sink in one push per line rather than one per word.
+    /// The result is the same as the general path's (the `wrap` fuzz target compares both
+    /// with a reference).
+    fn ascii_piece(&mut self, i: u32, p: &Piece<'_>) {
+        let b = p.text.as_bytes();
+        let n = b.len();
+        let mut pos = 0;
+        if !self.word.is_empty() && n > 0 && b[0] != b' ' {
+            // The word left open by the previous piece goes on here.
+            let e = b.iter().position(|&c| c == b' ').unwrap_or(n);
+            self.add_frag(frag(i, 0, e));
+            pos = e;
+        }
+        loop {
+            pos = self.ascii_spaces(i, p, pos);
+            if pos == n {
+                return;
+            }
+            // The piece's last word may go on in the next piece: it stays pending.
+            let Some(last_space) = b[pos..].iter().rposition(|&c| c == b' ') else {
+                self.add_frag(frag(i, pos, n));
+                return;
+            };
+            let mut words_end = pos + last_space;
+            while b[words_end - 1] == b' ' {
+                words_end -= 1;
+            }
+            self.ascii_fill(i, p, pos, words_end);
+            pos = words_end;
+        }
+    }
+
+    /// Takes the run of spaces at `text[pos..]` as the pending space; returns its end.
+    fn ascii_spaces(&mut self, i: u32, p: &Piece<'_>, pos: usize) -> usize {
+        let b = p.text.as_bytes();
+        let mut end = pos;
+        while end < b.len() && b[end] == b' ' {
+            end += 1;
+        }
+        if end > pos {
+            self.flush_word();
+            let sp = self.space.get_or_insert(PendingSpace {
+                width: 0,
+                style: p.style,
+                piece: i,
+            });
+            sp.width += end - pos;
+        }
+        end
+    }
+
+    /// Greedy fill of `text[pos..end]`, complete words that start and end with a non-space.
+    fn ascii_fill(&mut self, i: u32, p: &Piece<'_>, mut pos: usize, end: usize) {
+        let b = p.text.as_bytes();
+        while pos < end {
+            self.ensure_open();
+            let sw = if self.line_width > 0 {
+                self.space.map_or(0, |s| s.width)
+            } else {
+                0
+            };
+            // `text[pos..limit]` fits after the pending space.
+            let limit = pos + self.avail.saturating_sub(self.line_width + sw);
+            let fits = if limit >= end {
+                end
+            } else {
+                // A word fits if the space after it is at or before `limit`.
+                match b[pos..=limit].iter().rposition(|&c| c == b' ') {
+                    Some(k) => {
+                        let mut e = pos + k;
+                        while b[e - 1] == b' ' {
+                            e -= 1;
+                        }
+                        e
+                    }
+                    None => pos,
+                }
+            };
+            if fits == pos {
+                if self.line_width > 0 {
+                    self.space = None;
+                    self.new_line();
+                    continue;
+                }
+                // A word longer than the line: the general path breaks it.
+                let we = b[pos..end]
+                    .iter()
+                    .position(|&c| c == b' ')
+                    .map_or(end, |k| pos + k);
+                self.add_frag(frag(i, pos, we));
+                self.flush_word();
+                // Spaces after `end` are the caller's.
+                pos = if we < end {
+                    self.ascii_spaces(i, p, we)
+                } else {
+                    we
+                };
+                continue;
+            }
+            let mut start = pos;
+            if let Some(s) = self.space.take() {
+                if sw > 0 {
+                    if s.piece == i && s.width <= pos {
+                        start = pos - s.width; // the spaces just before, in this piece
+                    } else {
+                        let link = self.pieces[s.piece as usize].link;
+                        push_spaces(self.sink, sw, s.style, link);
+                        self.line_width += sw;
+                    }
+                }
+            }
+            self.sink
+                .push(&p.text[start..fits], p.style, p.link, fits - start);
+            self.line_width += fits - start;
+            pos = fits;
+            if pos < end {
+                // The next word does not fit: break here; the spaces at the break go.
+                while b[pos] == b' ' {
+                    pos += 1;
+                }
+                self.new_line();
+            }
+        }
     }
 
     fn add_frag(&mut self, f: Frag) {
@@ -420,6 +573,74 @@ mod tests {
             assert_eq!(crate::width::str_width(l), *w);
         }
         c.lines
+    }
+
+    /// Lines as runs of (text, style, link), adjacent runs of one style and link merged.
+    #[derive(Default)]
+    struct Runs {
+        lines: Vec<Vec<(String, Style, Option<String>)>>,
+        widths: Vec<usize>,
+        width: usize,
+    }
+    impl LineSink for Runs {
+        fn begin(&mut self) {
+            self.lines.push(Vec::new());
+            self.width = 0;
+        }
+        fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
+            let line = self.lines.last_mut().expect("begun");
+            self.width += width;
+            if let Some(last) = line.last_mut() {
+                if last.1 == style && last.2.as_deref() == link {
+                    last.0.push_str(text);
+                    return;
+                }
+            }
+            line.push((text.to_owned(), style, link.map(str::to_owned)));
+        }
+        fn end(&mut self) {
+            self.widths.push(self.width);
+        }
+    }
+
+    fn collect(parts: &[(String, u8)], avail: usize, fast: bool) -> Runs {
+        let pieces: Vec<Piece<'_>> = parts
+            .iter()
+            .map(|(t, s)| {
+                if t == "\n" {
+                    Piece::hard_break()
+                } else {
+                    let style = Style {
+                        mods: if *s == 1 {
+                            crate::style::Modifiers::BOLD
+                        } else {
+                            crate::style::Modifiers::NONE
+                        },
+                        ..Style::PLAIN
+                    };
+                    Piece::text(t, style, (*s == 2).then_some("u"))
+                }
+            })
+            .collect();
+        let mut c = Runs::default();
+        wrap_with(&pieces, avail, 4, &mut c, fast);
+        c
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The ASCII fast path lays out exactly as the general path: same lines, same
+        /// widths (pieces of words, runs of spaces, overlong words, hard breaks, styles).
+        #[test]
+        fn ascii_fast_path_equals_general_path(
+            parts in proptest::collection::vec(("[ab ]{0,12}|aaaaaaaaaaaaaaaaa|\n|[ \t]{1,3}|x\u{301}", 0u8..3), 0..8),
+            avail in 2usize..16,
+        ) {
+            let fast = collect(&parts, avail, true);
+            let slow = collect(&parts, avail, false);
+            proptest::prop_assert_eq!(&fast.lines, &slow.lines);
+            proptest::prop_assert_eq!(&fast.widths, &slow.widths);
+        }
     }
 
     #[test]
