@@ -6,7 +6,6 @@
 #![allow(clippy::cast_precision_loss, missing_docs)] // MB/s for display
 
 #[path = "../benches/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 fn main() {

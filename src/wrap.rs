@@ -302,50 +302,50 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
     /// Lays out a piece of printable ASCII (spaces but no tabs), where every byte is one
     /// column: the words that fit on a line are found by looking for the last space within
     /// the room left, and go to the sink in one push per line rather than one per word.
-    /// The result is the same as the general path's (the `wrap` fuzz target compares both
-    /// with a reference).
-    fn ascii_piece(&mut self, i: u32, p: &Piece<'_>) {
-        let b = p.text.as_bytes();
-        let n = b.len();
+    /// The result is the general path's (`ascii_fast_path_equals_general_path` checks it;
+    /// the `wrap` fuzz target compares both with a reference).
+    fn ascii_piece(&mut self, idx: u32, piece: &Piece<'_>) {
+        let bytes = piece.text.as_bytes();
+        let len = bytes.len();
         let mut pos = 0;
-        if !self.word.is_empty() && n > 0 && b[0] != b' ' {
+        if !self.word.is_empty() && len > 0 && bytes[0] != b' ' {
             // The word left open by the previous piece goes on here.
-            let e = b.iter().position(|&c| c == b' ').unwrap_or(n);
-            self.add_frag(frag(i, 0, e));
+            let e = bytes.iter().position(|&c| c == b' ').unwrap_or(len);
+            self.add_frag(frag(idx, 0, e));
             pos = e;
         }
         loop {
-            pos = self.ascii_spaces(i, p, pos);
-            if pos == n {
+            pos = self.ascii_spaces(idx, piece, pos);
+            if pos == len {
                 return;
             }
             // The piece's last word may go on in the next piece: it stays pending.
-            let Some(last_space) = b[pos..].iter().rposition(|&c| c == b' ') else {
-                self.add_frag(frag(i, pos, n));
+            let Some(last_space) = bytes[pos..].iter().rposition(|&c| c == b' ') else {
+                self.add_frag(frag(idx, pos, len));
                 return;
             };
             let mut words_end = pos + last_space;
-            while b[words_end - 1] == b' ' {
+            while bytes[words_end - 1] == b' ' {
                 words_end -= 1;
             }
-            self.ascii_fill(i, p, pos, words_end);
+            self.ascii_fill(idx, piece, pos, words_end);
             pos = words_end;
         }
     }
 
     /// Takes the run of spaces at `text[pos..]` as the pending space; returns its end.
-    fn ascii_spaces(&mut self, i: u32, p: &Piece<'_>, pos: usize) -> usize {
-        let b = p.text.as_bytes();
+    fn ascii_spaces(&mut self, idx: u32, piece: &Piece<'_>, pos: usize) -> usize {
+        let bytes = piece.text.as_bytes();
         let mut end = pos;
-        while end < b.len() && b[end] == b' ' {
+        while end < bytes.len() && bytes[end] == b' ' {
             end += 1;
         }
         if end > pos {
             self.flush_word();
             let sp = self.space.get_or_insert(PendingSpace {
                 width: 0,
-                style: p.style,
-                piece: i,
+                style: piece.style,
+                piece: idx,
             });
             sp.width += end - pos;
         }
@@ -353,8 +353,8 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
     }
 
     /// Greedy fill of `text[pos..end]`, complete words that start and end with a non-space.
-    fn ascii_fill(&mut self, i: u32, p: &Piece<'_>, mut pos: usize, end: usize) {
-        let b = p.text.as_bytes();
+    fn ascii_fill(&mut self, idx: u32, piece: &Piece<'_>, mut pos: usize, end: usize) {
+        let bytes = piece.text.as_bytes();
         while pos < end {
             self.ensure_open();
             let sw = if self.line_width > 0 {
@@ -368,10 +368,10 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
                 end
             } else {
                 // A word fits if the space after it is at or before `limit`.
-                match b[pos..=limit].iter().rposition(|&c| c == b' ') {
+                match bytes[pos..=limit].iter().rposition(|&c| c == b' ') {
                     Some(k) => {
                         let mut e = pos + k;
-                        while b[e - 1] == b' ' {
+                        while bytes[e - 1] == b' ' {
                             e -= 1;
                         }
                         e
@@ -386,15 +386,15 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
                     continue;
                 }
                 // A word longer than the line: the general path breaks it.
-                let we = b[pos..end]
+                let we = bytes[pos..end]
                     .iter()
                     .position(|&c| c == b' ')
                     .map_or(end, |k| pos + k);
-                self.add_frag(frag(i, pos, we));
+                self.add_frag(frag(idx, pos, we));
                 self.flush_word();
                 // Spaces after `end` are the caller's.
                 pos = if we < end {
-                    self.ascii_spaces(i, p, we)
+                    self.ascii_spaces(idx, piece, we)
                 } else {
                     we
                 };
@@ -403,7 +403,7 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
             let mut start = pos;
             if let Some(s) = self.space.take() {
                 if sw > 0 {
-                    if s.piece == i && s.width <= pos {
+                    if s.piece == idx && s.width <= pos {
                         start = pos - s.width; // the spaces just before, in this piece
                     } else {
                         let link = self.pieces[s.piece as usize].link;
@@ -412,13 +412,17 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
                     }
                 }
             }
-            self.sink
-                .push(&p.text[start..fits], p.style, p.link, fits - start);
+            self.sink.push(
+                &piece.text[start..fits],
+                piece.style,
+                piece.link,
+                fits - start,
+            );
             self.line_width += fits - start;
             pos = fits;
             if pos < end {
                 // The next word does not fit: break here; the spaces at the break go.
-                while b[pos] == b' ' {
+                while bytes[pos] == b' ' {
                     pos += 1;
                 }
                 self.new_line();
