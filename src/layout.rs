@@ -702,6 +702,12 @@ impl<'c> Layout<'c> {
         self.ensure_leaf(range, src, out, sc);
         let style = style.unwrap_or_else(|| sc.top_style());
         let start = sc.buf.len();
+        if !crate::sanitize::needs_sanitizing(t) {
+            // No control character, tab or newline (the common case): copied as it is.
+            sc.buf.push_str(t);
+            self.push_piece_range(start, style, sc);
+            return;
+        }
         // Newlines inside inline text (inline HTML spanning lines) read as spaces; tabs stay
         // for the wrapper to expand.
         for (i, part) in t.split('\n').enumerate() {
