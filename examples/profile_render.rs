@@ -2,6 +2,8 @@
 //! profiling, and times a bare pulldown-cmark parse of the same text beside it.
 //!
 //! `cargo run --release --example profile_render -- FILE|prose|llm|list|table [ITERATIONS]`
+//! (environment: `PROFILE_CHUNK=16` streams in chunks, `PROFILE_TENTATIVE=1` also asks for
+//! the tentative lines after every push)
 //! (generated inputs are about 64 KB, the same generators as `benches/render.rs`).
 #![allow(clippy::cast_precision_loss, missing_docs)] // MB/s for display
 
@@ -21,10 +23,31 @@ fn main() {
     };
     let r = termark::Renderer::new(termark::Options::new().width(80).highlight(false))
         .expect("options");
+    // PROFILE_CHUNK=16 streams in 16-byte chunks instead (PROFILE_TENTATIVE=1: and asks for
+    // the tentative lines after every push).
+    let chunk: usize = std::env::var("PROFILE_CHUNK")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let tentative = std::env::var_os("PROFILE_TENTATIVE").is_some();
     let start = std::time::Instant::now();
     let mut lines = 0;
     for _ in 0..n {
-        lines += r.render(&text).len();
+        if chunk == 0 {
+            lines += r.render(&text).len();
+            continue;
+        }
+        let mut s = r.stream();
+        for c in text.as_bytes().chunks(chunk) {
+            s.push_bytes(c);
+            lines += s.new_committed().count();
+            if tentative {
+                lines += s.tentative().count();
+            }
+        }
+        s.finalize();
+        lines += s.new_committed().count();
+        s.release();
     }
     let secs = start.elapsed().as_secs_f64();
     let start = std::time::Instant::now();

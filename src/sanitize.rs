@@ -29,9 +29,9 @@ pub const fn is_unsafe(c: char) -> bool {
 pub fn needs_sanitizing(s: &str) -> bool {
     let b = s.as_bytes();
     // Fast rejection: printable ASCII and ordinary UTF-8 lead bytes other than C2/E2.
-    if b.iter()
-        .all(|&x| (0x20..0x7f).contains(&x) || (x >= 0x80 && x != 0xC2 && x != 0xE2))
-    {
+    if crate::width::all_bytes(b, |x| {
+        (x.wrapping_sub(0x20) < 0x5f) | ((x >= 0x80) & (x != 0xC2) & (x != 0xE2))
+    }) {
         return false;
     }
     s.chars().any(is_unsafe)

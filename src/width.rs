@@ -25,6 +25,26 @@ pub fn str_width(s: &str) -> usize {
     }
 }
 
+/// True if every byte of `b` is printable ASCII (U+0020 to U+007E): one column each. Checks
+/// 16 bytes at a time without early exits, so the compiler can vectorize it.
+#[must_use]
+pub(crate) fn is_printable_ascii(b: &[u8]) -> bool {
+    all_bytes(b, |x| x.wrapping_sub(0x20) < 0x5f)
+}
+
+/// `b.iter().all(f)` in blocks of 16 bytes without early exits inside a block (vectorizes
+/// for a simple `f`).
+#[inline]
+pub(crate) fn all_bytes(b: &[u8], f: impl Fn(u8) -> bool) -> bool {
+    let mut blocks = b.chunks_exact(16);
+    for block in &mut blocks {
+        if !block.iter().fold(true, |ok, &x| ok & f(x)) {
+            return false;
+        }
+    }
+    blocks.remainder().iter().all(|&x| f(x))
+}
+
 /// Display width of one grapheme cluster in columns.
 #[must_use]
 pub fn grapheme_width(g: &str) -> usize {
@@ -38,6 +58,19 @@ pub fn grapheme_width(g: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_ascii_blocks_and_remainder() {
+        assert!(is_printable_ascii(b""));
+        assert!(is_printable_ascii(b" ~ the quick brown fox jumps over 12"));
+        for bad in [0x1f_u8, 0x7f, 0x80, b'\t', b'\n'] {
+            for at in [0, 15, 16, 31, 33] {
+                let mut v = vec![b'a'; 34];
+                v[at] = bad;
+                assert!(!is_printable_ascii(&v), "{bad:#x} at {at}");
+            }
+        }
+    }
 
     #[test]
     fn widths_of_common_clusters() {

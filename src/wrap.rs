@@ -134,7 +134,7 @@ fn wrap_with<S: LineSink + ?Sized>(
             w.ensure_open();
             continue;
         }
-        if ascii_fast_path && p.text.bytes().all(|c| (0x20..0x7f).contains(&c)) {
+        if ascii_fast_path && crate::width::is_printable_ascii(p.text.as_bytes()) {
             w.ascii_piece(i, p);
             continue;
         }
