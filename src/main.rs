@@ -204,6 +204,10 @@ impl<W: Write> Out<W> {
     }
 }
 
+/// A file is pushed in slices of this many bytes: peak memory holds one slice's output.
+const FILE_SLICE_BYTES: usize = 16 * 1024;
+
+#[derive(Clone, Copy)]
 struct Feeder {
     chunk: Option<usize>,
     rate: Option<u64>,
@@ -303,9 +307,13 @@ fn run() -> Result<i32> {
             Source::File(bytes) => {
                 // All of it is here: resolve references to later definitions too.
                 stream.predefine_links(&String::from_utf8_lossy(&bytes));
-                feeder
-                    .feed(&bytes, stream, out)
-                    .map_err(anyhow::Error::from)
+                // Pushed in slices, so only one slice's lines are held before they are
+                // written (chunking never changes the output).
+                let f = Feeder {
+                    chunk: Some(feeder.chunk.unwrap_or(FILE_SLICE_BYTES)),
+                    ..feeder
+                };
+                f.feed(&bytes, stream, out).map_err(anyhow::Error::from)
             }
             Source::Reader(mut r) => {
                 let mut buf = vec![0u8; 64 * 1024];
