@@ -414,7 +414,6 @@ fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     let mut unit_start = None;
     let mut list_just_started = false;
     let mut fed_any = false;
-    let mut held_end = 0;
     for (ev, range) in p.into_offset_iter() {
         let ev = prefer_committed(ev, defs);
         let starts_unit = match &ev {
@@ -431,25 +430,22 @@ fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
-        // A unit that starts on a line the held-back unit reaches (`[^a]:[^b]:`: two
+        // A unit that starts on the line where the held-back unit starts (`[^a]:[^b]:`: two
         // footnote definitions on one line) joins it: the cut is at a line start, so
-        // feeding the held-back unit would commit text that stays open (finding 13).
+        // feeding the held-back unit would commit text that stays open (finding 13). (Only
+        // a block marker earlier on the same line can make a block start mid-line.)
         let joins_held = starts_unit
             && keep_last
             && !buf.is_empty()
-            && crate::scan::line_start(text, range.start) < held_end;
+            && unit_start.is_some_and(|u| crate::scan::line_start(text, range.start) <= u);
         if starts_unit && !joins_held {
             if keep_last {
                 fed_any |= !buf.is_empty();
                 for (e, r) in buf.drain(..) {
                     k.layout.event(e, r, text, k.out, k.sc);
                 }
-                held_end = 0;
             }
             unit_start = Some(range.start);
-        }
-        if keep_last {
-            held_end = held_end.max(range.end);
         }
         if keep_last || (continues && depth == 0 && matches!(ev, Event::End(TagEnd::List(_)))) {
             buf.push((ev, range));

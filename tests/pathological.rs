@@ -403,3 +403,31 @@ fn finding13_two_units_on_one_line_committed_once() {
         );
     }
 }
+
+/// Regression (this session's first fix of finding 13 held every list item back: a
+/// `Start(List)` range spans the whole list, so each next item "joined" the held one and a
+/// 2,000-item list was never committed until it ended, re-parsed and re-rendered whole).
+/// Each top-level item is committed once the next one starts, also with nested items and
+/// in 16-byte chunks; the parsed bytes stay linear.
+#[test]
+fn list_items_commit_as_the_next_item_starts() {
+    let r = renderer();
+    let mut s = r.stream();
+    let item = "- an item of a long list, with **bold** words\n  - and a nested item\n";
+    for i in 0..300 {
+        for chunk in item.as_bytes().chunks(16) {
+            s.push_bytes(chunk);
+        }
+        // Items 0..i are final (two lines each); item i stays open.
+        assert_eq!(s.stats().committed_lines, 2 * i, "after item {i}");
+    }
+    let st = s.stats();
+    assert!(
+        st.parsed_bytes < 4 * st.bytes_in,
+        "parsed {} bytes for {} pushed",
+        st.parsed_bytes,
+        st.bytes_in
+    );
+    s.finalize();
+    assert_eq!(s.stats().committed_lines, 600);
+}
