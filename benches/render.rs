@@ -105,6 +105,11 @@ fn oneshot(c: &mut Criterion) {
 fn stream(c: &mut Criterion) {
     let r = Renderer::new(Options::new()).expect("options");
     let off = Renderer::new(Options::new().highlight(false)).expect("options");
+    // The tentative tail without a work budget (exact on every call), and with budget 8.
+    let off_exact =
+        Renderer::new(Options::new().highlight(false).tentative_budget(None)).expect("options");
+    let off_b8 =
+        Renderer::new(Options::new().highlight(false).tentative_budget(Some(8))).expect("options");
     black_box(r.render(&common::code_only(1024)));
     let mut g = c.benchmark_group("stream");
     configure(&mut g, 3);
@@ -136,6 +141,16 @@ fn stream(c: &mut Criterion) {
             BenchmarkId::new("tentative-16B-nohighlight", name),
             text.as_str(),
             |b, t| b.iter(|| stream_once(&off, t, 16, true)),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("tentative-16B-nohighlight-exact", name),
+            text.as_str(),
+            |b, t| b.iter(|| stream_once(&off_exact, t, 16, true)),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("tentative-16B-nohighlight-budget8", name),
+            text.as_str(),
+            |b, t| b.iter(|| stream_once(&off_b8, t, 16, true)),
         );
     }
     g.finish();
@@ -214,6 +229,7 @@ fn highlight(c: &mut Criterion) {
 
 fn shapes(c: &mut Criterion) {
     let r = Renderer::new(Options::new()).expect("options");
+    let exact = Renderer::new(Options::new().tentative_budget(None)).expect("options");
     black_box(r.render(&common::code_only(1024)));
     let mut g = c.benchmark_group("shapes");
     configure(&mut g, 3);
@@ -237,6 +253,11 @@ fn shapes(c: &mut Criterion) {
             BenchmarkId::new("tentative-16B", name),
             text.as_str(),
             |b, t| b.iter(|| stream_once(&r, t, 16, true)),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("tentative-16B-exact", name),
+            text.as_str(),
+            |b, t| b.iter(|| stream_once(&exact, t, 16, true)),
         );
     }
     g.finish();

@@ -1,9 +1,10 @@
 //! Renders a file (or a generated bench input) many times without highlighting, for
 //! profiling, and times a bare pulldown-cmark parse of the same text beside it.
 //!
-//! `cargo run --release --example profile_render -- FILE|prose|llm|list|table [ITERATIONS]`
+//! `cargo run --release --example profile_render -- FILE|prose|llm|list|table|paragraph [ITERATIONS]`
 //! (environment: `PROFILE_CHUNK=16` streams in chunks, `PROFILE_TENTATIVE=1` also asks for
-//! the tentative lines after every push)
+//! the tentative lines after every push, `PROFILE_BUDGET=none|N` sets the tentative budget,
+//! `PROFILE_HIGHLIGHT=1` turns highlighting on)
 //! (generated inputs are about 64 KB, the same generators as `benches/render.rs`).
 #![allow(clippy::cast_precision_loss, missing_docs)] // MB/s for display
 
@@ -19,10 +20,17 @@ fn main() {
         "llm" => common::llm_answer(64 * 1024),
         "list" => common::list_items(2000),
         "table" => common::table_rows(200),
+        "paragraph" => common::single_paragraph(50_000),
         path => std::fs::read_to_string(path).expect("readable file"),
     };
-    let r = termark::Renderer::new(termark::Options::new().width(80).highlight(false))
-        .expect("options");
+    // PROFILE_BUDGET=none|N sets `Options::tentative_budget`; PROFILE_HIGHLIGHT=1 highlights.
+    let mut options = termark::Options::new()
+        .width(80)
+        .highlight(std::env::var_os("PROFILE_HIGHLIGHT").is_some());
+    if let Ok(b) = std::env::var("PROFILE_BUDGET") {
+        options = options.tentative_budget(b.parse().ok());
+    }
+    let r = termark::Renderer::new(options).expect("options");
     // PROFILE_CHUNK=16 streams in 16-byte chunks instead (PROFILE_TENTATIVE=1: and asks for
     // the tentative lines after every push).
     let chunk: usize = std::env::var("PROFILE_CHUNK")
@@ -32,6 +40,7 @@ fn main() {
     let tentative = std::env::var_os("PROFILE_TENTATIVE").is_some();
     let start = std::time::Instant::now();
     let mut lines = 0;
+    let mut stale = (0, 0);
     for _ in 0..n {
         if chunk == 0 {
             lines += r.render(&text).len();
@@ -45,9 +54,13 @@ fn main() {
                 lines += s.tentative().count();
             }
         }
+        let st = s.stats();
         s.finalize();
         lines += s.new_committed().count();
         s.release();
+        if tentative {
+            stale = (st.tentative_stale, st.tentative_renders);
+        }
     }
     let secs = start.elapsed().as_secs_f64();
     let start = std::time::Instant::now();
@@ -56,6 +69,9 @@ fn main() {
     }
     let parse = start.elapsed().as_secs_f64();
     let mb = (text.len() * n) as f64 / 1e6;
+    if tentative {
+        println!("tentative: {} stale, {} renders", stale.0, stale.1);
+    }
     println!(
         "render {:.1} MB/s, parse {:.1} MB/s, ratio {:.2} ({lines} lines)",
         mb / secs,

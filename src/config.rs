@@ -61,7 +61,15 @@ pub struct Options {
     pub(crate) highlight: bool,
     pub(crate) wrap_code: bool,
     pub(crate) control_chars: ControlChars,
+    pub(crate) tentative_budget: Option<u32>,
 }
+
+/// Default of [`Options::tentative_budget`]: re-rendering work, in bytes of open block, per
+/// pushed byte. With 16-byte pushes an open block of up to 256 bytes is re-rendered on every
+/// push, and the credit saved while blocks are small pays for most longer paragraphs too
+/// (in the LLM-style benchmark inputs no call is stale); a 50 KB paragraph or a 200-row
+/// table is re-rendered every few hundred bytes instead of on every push (BENCHMARKS.md).
+pub const DEFAULT_TENTATIVE_BUDGET: u32 = 16;
 
 impl Default for Options {
     fn default() -> Self {
@@ -83,6 +91,7 @@ impl Options {
             highlight: true,
             wrap_code: true,
             control_chars: ControlChars::Visible,
+            tentative_budget: Some(DEFAULT_TENTATIVE_BUDGET),
         }
     }
     /// Width in display columns, [`MIN_WIDTH`]`..=`[`MAX_WIDTH`]. No output line is wider
@@ -135,6 +144,21 @@ impl Options {
     #[must_use]
     pub fn control_chars(mut self, mode: ControlChars) -> Self {
         self.control_chars = mode;
+        self
+    }
+
+    /// Bounds the work of [`Stream::tentative`](crate::Stream::tentative), which has to
+    /// parse and lay out the whole open block again. `Some(n)`: over a message, the
+    /// re-rendering costs at most `n` bytes of open block per byte pushed, so asking for the
+    /// tail after every push stays linear in the message size even when one block (a 50 KB
+    /// paragraph, a 1,000-row table) stays open for long. A call that the budget cannot pay
+    /// for returns the tail as of an earlier push of the same open block (never lines that
+    /// were committed since); a call with no push since the previous call, or after a
+    /// commit, is always exact. `None`: always exact, at O(open block) per call. Default:
+    /// `Some(`[`DEFAULT_TENTATIVE_BUDGET`]`)`. Committed lines are never affected.
+    #[must_use]
+    pub fn tentative_budget(mut self, bytes_per_pushed_byte: Option<u32>) -> Self {
+        self.tentative_budget = bytes_per_pushed_byte;
         self
     }
 

@@ -62,7 +62,10 @@
 //!    code block is never re-parsed.
 //! 6. **Tentative tail**: on request ([`Stream::tentative`]), the open region (complete lines
 //!    plus the partial line) is parsed and laid out into a reused line buffer. It is never
-//!    used for a commit.
+//!    used for a commit. Its work is paid from a second budget
+//!    ([`Options::tentative_budget`]): a call the budget cannot pay for returns the tail of an
+//!    earlier push of the same open block ([`Stream::tentative_is_stale`]), so asking for the
+//!    tail after every push stays linear even when one block stays open for 50 KB.
 //! 7. **Caps**: a line longer than [`MAX_LINE_BYTES`](crate::stream::MAX_LINE_BYTES) gets a
 //!    line break, and an open block larger than
 //!    [`MAX_OPEN_BYTES`](crate::stream::MAX_OPEN_BYTES) is committed where it reached the cap,

@@ -62,6 +62,12 @@ pub struct Stats {
     pub forced_breaks: u64,
     /// Open blocks committed in parts because they reached [`MAX_OPEN_BYTES`].
     pub forced_cuts: u64,
+    /// Calls to [`Stream::tentative`] that re-rendered the open block.
+    pub tentative_renders: u64,
+    /// Calls to [`Stream::tentative`] that returned the tail of an earlier push, because
+    /// [`Options::tentative_budget`](crate::Options::tentative_budget) could not pay for a
+    /// re-render.
+    pub tentative_stale: u64,
 }
 
 /// One message being rendered as it streams in. Get one from
@@ -115,6 +121,17 @@ pub struct Stream {
     searched: usize,
     /// Committed lines dropped by `clear_committed`.
     forgotten: u64,
+    /// Bytes removed from the front of `src` so far: `dropped + base` is the open block's
+    /// offset in the message.
+    dropped: usize,
+    /// Work the tentative tail may still spend, in bytes of open block.
+    tail_credit: usize,
+    /// `dropped + base` when the tail was last rendered.
+    tail_origin: usize,
+    /// A push came since the last call to `tentative`.
+    pushed_since_tail: bool,
+    /// The last call to `tentative` returned the tail of an earlier push.
+    tail_stale: bool,
 }
 
 impl std::fmt::Debug for Stream {
@@ -157,6 +174,11 @@ impl Stream {
             line_len: 0,
             searched: 0,
             forgotten: 0,
+            dropped: 0,
+            tail_credit: 0,
+            tail_origin: usize::MAX,
+            pushed_since_tail: false,
+            tail_stale: false,
         }
     }
 
@@ -244,6 +266,12 @@ impl Stream {
         self.stats.bytes_in += n as u64;
         self.stats.chunks += 1;
         self.tail_dirty = true;
+        self.pushed_since_tail = true;
+        if let Some(k) = self.shared.options.tentative_budget {
+            self.tail_credit = self
+                .tail_credit
+                .saturating_add(n.saturating_mul(k as usize));
+        }
         if self.committed.heap_bytes() == 0 && n > 0 {
             self.committed = self.shared.pool.take();
         }
@@ -281,14 +309,47 @@ impl Stream {
     /// The tentative lines: the open block (with the partial last line) as it would render if
     /// the message ended now. Empty after [`finalize`](Self::finalize). Borrowed; valid until
     /// the next call that takes `&mut self`. Rendered on demand into a reused buffer.
+    ///
+    /// Rendering parses and lays out the whole open block, so its work is bounded by
+    /// [`Options::tentative_budget`](crate::Options::tentative_budget): when a call right
+    /// after a push cannot be paid for, it returns the tail of an earlier push of the same
+    /// open block (the stale lines are never ones committed since). Calling again without a
+    /// push in between (an app's next frame) always gives the exact tail, as does a call in
+    /// fence mode (the tail is the partial code line) or after a commit.
     pub fn tentative(&mut self) -> LineIter<'_> {
         if self.tail_dirty && !self.finalized {
-            self.render_tail();
-            self.tail_dirty = false;
-            self.stats.peak_tentative_lines =
-                self.stats.peak_tentative_lines.max(self.tail.len() as u64);
+            let origin = self.dropped + self.base;
+            let cost = self.src.len() - self.base;
+            let exact = self.shared.options.tentative_budget.is_none()
+                || !self.pushed_since_tail
+                || self.fence.is_some()
+                || origin != self.tail_origin
+                || self.tail_credit >= cost;
+            if exact {
+                self.tail_credit = self.tail_credit.saturating_sub(cost);
+                self.render_tail();
+                self.tail_dirty = false;
+                self.tail_origin = origin;
+                self.stats.tentative_renders += 1;
+                self.stats.peak_tentative_lines =
+                    self.stats.peak_tentative_lines.max(self.tail.len() as u64);
+            } else {
+                self.stats.tentative_stale += 1;
+            }
         }
+        self.tail_stale = self.tail_dirty && !self.finalized;
+        self.pushed_since_tail = false;
         self.tail.iter()
+    }
+
+    /// True if the last call to [`tentative`](Self::tentative) returned the tail of an
+    /// earlier push because [`Options::tentative_budget`](crate::Options::tentative_budget)
+    /// held the re-render back. An app that redraws only when input arrives should then
+    /// call `tentative` again a frame later (with no push in between it is exact), so the
+    /// last bytes before a pause show.
+    #[must_use]
+    pub fn tentative_is_stale(&self) -> bool {
+        self.tail_stale
     }
 
     /// Ends the message: the open block is committed and every prefix cache (open source,
@@ -416,6 +477,7 @@ impl Stream {
         let _ = before;
         // Compact the source buffer when the dropped prefix dominates (amortised O(1)).
         if self.base > 0 && self.base >= self.src.len() / 2 {
+            self.dropped += self.base;
             self.src.drain(..self.base);
             self.scanned -= self.base;
             self.searched = self.searched.saturating_sub(self.base);
@@ -466,12 +528,18 @@ impl Stream {
         if self.bump.allocated_bytes() > KEEP_BUFFER_BYTES {
             self.bump = bumpalo::Bump::new();
         }
-        if self.tail.heap_bytes() > KEEP_BUFFER_BYTES && !self.tail_dirty {
+        // A large tail of a block committed since is of no more use (a stale tail is only
+        // ever shown for the block it was rendered from).
+        if self.tail.heap_bytes() > KEEP_BUFFER_BYTES
+            && self.dropped + self.base != self.tail_origin
+        {
             self.tail.shrink_to_nothing();
             self.tail_dirty = true;
+            self.tail_origin = usize::MAX;
         }
         let open = self.src.len() - self.base;
         if self.src.capacity() > KEEP_BUFFER_BYTES && self.src.capacity() > 4 * (open + 1) {
+            self.dropped += self.base;
             self.src.drain(..self.base);
             self.scanned -= self.base;
             self.searched = self.searched.saturating_sub(self.base);

@@ -320,3 +320,92 @@ proptest! {
         prop_assert_eq!(ansi(s.committed()), ansi(&r.render_whole(&text)));
     }
 }
+
+/// Every push's exact tail (budget off) and committed-line count, for `text` cut at `cuts`.
+fn exact_tails(text: &[u8], cuts: &[usize]) -> Vec<(u64, Vec<String>)> {
+    let r = Renderer::new(Options::new().width(40).tentative_budget(None)).unwrap();
+    let mut s = r.stream();
+    let mut out = Vec::new();
+    let mut last = 0;
+    for &c in cuts {
+        s.push_bytes(&text[last..c]);
+        last = c;
+        let tail = s.tentative().map(|l| l.plain()).collect();
+        out.push((s.stats().committed_lines, tail));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// `Options::tentative_budget`: a budgeted tail is always the exact tail of the current
+    /// push or of an earlier push with the same committed lines (so it never repeats a
+    /// line committed since), `tentative_is_stale` says which, and a second call without a
+    /// push in between is exact.
+    #[test]
+    fn budgeted_tail_is_an_earlier_exact_tail_of_the_same_block(
+        (text, _) in doc(),
+        cuts in proptest::collection::vec(any::<usize>(), 1..60),
+        budget in 0u32..3,
+        second_call in any::<bool>(),
+    ) {
+        let text = text.repeat(3);
+        let bytes = text.as_bytes();
+        let mut cuts: Vec<usize> = cuts.iter().map(|&c| c % (bytes.len() + 1)).collect();
+        cuts.push(bytes.len());
+        cuts.sort_unstable();
+        let exact = exact_tails(bytes, &cuts);
+        let r = Renderer::new(Options::new().width(40).tentative_budget(Some(budget))).unwrap();
+        let mut s = r.stream();
+        let mut last = 0;
+        for (i, &c) in cuts.iter().enumerate() {
+            s.push_bytes(&bytes[last..c]);
+            last = c;
+            let committed = s.stats().committed_lines;
+            prop_assert_eq!(committed, exact[i].0);
+            let tail: Vec<String> = s.tentative().map(|l| l.plain()).collect();
+            if s.tentative_is_stale() {
+                let earlier = exact[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|(n, _)| *n == committed)
+                    .any(|(_, t)| *t == tail);
+                prop_assert!(earlier, "stale tail after push {} is no earlier exact tail of the block: {:?}", i, tail);
+            } else {
+                prop_assert_eq!(&tail, &exact[i].1, "tail after push {} not exact", i);
+            }
+            if second_call {
+                let again: Vec<String> = s.tentative().map(|l| l.plain()).collect();
+                prop_assert!(!s.tentative_is_stale());
+                prop_assert_eq!(&again, &exact[i].1, "second call after push {} not exact", i);
+            }
+        }
+    }
+}
+
+/// The budget makes a tail that stays open for long cheap: a 20 KB paragraph streamed in
+/// 16-byte chunks with the tail asked for after every push re-renders it a bounded number
+/// of times (exact: once per push), and the tail is never behind by more than the budget
+/// allows.
+#[test]
+fn tentative_budget_bounds_rerendering_of_a_long_open_block() {
+    let para = "word and more words in one long paragraph that never ends ".repeat(340);
+    let render_count = |budget: Option<u32>| {
+        let r = Renderer::new(Options::new().tentative_budget(budget)).unwrap();
+        let mut s = r.stream();
+        for c in para.as_bytes().chunks(16) {
+            s.push_bytes(c);
+            let _ = s.tentative().count();
+        }
+        let st = s.stats();
+        (st.tentative_renders, st.tentative_stale, st.chunks)
+    };
+    let (renders, stale, pushes) = render_count(None);
+    assert_eq!((renders, stale), (pushes, 0));
+    let (renders, stale, pushes) = render_count(Some(16));
+    assert_eq!(renders + stale, pushes);
+    // Work ≤ 16 × pushed bytes: Σ region sizes over renders; regions grow linearly, so
+    // renders ≈ sqrt(2 × 16 × pushes) at most (≈ 120 here), not one per push (1,275).
+    assert!(renders < 200, "{renders} renders for {pushes} pushes");
+}
