@@ -4,7 +4,7 @@
 //! `cargo run --release --example profile_render -- FILE|prose|llm|list|table|paragraph [ITERATIONS]`
 //! (environment: `PROFILE_CHUNK=16` streams in chunks, `PROFILE_TENTATIVE=1` also asks for
 //! the tentative lines after every push, `PROFILE_BUDGET=none|N` sets the tentative budget,
-//! `PROFILE_HIGHLIGHT=1` turns highlighting on)
+//! `PROFILE_HIGHLIGHT=1` turns highlighting on, `PROFILE_DUMP=PATH` writes the input there)
 //! (generated inputs are about 64 KB, the same generators as `benches/render.rs`).
 #![allow(clippy::cast_precision_loss, missing_docs)] // MB/s for display
 
@@ -23,6 +23,9 @@ fn main() {
         "paragraph" => common::single_paragraph(50_000),
         path => std::fs::read_to_string(path).expect("readable file"),
     };
+    if let Ok(path) = std::env::var("PROFILE_DUMP") {
+        std::fs::write(path, &text).expect("writable dump path");
+    }
     // PROFILE_BUDGET=none|N sets `Options::tentative_budget`; PROFILE_HIGHLIGHT=1 highlights.
     let mut options = termark::Options::new()
         .width(80)
@@ -41,6 +44,7 @@ fn main() {
     let start = std::time::Instant::now();
     let mut lines = 0;
     let mut stale = (0, 0);
+    let mut parses = (0, 0);
     for _ in 0..n {
         if chunk == 0 {
             lines += r.render(&text).len();
@@ -58,9 +62,8 @@ fn main() {
         s.finalize();
         lines += s.new_committed().count();
         s.release();
-        if tentative {
-            stale = (st.tentative_stale, st.tentative_renders);
-        }
+        stale = (st.tentative_stale, st.tentative_renders);
+        parses = (st.parses, st.parsed_bytes);
     }
     let secs = start.elapsed().as_secs_f64();
     let start = std::time::Instant::now();
@@ -69,8 +72,11 @@ fn main() {
     }
     let parse = start.elapsed().as_secs_f64();
     let mb = (text.len() * n) as f64 / 1e6;
-    if tentative {
-        println!("tentative: {} stale, {} renders", stale.0, stale.1);
+    if chunk > 0 {
+        println!(
+            "stream: {} parses of {} bytes; tentative: {} stale, {} renders",
+            parses.0, parses.1, stale.0, stale.1
+        );
     }
     println!(
         "render {:.1} MB/s, parse {:.1} MB/s, ratio {:.2} ({lines} lines)",

@@ -594,21 +594,27 @@ impl Stream {
             self.start_open(start, le, end);
             return end;
         }
+        let class = if blank {
+            Start::None
+        } else {
+            scan::classify(line)
+        };
         if if blank {
             matches!(self.open, OpenKind::Other | OpenKind::Quote) && !self.prev_blank
         } else {
-            self.trigger(line)
+            self.trigger(line, class)
         } {
             // A blank line may close the open block (paragraph, table, quote): look then, so
             // a finished paragraph shows before the next one starts.
             self.pending = true;
         }
-        self.prev_one_line = !blank && scan::classify(line) == Start::OneLine;
+        self.prev_one_line = class == Start::OneLine;
         self.prev_blank = blank;
         end
     }
 
-    fn trigger(&self, line: &str) -> bool {
+    /// Whether a non-blank complete line (of class `class`) may start a new unit.
+    fn trigger(&self, line: &str, class: Start) -> bool {
         let (ind, _) = scan::indent(line);
         let inside_item = matches!(self.open, OpenKind::Item(ci) if ind >= ci);
         if self.prev_blank {
@@ -617,7 +623,7 @@ impl Stream {
         if self.prev_one_line {
             return true;
         }
-        match scan::classify(line) {
+        match class {
             Start::None => false,
             Start::Quote if self.open == OpenKind::Quote => false,
             _ => !inside_item,
