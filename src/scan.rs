@@ -239,8 +239,7 @@ pub fn classify(line: &str) -> Start {
 fn is_break_or_underline(rest: &[u8], ch: u8) -> bool {
     // `all` first: it stops at the first other byte, so a list item line costs 2-3 bytes.
     rest.iter().all(|&b| b == ch || b == b' ' || b == b'\t')
-        && (rest.iter().filter(|&&b| b == ch).count() >= 3
-            || (ch == b'-' && !rest.contains(&b' ')))
+        && (rest.iter().filter(|&&b| b == ch).count() >= 3 || (ch == b'-' && !rest.contains(&b' ')))
 }
 
 /// Content indent of a list item whose marker is `marker` bytes long, or `None` if the

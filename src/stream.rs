@@ -130,6 +130,8 @@ pub struct Stream {
     tail_origin: usize,
     /// A push came since the last call to `tentative`.
     pushed_since_tail: bool,
+    /// `src` got a `\n` that `process` has not seen yet.
+    new_break: bool,
     /// The last call to `tentative` returned the tail of an earlier push.
     tail_stale: bool,
 }
@@ -178,6 +180,7 @@ impl Stream {
             tail_credit: 0,
             tail_origin: usize::MAX,
             pushed_since_tail: false,
+            new_break: false,
             tail_stale: false,
         }
     }
@@ -217,6 +220,14 @@ impl Stream {
             return;
         }
         self.note_chunk(chunk.len());
+        if !self.decoder.has_pending() {
+            if let Ok(text) = std::str::from_utf8(chunk) {
+                // Whole characters (the common case): no decoding copy.
+                self.append(text);
+                self.process();
+                return;
+            }
+        }
         let mut text = std::mem::take(&mut self.incoming);
         self.decoder.decode(chunk, &mut text);
         self.append(&text);
@@ -231,11 +242,15 @@ impl Stream {
         if self.line_len + text.len() <= MAX_LINE_BYTES {
             self.src.push_str(text);
             self.line_len = match text.rfind('\n') {
-                Some(i) => text.len() - i - 1,
+                Some(i) => {
+                    self.new_break = true;
+                    text.len() - i - 1
+                }
                 None => self.line_len + text.len(),
             };
             return;
         }
+        self.new_break = true; // (conservative: the slow path may not end a line)
         let mut rest = text;
         while !rest.is_empty() {
             let room = MAX_LINE_BYTES - self.line_len;
@@ -471,10 +486,13 @@ impl Stream {
     // ---- the machine ----
 
     fn process(&mut self) {
+        if !self.new_break {
+            // No line was completed: nothing to scan, commit or trim (STREAMING §1).
+            return;
+        }
+        self.new_break = false;
         self.process_lines(false);
         self.trim();
-        let before = self.committed.len();
-        let _ = before;
         // Compact the source buffer when the dropped prefix dominates (amortised O(1)).
         if self.base > 0 && self.base >= self.src.len() / 2 {
             self.dropped += self.base;
