@@ -231,6 +231,19 @@ fn measure(pieces: &[Piece<'_>], tab: usize) -> (usize, usize) {
     let mut longest = 0;
     let mut word = 0;
     for p in pieces {
+        let b = p.text.as_bytes();
+        if crate::width::is_printable_ascii(b) {
+            // One column and one cluster per byte: the same sums without segmentation.
+            natural += b.len();
+            for (i, run) in b.split(|&c| c == b' ').enumerate() {
+                if i > 0 {
+                    longest = longest.max(word);
+                    word = 0;
+                }
+                word += run.len();
+            }
+            continue;
+        }
         for g in p.text.graphemes(true) {
             let w = match g {
                 " " => 1,
@@ -382,6 +395,37 @@ impl LineSink for Plain<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The printable-ASCII shortcut of `measure` gives the cluster-by-cluster sums
+        /// (pieces mixing ASCII, spaces, wide and combining characters).
+        #[test]
+        fn measure_ascii_shortcut_equals_clusters(
+            parts in proptest::collection::vec("[ab ]{0,8}|中|e\u{301}|\t", 0..8),
+        ) {
+            use unicode_segmentation::UnicodeSegmentation;
+            let pieces: Vec<Piece<'_>> = parts
+                .iter()
+                .map(|t| Piece::text(t, crate::style::Style::PLAIN, None))
+                .collect();
+            let (mut natural, mut longest, mut word) = (0, 0, 0);
+            for g in pieces.iter().flat_map(|p| p.text.graphemes(true)) {
+                let w = match g {
+                    " " => 1,
+                    "\t" => 4,
+                    g => crate::width::grapheme_width(g),
+                };
+                natural += w;
+                if g == " " || g == "\t" || w >= 2 {
+                    longest = longest.max(word).max(if w >= 2 { w } else { 0 });
+                    word = 0;
+                } else {
+                    word += w;
+                }
+            }
+            proptest::prop_assert_eq!(measure(&pieces, 4), (natural, longest.max(word)));
+        }
+    }
 
     #[test]
     fn widths_fit_the_room() {
