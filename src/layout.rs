@@ -166,6 +166,14 @@ impl Scratch {
         self.styles.last().copied().unwrap_or_default()
     }
 
+    /// Forgets the inline state of a render (style stack, pieces) but keeps the buffers:
+    /// a tentative render and the next commit share this scratch, and nothing may pass
+    /// from one to the other (FUZZING.md finding 15).
+    pub(crate) fn end_render(&mut self) {
+        self.clear_inline();
+        self.styles.clear();
+    }
+
     /// Frees every buffer.
     pub fn clear_all(&mut self) {
         *self = Self::default();
@@ -361,6 +369,9 @@ impl<'c> Layout<'c> {
                 }
             }
             Event::Code(t) => {
+                // The leaf first: its start resets the style stack the style is based on
+                // (finding 15: a tight item starting with code took the previous block's).
+                self.ensure_leaf(range.clone(), src, out, sc);
                 let style = sc.top_style().patch(self.cfg.theme.inline_code);
                 self.inline_text(&t, Some(style), range, src, out, sc);
             }
@@ -373,16 +384,18 @@ impl<'c> Layout<'c> {
                 }
             }
             Event::InlineHtml(t) => {
+                self.ensure_leaf(range.clone(), src, out, sc);
                 let style = sc.top_style().patch(self.cfg.theme.html);
                 self.inline_text(&t, Some(style), range, src, out, sc);
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => {
+                self.ensure_leaf(range.clone(), src, out, sc);
                 let style = sc.top_style().patch(self.cfg.theme.inline_code);
                 self.inline_text(&t, Some(style), range, src, out, sc);
             }
             Event::FootnoteReference(label) => {
-                let style = sc.top_style().patch(self.cfg.theme.footnote);
                 self.ensure_leaf(range, src, out, sc);
+                let style = sc.top_style().patch(self.cfg.theme.footnote);
                 let start = sc.buf.len();
                 sc.buf.push('[');
                 push_sanitized(&mut sc.buf, &label, self.cfg.control_chars);
@@ -390,6 +403,7 @@ impl<'c> Layout<'c> {
                 self.push_piece_range(start, style, sc);
             }
             Event::SoftBreak => {
+                self.ensure_leaf(range.clone(), src, out, sc);
                 let style = sc.top_style();
                 self.inline_text(" ", Some(style), range, src, out, sc);
             }

@@ -77,8 +77,9 @@ struct Cli {
     /// Stream a built-in sample answer at LLM pace.
     #[arg(long)]
     demo: bool,
-    /// After the run, print bytes in, chunks, committed lines, peak tentative lines, wall time
-    /// and MB/s to standard error.
+    /// After the run, print bytes in, chunks, committed lines, parses, tentative renders
+    /// (asked for after every chunk), peak tentative lines, wall time and MB/s to standard
+    /// error.
     #[arg(long)]
     stats: bool,
 }
@@ -340,6 +341,10 @@ fn run() -> Result<i32> {
         total.chunks += s.chunks;
         total.committed_lines += s.committed_lines;
         total.peak_tentative_lines = total.peak_tentative_lines.max(s.peak_tentative_lines);
+        total.parses += s.parses;
+        total.parsed_bytes += s.parsed_bytes;
+        total.tentative_renders += s.tentative_renders;
+        total.tentative_stale += s.tentative_stale;
         stream.release();
         match result {
             Ok(()) => Ok(true),
@@ -396,10 +401,14 @@ fn run() -> Result<i32> {
     if cli.stats {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
-            "termark: {} bytes in, {} chunks, {} committed lines, {} peak tentative lines, {:.3} s, {:.2} MB/s",
+            "termark: {} bytes in, {} chunks, {} committed lines, {} parses of {} bytes, {} tentative renders ({} stale), {} peak tentative lines, {:.3} s, {:.2} MB/s",
             total.bytes_in,
             total.chunks,
             total.committed_lines,
+            total.parses,
+            total.parsed_bytes,
+            total.tentative_renders,
+            total.tentative_stale,
             total.peak_tentative_lines,
             secs,
             total.bytes_in as f64 / 1e6 / secs.max(1e-9)

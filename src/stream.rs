@@ -761,6 +761,7 @@ impl Stream {
         }));
         if let Ok(cut) = result {
             self.layout = layout.state;
+            self.scratch.end_render();
             return cut;
         }
         self.committed.reset_to(mark);
@@ -815,6 +816,7 @@ impl Stream {
             parse::render_all(region, seg_prev_blank, &self.defs, &mut k);
             layout.finish(&mut self.tail, &mut self.scratch);
         }));
+        self.scratch.end_render();
         if ok.is_err() {
             // As for commits: a panicking parse shows the open block as plain source text.
             self.tail.clear();
@@ -835,6 +837,14 @@ fn partial_code_line(
     out: &mut Lines,
     sc: &mut Scratch,
 ) {
+    // pulldown-cmark skips the second-to-last CR of an unterminated last line that ends in
+    // two or more (`x\r\r` reads as `x` then `\r`); the row writer drops the final CR, so
+    // the same row comes from dropping one (finding 14).
+    let partial = if partial.ends_with("\r\r") {
+        &partial[..partial.len() - 1]
+    } else {
+        partial
+    };
     // pulldown-cmark drops a last line of at most three spaces without a line ending: it
     // could still become a closing fence (finding 3). Four or more spaces, or a tab, make
     // it a code row (findings 10 and 12).

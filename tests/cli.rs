@@ -125,6 +125,8 @@ fn stats_go_to_stderr() {
         .stderr(
             predicate::str::contains("bytes in")
                 .and(predicate::str::contains("chunks"))
+                .and(predicate::str::contains("parses of"))
+                .and(predicate::str::contains("tentative renders"))
                 .and(predicate::str::contains("MB/s")),
         );
 }

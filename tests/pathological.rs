@@ -431,3 +431,50 @@ fn list_items_commit_as_the_next_item_starts() {
     s.finalize();
     assert_eq!(s.stats().committed_lines, 600);
 }
+
+/// Finding 14 (fixed): pulldown-cmark skips the second-to-last CR of an unterminated last
+/// line that ends in two or more CRs (`x\r\r` reads as `x`, then `\r`); fence mode kept it,
+/// one `␍` more than the whole-document parse.
+#[test]
+fn finding14_trailing_crs_of_last_fence_line_as_render_whole() {
+    let r = renderer();
+    for text in [
+        "# Reamp| 2 |\n\n```toml\nnbmp[p\0\0\0\r\r\r\r\r\r\r\r",
+        "```\nab\r\r",
+        "```\nab\r\r\r",
+        "```\n\r\r",
+        "```\n   \r\r",
+        "```\n    \r\r",
+        "```\n```\r\r",
+        "```\nab\r",
+    ] {
+        let one = fingerprint(&r.render(text));
+        assert_eq!(one, fingerprint(&r.render_whole(text)), "{text:?}");
+        assert_eq!(fingerprint(&bytewise(&r, text)), one, "{text:?}");
+    }
+}
+
+/// Finding 15 (fixed): the style of inline HTML, inline code, math or a footnote reference
+/// that opens a tight list item was computed before the item's implicit paragraph reset the
+/// style stack, so it took the style left by the block laid out before it: after a block
+/// quote, dim italic instead of dim. The stack is shared with the tentative render, so
+/// asking for the tail could change committed lines (`- <t>e\n>\xff` in 1-byte chunks).
+#[test]
+fn finding15_inline_start_of_a_tight_item_ignores_the_previous_block() {
+    let r = renderer();
+    let text = b"- <t>e\n>\xff";
+    let mut s = r.stream();
+    for c in text.chunks(1) {
+        s.push_bytes(c);
+        let _ = s.tentative().count();
+    }
+    s.finalize();
+    let lossy = String::from_utf8_lossy(text);
+    assert_eq!(fingerprint(s.committed()), fingerprint(&r.render(&lossy)));
+    // Without streaming: the item's first span is styled as when the item stands alone.
+    for item in ["- <t>e\n", "- `code` e\n", "- [^n] e\n"] {
+        let alone = fingerprint(&r.render(item));
+        let after_quote = fingerprint(&r.render(&format!("> quoted\n\n{item}")));
+        assert_eq!(after_quote.last(), alone.last(), "{item:?}");
+    }
+}

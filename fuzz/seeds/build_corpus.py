@@ -33,7 +33,8 @@ for i, path in enumerate(files):
         # Width 80 (or the repro's width), defaults, render_whole on; 1-byte chunks.
         head = struct.pack("<HBB", {"regress_1_vs16": 8, "regress_7_space_mark": 11, "regress_9_code_vs16": 12, "regress_11_drop_joins_vs16": 11}.get(name, 80), 4, 0) + bytes([0, 1, 1, 1 if "drop" in name else 0])
         write("render", name, head + b"\x01" + md)
-        write("chunked", name, head + bytes([1] * 8) + b"\x00" + md)
+        # Tentative lines after every push only where the repro needs them.
+        write("chunked", name, head + bytes([1] * 8) + (b"\x01" if "tail" in name else b"\x00") + md)
         continue
     write("render", name, opts(h) + bytes([h >> 8 & 1]) + md)
     chunks = [bytes([1, 3, 16, 0x85, 7, 2, 64, 1]), bytes([0x90] * 8), bytes([1] * 8)][h % 3]

@@ -72,6 +72,8 @@ D["regress_10_fence_tab_end"] = "```\n\t"
 D["regress_11_drop_joins_vs16"] = "```\n test2\x7f\ufe0fine\n```\n"
 D["regress_12_fence_spaces_end"] = "~~~\n    "
 D["regress_13_two_units_one_line"] = "n\n\n[^l]:[^1]:\n"
+D["regress_14_fence_trailing_crs"] = "# h\n\n```toml\nnbmp[p\0\0\r\r\r\r\r\r\r\r"
+D["regress_15_tail_style_leak"] = "- <t>e\n>\ufffd"
 
 os.makedirs("markdown", exist_ok=True)
 for name, text in D.items():
