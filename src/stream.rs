@@ -837,11 +837,14 @@ fn partial_code_line(
     out: &mut Lines,
     sc: &mut Scratch,
 ) {
-    // pulldown-cmark skips the second-to-last CR of an unterminated last line that ends in
-    // two or more (`x\r\r` reads as `x` then `\r`); the row writer drops the final CR, so
-    // the same row comes from dropping one (finding 14).
-    let partial = if partial.ends_with("\r\r") {
-        &partial[..partial.len() - 1]
+    // pulldown-cmark skips a CR that is the second-to-last byte of an unterminated last
+    // line (`x\r\r` reads as `x` then `\r`, `ab\rc` as `ab` then `c`), as if a line ended
+    // there (findings 14 and 16).
+    let b = partial.as_bytes();
+    let joined;
+    let partial = if b.len() >= 2 && b[b.len() - 2] == b'\r' {
+        joined = [&partial[..b.len() - 2], &partial[b.len() - 1..]].concat();
+        joined.as_str()
     } else {
         partial
     };

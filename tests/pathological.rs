@@ -432,11 +432,11 @@ fn list_items_commit_as_the_next_item_starts() {
     assert_eq!(s.stats().committed_lines, 600);
 }
 
-/// Finding 14 (fixed): pulldown-cmark skips the second-to-last CR of an unterminated last
-/// line that ends in two or more CRs (`x\r\r` reads as `x`, then `\r`); fence mode kept it,
-/// one `␍` more than the whole-document parse.
+/// Findings 14 and 16 (fixed): pulldown-cmark skips a CR that is the second-to-last byte of
+/// an unterminated last line (`x\r\r` reads as `x`, then `\r`; `ab\rc` as `ab`, then `c`);
+/// fence mode kept it, one `␍` more than the whole-document parse.
 #[test]
-fn finding14_trailing_crs_of_last_fence_line_as_render_whole() {
+fn finding14_16_second_to_last_cr_of_last_fence_line_as_render_whole() {
     let r = renderer();
     for text in [
         "# Reamp| 2 |\n\n```toml\nnbmp[p\0\0\0\r\r\r\r\r\r\r\r",
@@ -447,6 +447,14 @@ fn finding14_trailing_crs_of_last_fence_line_as_render_whole() {
         "```\n    \r\r",
         "```\n```\r\r",
         "```\nab\r",
+        // Finding 16: any CR that is the second-to-last byte.
+        "```\nab\rc",
+        "```\nab\r\0",
+        "```\nx\n\rc",
+        "```\na\rb\rc",
+        "```\nab\rcd",
+        "```\nab\r\u{e9}",
+        "~~~py\n\0_\0\r\0",
     ] {
         let one = fingerprint(&r.render(text));
         assert_eq!(one, fingerprint(&r.render_whole(text)), "{text:?}");

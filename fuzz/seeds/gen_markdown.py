@@ -74,6 +74,7 @@ D["regress_12_fence_spaces_end"] = "~~~\n    "
 D["regress_13_two_units_one_line"] = "n\n\n[^l]:[^1]:\n"
 D["regress_14_fence_trailing_crs"] = "# h\n\n```toml\nnbmp[p\0\0\r\r\r\r\r\r\r\r"
 D["regress_15_tail_style_leak"] = "- <t>e\n>\ufffd"
+D["regress_16_fence_cr_before_last_byte"] = "~~~py\n\0_\0\r\0"
 
 os.makedirs("markdown", exist_ok=True)
 for name, text in D.items():
