@@ -56,3 +56,43 @@ fn an_endless_block_is_committed_in_parts() {
     // Committed before the end of the message: the cap really cut.
     assert!(s.new_committed().count() > 1000);
 }
+
+/// The fault: a message that never finishes, one paragraph with no newline at all,
+/// pushed in 4 KB chunks the way the binary prints (drain, then forget). 100 MB in release
+/// builds (`cargo test --release --test limits`), 8 MB in debug builds (two of each cap).
+/// The stream's heap stays under the documented caps the whole time, every input byte is
+/// shown, and the caps cut the line every `MAX_LINE_BYTES`.
+#[test]
+fn a_100_mb_paragraph_without_newline_keeps_memory_bounded() {
+    let total: usize = if cfg!(debug_assertions) {
+        8 << 20
+    } else {
+        100 << 20
+    };
+    let r = Renderer::new(Options::new().width(100).highlight(false)).unwrap();
+    let mut s = r.stream();
+    let pattern = b"stream words that never end ";
+    let mut chunk = Vec::with_capacity(4096);
+    let (mut sent, mut shown, mut peak) = (0usize, 0usize, 0usize);
+    let count = |l: termark::Line<'_>| l.plain().bytes().filter(|&b| b != b' ').count();
+    while sent < total {
+        chunk.clear();
+        while chunk.len() < 4096 && sent + chunk.len() < total {
+            chunk.push(pattern[(sent + chunk.len()) % pattern.len()]);
+        }
+        sent += chunk.len();
+        s.push_bytes(&chunk);
+        shown += s.new_committed().map(count).sum::<usize>();
+        s.clear_committed();
+        peak = peak.max(s.heap_bytes());
+    }
+    s.finalize();
+    shown += s.new_committed().map(count).sum::<usize>();
+    let letters = (0..total)
+        .filter(|i| pattern[i % pattern.len()] != b' ')
+        .count();
+    assert_eq!(shown, letters, "every non-space byte is shown");
+    assert!(peak < 3 * MAX_OPEN_BYTES, "peak heap {peak}");
+    // A break after each full `MAX_LINE_BYTES` that more text follows.
+    assert_eq!(s.stats().forced_breaks as usize, (total - 1) / MAX_LINE_BYTES);
+}
