@@ -94,5 +94,8 @@ fn a_100_mb_paragraph_without_newline_keeps_memory_bounded() {
     assert_eq!(shown, letters, "every non-space byte is shown");
     assert!(peak < 3 * MAX_OPEN_BYTES, "peak heap {peak}");
     // A break after each full `MAX_LINE_BYTES` that more text follows.
-    assert_eq!(s.stats().forced_breaks as usize, (total - 1) / MAX_LINE_BYTES);
+    assert_eq!(
+        s.stats().forced_breaks as usize,
+        (total - 1) / MAX_LINE_BYTES
+    );
 }
