@@ -16,9 +16,11 @@
 //! row taller than one line, a rule separates every row. A cramped table, whose longest
 //! words do not fit with padded cells, drops the space padding inside the borders.
 //!
-//! A table whose columns cannot get [`MIN_COLUMN_WIDTH`] columns each (or with more than
-//! [`MAX_GRID_COLUMNS`] columns) is shown as records instead: one `header: value` line per
-//! cell, with a rule between rows.
+//! A table whose grid would have to break words inside cells (the columns' longest words do
+//! not fit side by side even without padding), whose columns cannot get
+//! [`MIN_COLUMN_WIDTH`] columns each, or with more than [`MAX_GRID_COLUMNS`] columns is shown
+//! as records instead: one `header: value` line per cell (wrapped at spaces), with a rule
+//! between rows.
 
 use crate::config::Options;
 use crate::line::Lines;
@@ -126,7 +128,10 @@ pub(crate) fn render<S: LineSink>(
     }
     let border = (2 * pad + 1) * ncols + 1;
     let floor: usize = natural.iter().map(|&n| n.min(MIN_COLUMN_WIDTH)).sum();
-    if ncols > MAX_GRID_COLUMNS || avail < border + floor {
+    // When even unpadded cells cannot hold every column's longest word, a grid would break
+    // words inside cells (`12,90` / `0`): records keep them whole.
+    let words_break = mins + ncols + 1 > avail;
+    if ncols > MAX_GRID_COLUMNS || avail < border + floor || words_break {
         records(t, pieces, ncols, avail, cfg, sink);
         return;
     }

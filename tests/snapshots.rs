@@ -12,6 +12,9 @@ const CASES: &[(&str, &str)] = &[
     ("code", "```rust\nfn main() {\n    let greeting = \"a string literal long enough to need a continuation row\";\n\tprintln!(\"{greeting}\");\n}\n```\n\n~~~python {.numberLines}\ndef f(x):\n    return x * 2\n~~~\n\n```\nno language\n```\n\n    indented code block\n    second line\n\n```unknownlang\nplain code\n```\n"),
     ("diff", "```diff\n--- a/file\n+++ b/file\n@@ -1,2 +1,2 @@\n-old line\n+new line\n context\n```\n"),
     ("tables", "| Left | Center | Right |\n|:-----|:------:|------:|\n| a | b | c |\n| longer cell text | 中文 | 😀 |\n\n| Name | Description |\n|------|-------------|\n| wrap | a cell with enough words to wrap inside a narrow terminal column |\n| pipe | an escaped \\| pipe |\n"),
+    // Six columns whose longest words fit side by side at 80 columns (a grid) but not at 40
+    // (records, so no word is broken inside a cell).
+    ("table_wide", "| Config | Threads | p50 (ms) | Throughput | Memory | Notes |\n|---|--:|--:|--:|--:|---|\n| baseline | 1 | 4.21 | 1,180 | 142 MiB | single-threaded reference |\n| threads-4 | 4 | 4.35 | 4,410 | 188 MiB | near-linear scaling |\n"),
     ("footnotes_html_rules", "Text with a footnote[^note] and another[^2].\n\n<div align=\"center\">\n  <b>raw html block</b>\n</div>\n\nInline <kbd>Ctrl</kbd>+<kbd>C</kbd> html.\n\n---\n\n[^note]: The note text, which wraps when it is long enough to need a second line.\n[^2]: Short.\n"),
     ("cjk_emoji", "中文段落没有空格也能在表意文字之间换行，日本語の文章も同じです。한국어 문장도 마찬가지입니다.\n\nEmoji stay whole: 👨‍👩‍👧‍👦 🏳️‍🌈 👍🏽 ⚠️ e\u{301} ✅\n\nsupercalifragilisticexpialidocious_identifier_longer_than_the_terminal_width_for_sure\n"),
     ("controls", "Escapes are shown, not obeyed: \u{1b}[2J \u{1b}]52;c;aGk=\u{7} \u{9b}31m bidi \u{202e}evil\u{202c} bell \u{7} entity &#27;[1m done.\n\n```\nin code \u{1b}[31m red\n```\n\n[spoof](https://evil.test/\u{1b}]8;;https://bank.test\u{1b}\\)\n"),
