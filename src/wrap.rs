@@ -135,7 +135,15 @@ fn wrap_with<S: LineSink + ?Sized>(
             continue;
         }
         if ascii_fast_path && crate::width::is_printable_ascii(p.text.as_bytes()) {
-            w.ascii_piece(i, p);
+            // The piece's last word ends with it if nothing follows, or a break, or a space
+            // that is not the start of a cluster (` \u{301}` belongs to a word: finding 7).
+            let word_ends = pieces.get(i as usize + 1).is_none_or(|n| {
+                let b = n.text.as_bytes();
+                n.hard_break
+                    || (matches!(b.first(), Some(b' ' | b'\t'))
+                        && b.get(1).is_none_or(u8::is_ascii))
+            });
+            w.ascii_piece(i, p, word_ends);
             continue;
         }
         tokenize(p.text, tab_width, |tok| match tok {
@@ -304,7 +312,7 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
     /// the room left, and go to the sink in one push per line rather than one per word.
     /// The result is the general path's (`ascii_fast_path_equals_general_path` checks it;
     /// the `wrap` fuzz target compares both with a reference).
-    fn ascii_piece(&mut self, idx: u32, piece: &Piece<'_>) {
+    fn ascii_piece(&mut self, idx: u32, piece: &Piece<'_>, word_ends: bool) {
         let bytes = piece.text.as_bytes();
         let len = bytes.len();
         let mut pos = 0;
@@ -318,6 +326,13 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
             pos = self.ascii_spaces(idx, piece, pos);
             if pos == len {
                 return;
+            }
+            if word_ends {
+                // Every word of the rest is complete.
+                let end = pos + 1 + bytes[pos..].iter().rposition(|&c| c != b' ').unwrap_or(0);
+                self.ascii_fill(idx, piece, pos, end);
+                pos = end;
+                continue;
             }
             // The piece's last word may go on in the next piece: it stays pending.
             let Some(last_space) = bytes[pos..].iter().rposition(|&c| c == b' ') else {
@@ -637,7 +652,7 @@ mod tests {
         /// widths (pieces of words, runs of spaces, overlong words, hard breaks, styles).
         #[test]
         fn ascii_fast_path_equals_general_path(
-            parts in proptest::collection::vec(("[ab ]{0,12}|aaaaaaaaaaaaaaaaa|\n|[ \t]{1,3}|x\u{301}", 0u8..3), 0..8),
+            parts in proptest::collection::vec(("[ab ]{0,12}|aaaaaaaaaaaaaaaaa|\n|[ \t]{1,3}|x\u{301}| ?\u{301}x|[ab ]{0,4}中", 0u8..3), 0..8),
             avail in 2usize..16,
         ) {
             let fast = collect(&parts, avail, true);
