@@ -243,7 +243,7 @@ pub(crate) fn commit(
             .position(|u| u.range.start <= d && d < u.range.end)
         {
             Some(i) => line_start(src, units[i].range.start),
-            None => line_start(src, d),
+            None => definitions_start(src, d, &units),
         };
         if at > 0 {
             splits.push(at);
@@ -278,6 +278,33 @@ pub(crate) fn commit(
         offset: open_start,
         prev_blank: prev_blank(src, open_start, prev_blank_at_start),
     })
+}
+
+/// Where the run of non-blank lines holding the definition at `d` starts (between units, such
+/// a run holds definitions only). A group starts there, not at the definition's own line:
+/// cutting between two definition lines changes how pulldown-cmark reads the second
+/// (`[e]:e\n[^\nx]:t` holds two link reference definitions; alone, `[^\nx]:t` is a
+/// footnote definition: FUZZING.md finding 17).
+fn definitions_start(src: &str, d: usize, units: &[Unit]) -> usize {
+    let floor = units
+        .iter()
+        .map(|u| u.range.end)
+        .filter(|&end| end <= d)
+        .max()
+        .unwrap_or(0);
+    let mut at = line_start(src, d);
+    while at > floor {
+        let above = line_start(src, at - 1);
+        if above < floor
+            || src[above..at]
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            break;
+        }
+        at = above;
+    }
+    at
 }
 
 fn add_defs(found: &[(Range<usize>, String, String, String)], upto: usize, defs: &mut Defs) {

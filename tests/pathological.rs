@@ -486,3 +486,31 @@ fn finding15_inline_start_of_a_tight_item_ignores_the_previous_block() {
         assert_eq!(after_quote.last(), alone.last(), "{item:?}");
     }
 }
+
+/// Finding 17 (fixed): a group of the definition-group parse started at a definition's own
+/// line, so a run of definition lines was cut in two, and pulldown-cmark reads a definition
+/// differently at the start of a parse: after `[e]:e`, `[^\nx]:t` is a second link reference
+/// definition; alone, a footnote definition (shown as `[x] t`). Groups now start where the
+/// run of definition lines starts.
+#[test]
+fn finding17_definition_lines_stay_together() {
+    let r = renderer();
+    for text in [
+        ".\n\n[e]:e\n[^\r\0]:t",
+        ".\n\n[e]:e\n[^\nx]:t\n\nafter\n",
+        "[x before]:p\nN\n\n[x before]:e\n[^\r\0]:t",
+    ] {
+        let one = fingerprint(&r.render(text));
+        assert_eq!(one, fingerprint(&r.render_whole(text)), "{text:?}");
+        assert_eq!(fingerprint(&bytewise(&r, text)), one, "{text:?}");
+    }
+    // Two definitions in one run still apply to the later unit only (the forward-reference
+    // rule): `para` keeps its brackets, `use` gets both links, whatever the chunking.
+    let text = "para [a] [b]\n\n[a]: /a\n[b]: /b\n\nuse [a] [b]\n";
+    let one = r.render(text);
+    assert_eq!(
+        one.get(0).map(|l| l.plain()).as_deref(),
+        Some("para [a] [b]")
+    );
+    assert_eq!(fingerprint(&bytewise(&r, text)), fingerprint(&one));
+}
