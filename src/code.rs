@@ -186,7 +186,7 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
         }
         let mut run_start = 0;
         let mut run_width = 0;
-        for (at, g) in text.grapheme_indices(true) {
+        for (at, g) in crate::width::clusters(text) {
             let mut chars = g.chars();
             let first = chars.next().unwrap_or(' ');
             let single = chars.next().is_none();

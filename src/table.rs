@@ -231,7 +231,6 @@ fn rule_line<S: LineSink>(
 /// (natural width on one line, longest unbreakable word), in columns, measured on whole
 /// grapheme clusters as the wrapper measures them.
 fn measure(pieces: &[Piece<'_>], tab: usize) -> (usize, usize) {
-    use unicode_segmentation::UnicodeSegmentation;
     let mut natural = 0;
     let mut longest = 0;
     let mut word = 0;
@@ -249,7 +248,7 @@ fn measure(pieces: &[Piece<'_>], tab: usize) -> (usize, usize) {
             }
             continue;
         }
-        for g in p.text.graphemes(true) {
+        for (_, g) in crate::width::clusters(p.text) {
             let w = match g {
                 " " => 1,
                 "\t" => tab,

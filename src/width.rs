@@ -25,6 +25,57 @@ pub fn str_width(s: &str) -> usize {
     }
 }
 
+/// The extended grapheme clusters of `s` with their byte offsets, exactly as
+/// `s.grapheme_indices(true)` (UAX #29) yields them, with a shortcut for ASCII and the common
+/// East Asian scripts: a character from [`is_simple`] followed by another (or by nothing) is
+/// a cluster of its own, since no rule joins such a pair; anything else goes through
+/// unicode-segmentation from that boundary on.
+pub(crate) fn clusters(s: &str) -> Clusters<'_> {
+    Clusters { s, at: 0 }
+}
+
+/// Iterator of [`clusters`].
+pub(crate) struct Clusters<'a> {
+    s: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for Clusters<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        use unicode_segmentation::UnicodeSegmentation;
+        let rest = &self.s[self.at..];
+        let mut chars = rest.chars();
+        let c = chars.next()?;
+        let len = if is_simple(c) && chars.next().is_none_or(is_simple) {
+            c.len_utf8()
+        } else {
+            rest.graphemes(true).next().map_or(rest.len(), str::len)
+        };
+        let at = self.at;
+        self.at += len;
+        Some((at, &rest[..len]))
+    }
+}
+
+/// Characters that no grapheme-cluster rule joins to a neighbour of the same kind:
+/// ASCII but CR (controls always stand alone; CR may join LF), and East Asian characters of
+/// grapheme category *Other* or Hangul LV/LVT syllables (which join only jamo, not in this
+/// set): CJK ideographs and Extension A, hiragana and katakana letters, CJK symbols and
+/// punctuation up to U+3029, fullwidth forms. Combining marks (U+3099, U+302A…) are not here.
+fn is_simple(c: char) -> bool {
+    (c.is_ascii() && c != '\r')
+        || matches!(c,
+            '\u{3001}'..='\u{3029}'
+            | '\u{3041}'..='\u{3096}'
+            | '\u{30A0}'..='\u{30FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{AC00}'..='\u{D7A3}'
+            | '\u{FF01}'..='\u{FF60}')
+}
+
 /// True if every byte of `b` is printable ASCII (U+0020 to U+007E): one column each. Checks
 /// 16 bytes at a time without early exits, so the compiler can vectorize it.
 #[must_use]
@@ -58,6 +109,28 @@ pub fn grapheme_width(g: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// `clusters` is `grapheme_indices(true)`, on strings mixing the shortcut's characters
+        /// with everything that joins: combining marks (also the kana voicing mark), VS16,
+        /// ZWJ emoji sequences, regional indicators, Hangul jamo, prepend, CR LF, controls.
+        #[test]
+        fn clusters_equal_grapheme_indices(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "a", " ", "\r", "\n", "\r\n", "\t", "\u{1}", "中", "文", "か", "\u{3099}", "カ",
+                "。", "\u{302A}", "한", "\u{11A8}", "\u{1100}", "\u{1161}", "ｘ", "\u{301}",
+                "\u{FE0F}", "\u{200D}", "👍", "\u{1F3FD}", "\u{1F1EB}", "\u{1F1F7}", "\u{600}",
+                "\u{903}", "\u{915}", "\u{94D}", "\u{200B}", "\u{3000}", "\u{FF9E}",
+            ]), 0..24),
+        ) {
+            use unicode_segmentation::UnicodeSegmentation;
+            let s: String = parts.concat();
+            let ours: Vec<(usize, &str)> = clusters(&s).collect();
+            let theirs: Vec<(usize, &str)> = s.grapheme_indices(true).collect();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
+    }
 
     #[test]
     fn printable_ascii_blocks_and_remainder() {

@@ -120,6 +120,7 @@ fn wrap_with<S: LineSink + ?Sized>(
         space: None,
         word: SmallVec::new(),
         word_width: 0,
+        run: None,
     };
     for (i, p) in pieces.iter().enumerate() {
         let i = i as u32;
@@ -127,6 +128,7 @@ fn wrap_with<S: LineSink + ?Sized>(
             w.flush_word();
             w.space = None;
             w.ensure_open();
+            w.flush_run();
             w.sink.end();
             w.open = false;
             w.line_width = 0;
@@ -176,6 +178,7 @@ fn wrap_with<S: LineSink + ?Sized>(
     }
     w.flush_word();
     w.ensure_open();
+    w.flush_run();
     w.sink.end();
 }
 
@@ -251,7 +254,7 @@ fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
 fn segment_word(text: &str, start: usize, f: &mut impl FnMut(Token)) -> usize {
     let mut word_start = None;
     let mut word_width = 0;
-    for (at, g) in text[start..].grapheme_indices(true) {
+    for (at, g) in crate::width::clusters(&text[start..]) {
         let at = start + at;
         if g == " " || g == "\t" {
             if let Some(s) = word_start.take() {
@@ -288,9 +291,25 @@ struct Wrapper<'p, 'a, S: LineSink + ?Sized> {
     space: Option<PendingSpace>,
     word: SmallVec<[Frag; 4]>,
     word_width: usize,
+    /// Fragments emitted but not yet pushed: adjacent text of one piece goes to the sink in
+    /// one push (a run of CJK characters is one push, not one per character).
+    run: Option<Frag>,
 }
 
 impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
+    /// Pushes the pending run. Every direct use of the sink comes after this.
+    fn flush_run(&mut self) {
+        if let Some(r) = self.run.take() {
+            let p = &self.pieces[r.piece as usize];
+            self.sink.push(
+                &p.text[r.start as usize..r.end as usize],
+                p.style,
+                p.link,
+                r.width as usize,
+            );
+        }
+    }
+
     fn ensure_open(&mut self) {
         if !self.open {
             self.sink.begin();
@@ -301,6 +320,7 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
 
     fn new_line(&mut self) {
         if self.open {
+            self.flush_run();
             self.sink.end();
             self.open = false;
         }
@@ -369,6 +389,7 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
 
     /// Greedy fill of `text[pos..end]`, complete words that start and end with a non-space.
     fn ascii_fill(&mut self, idx: u32, piece: &Piece<'_>, mut pos: usize, end: usize) {
+        self.flush_run();
         let bytes = piece.text.as_bytes();
         while pos < end {
             self.ensure_open();
@@ -460,14 +481,16 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
     }
 
     fn emit_frag(&mut self, f: Frag) {
-        let p = &self.pieces[f.piece as usize];
-        self.sink.push(
-            &p.text[f.start as usize..f.end as usize],
-            p.style,
-            p.link,
-            f.width as usize,
-        );
         self.line_width += f.width as usize;
+        if let Some(r) = &mut self.run {
+            if r.piece == f.piece && r.end == f.start {
+                r.end = f.end;
+                r.width += f.width;
+                return;
+            }
+        }
+        self.flush_run();
+        self.run = Some(f);
     }
 
     fn flush_word(&mut self) {
@@ -485,6 +508,7 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
             self.new_line();
         } else if sw > 0 {
             let s = space.expect("width > 0");
+            self.flush_run();
             push_spaces(self.sink, sw, s.style, self.pieces[s.piece as usize].link);
             self.line_width += sw;
         }
@@ -509,6 +533,7 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
             self.emit_frag(f);
             return;
         }
+        self.flush_run();
         let p = self.pieces[f.piece as usize];
         let text = &p.text[f.start as usize..f.end as usize];
         let mut run_start = 0;
@@ -519,7 +544,7 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
                 w.line_width += width;
             }
         };
-        for (at, g) in text.grapheme_indices(true) {
+        for (at, g) in crate::width::clusters(text) {
             let gw = grapheme_width(g);
             if self.line_width + run_width + gw > self.avail {
                 emit(self, run_start, at, run_width);
