@@ -60,14 +60,20 @@ impl<'a> Iterator for Clusters<'a> {
 }
 
 /// Characters that no grapheme-cluster rule joins to a neighbour of the same kind:
-/// ASCII but CR (controls always stand alone; CR may join LF), and East Asian characters of
-/// grapheme category *Other* or Hangul LV/LVT syllables (which join only jamo, not in this
-/// set): CJK ideographs and Extension A, hiragana and katakana letters, CJK symbols and
-/// punctuation up to U+3029, fullwidth forms. Combining marks (U+3099, U+302A…) are not here.
+/// ASCII but CR (controls always stand alone; CR may join LF); Latin-1 and Latin Extended-A
+/// letters and signs but the soft hyphen (a format control); the dashes, quotes, bullet and
+/// ellipsis of General Punctuation (U+2010–U+2027, no pictographs); and East Asian
+/// characters of grapheme category *Other* or Hangul LV/LVT syllables (which join only
+/// jamo, not in this set): CJK ideographs and Extension A, hiragana and katakana letters,
+/// CJK symbols and punctuation up to U+3029, fullwidth forms. Combining marks (U+0301,
+/// U+3099, U+302A…), joiners and pictographs are not here.
 fn is_simple(c: char) -> bool {
     (c.is_ascii() && c != '\r')
         || matches!(c,
-            '\u{3001}'..='\u{3029}'
+            '\u{A0}'..='\u{AC}'
+            | '\u{AE}'..='\u{17F}'
+            | '\u{2010}'..='\u{2027}'
+            | '\u{3001}'..='\u{3029}'
             | '\u{3041}'..='\u{3096}'
             | '\u{30A0}'..='\u{30FF}'
             | '\u{3400}'..='\u{4DBF}'
@@ -122,6 +128,7 @@ mod tests {
                 "。", "\u{302A}", "한", "\u{11A8}", "\u{1100}", "\u{1161}", "ｘ", "\u{301}",
                 "\u{FE0F}", "\u{200D}", "👍", "\u{1F3FD}", "\u{1F1EB}", "\u{1F1F7}", "\u{600}",
                 "\u{903}", "\u{915}", "\u{94D}", "\u{200B}", "\u{3000}", "\u{FF9E}",
+                "é", "ñ", "\u{AD}", "—", "…", "‼", "\u{2028}", "\u{17F}", "\u{180}",
             ]), 0..24),
         ) {
             use unicode_segmentation::UnicodeSegmentation;
