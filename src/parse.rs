@@ -200,18 +200,7 @@ pub(crate) fn commit(
     let mut prev_end = 0;
     for u in &mut units {
         let end = u.range.end;
-        let mut at = line_start(src, u.range.start);
-        while at > prev_end {
-            let above = line_start(src, at - 1);
-            if above < prev_end
-                || src[above..at]
-                    .bytes()
-                    .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            {
-                break;
-            }
-            at = above;
-        }
+        let at = lines_run_start(src, u.range.start, prev_end);
         u.range.start = u.range.start.min(at);
         prev_end = end;
     }
@@ -292,7 +281,12 @@ fn definitions_start(src: &str, d: usize, units: &[Unit]) -> usize {
         .filter(|&end| end <= d)
         .max()
         .unwrap_or(0);
-    let mut at = line_start(src, d);
+    lines_run_start(src, d, floor)
+}
+
+/// The start of the run of non-blank lines that holds `pos`, not above `floor`.
+fn lines_run_start(src: &str, pos: usize, floor: usize) -> usize {
+    let mut at = line_start(src, pos);
     while at > floor {
         let above = line_start(src, at - 1);
         if above < floor
