@@ -436,9 +436,10 @@ fuzz_target!(|input: Input| {
     // Property: no line is wider than `avail`, by the sink's count and by unicode-width.
     for (line, &w) in sink.lines.iter().zip(&sink.widths) {
         // One character wider than the line (U+17D8 is 3 columns) cannot fit anywhere: it
-        // gets a line of its own (layout never wraps to fewer than 6 columns).
-        let mut chars = line.chars();
-        if let (Some(c), None) = (chars.next(), chars.next()) {
+        // gets a line of its own, with at most zero-width characters beside it (layout
+        // never wraps to fewer than 6 columns).
+        let mut wide = line.chars().filter(|c| c.width().unwrap_or(0) > 0);
+        if let (Some(c), None) = (wide.next(), wide.next()) {
             if c.width().unwrap_or(0) > avail {
                 continue;
             }
