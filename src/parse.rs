@@ -181,7 +181,7 @@ pub(crate) fn commit(
         let open = feed(p, src, defs, !last, blank_closed, false, k);
         let offset = match open {
             Open::Nothing => return None,
-            Open::At(pos) => line_start(src, pos),
+            Open::At(pos) => crate::scan::nl_line_start(src, pos),
             Open::None => src.len(),
         };
         return Some(Cut {
@@ -218,7 +218,7 @@ pub(crate) fn commit(
     let open_start = if last || (blank_closed && units.last().is_some_and(|u| u.closed_by_blank)) {
         src.len()
     } else {
-        line_start(src, units[units.len() - 1].range.start)
+        safe_cut(src, units[units.len() - 1].range.start, &units)
     };
     // Group boundaries: where a definition lies after the first unit.
     let mut splits: Vec<usize> = Vec::new();
@@ -231,8 +231,8 @@ pub(crate) fn commit(
             .iter()
             .position(|u| u.range.start <= d && d < u.range.end)
         {
-            Some(i) => line_start(src, units[i].range.start),
-            None => definitions_start(src, d, &units),
+            Some(i) => safe_cut(src, units[i].range.start, &units),
+            None => safe_cut(src, definitions_start(src, d, &units), &units),
         };
         if at > 0 {
             splits.push(at);
@@ -247,10 +247,12 @@ pub(crate) fn commit(
         .enumerate()
     {
         let is_last_group = gi == splits.len();
-        let continues = units
-            .iter()
-            .any(|u| u.continues_list && line_start(src, u.range.start) == end)
-            && end < src.len();
+        // The next group opens with an item of the list this one leaves open.
+        let continues = end < src.len()
+            && units
+                .iter()
+                .find(|u| u.range.start >= end)
+                .is_some_and(|u| u.continues_list);
         let text = &src[start..end];
         let pb = if start == 0 {
             prev_blank_at_start
@@ -282,6 +284,21 @@ fn definitions_start(src: &str, d: usize, units: &[Unit]) -> usize {
         .max()
         .unwrap_or(0);
     lines_run_start(src, d, floor)
+}
+
+/// Where a cut before `pos` (a unit start or a line start) may fall: the start of its
+/// `\n`-terminated line, moved back past every unit that reaches into that line. A cut at a
+/// bare CR could split what pulldown-cmark reads as one line (`` ```\r\r` `` is a paragraph;
+/// cut after the CRs, `` ```\r\r `` alone opens a code block: FUZZING.md finding 18).
+fn safe_cut(src: &str, pos: usize, units: &[Unit]) -> usize {
+    let mut at = crate::scan::nl_line_start(src, pos);
+    while let Some(u) = units
+        .iter()
+        .find(|u| u.range.start < at && u.range.end > at)
+    {
+        at = crate::scan::nl_line_start(src, u.range.start);
+    }
+    at
 }
 
 /// The start of the run of non-blank lines that holds `pos`, not above `floor`.
@@ -435,8 +452,15 @@ fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     let mut unit_start = None;
     let mut list_just_started = false;
     let mut fed_any = false;
+    // End of the held-back unit's own extent (not of a list's: a list's units are items),
+    // and that end before a `Start(List)` joined it.
+    let mut held_end = 0;
+    let mut held_end_before_list = 0;
+    // Whether the last unit (of the held-back ones) is a block a blank line closes.
+    let mut last_closed_by_blank = false;
     for (ev, range) in p.into_offset_iter() {
         let ev = prefer_committed(ev, defs);
+        let first_item = list_just_started && depth == 1 && matches!(ev, Event::Start(Tag::Item));
         let starts_unit = match &ev {
             Event::Start(Tag::Item) => depth == 1 && !std::mem::take(&mut list_just_started),
             Event::Start(tag) => {
@@ -451,14 +475,14 @@ fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
-        // A unit that starts on the line where the held-back unit starts (`[^a]:[^b]:`: two
-        // footnote definitions on one line) joins it: the cut is at a line start, so
-        // feeding the held-back unit would commit text that stays open (finding 13). (Only
-        // a block marker earlier on the same line can make a block start mid-line.)
+        // The cut before the held-back unit is at the start of its `\n`-terminated line, so
+        // a unit that starts on a line the held-back unit reaches joins it: two footnote
+        // definitions on one line (`[^a]:[^b]:`, finding 13), or blocks split by a bare CR
+        // (`a\n- \rf`: a setext heading, then `f`; findings 2 and 18).
         let joins_held = starts_unit
             && keep_last
             && !buf.is_empty()
-            && unit_start.is_some_and(|u| crate::scan::line_start(text, range.start) <= u);
+            && crate::scan::nl_line_start(text, range.start) < held_end;
         if starts_unit && !joins_held {
             if keep_last {
                 fed_any |= !buf.is_empty();
@@ -467,6 +491,21 @@ fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
                 }
             }
             unit_start = Some(range.start);
+            held_end = 0;
+        }
+        if starts_unit {
+            last_closed_by_blank = closed_by_blank(&ev);
+        }
+        if keep_last {
+            if first_item {
+                held_end = held_end_before_list.max(range.end);
+            } else if starts_unit {
+                if matches!(ev, Event::Start(Tag::List(_))) {
+                    held_end_before_list = held_end;
+                } else {
+                    held_end = held_end.max(range.end);
+                }
+            }
         }
         if keep_last || (continues && depth == 0 && matches!(ev, Event::End(TagEnd::List(_)))) {
             buf.push((ev, range));
@@ -478,7 +517,7 @@ fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
         }
     }
     if keep_last {
-        if blank_closed && buf.first().is_some_and(|(e, _)| closed_by_blank(e)) {
+        if blank_closed && last_closed_by_blank {
             for (e, r) in buf.drain(..) {
                 k.layout.event(e, r, text, k.out, k.sc);
             }

@@ -24,6 +24,17 @@ pub fn line_start(src: &str, pos: usize) -> usize {
     0
 }
 
+/// Start of the `\n`-terminated line holding `pos` (a bare CR does not count here): where a
+/// region may be cut without splitting what pulldown-cmark reads up to a `\n`, such as a
+/// fence's info string (FUZZING.md finding 18).
+#[must_use]
+pub fn nl_line_start(src: &str, pos: usize) -> usize {
+    src.as_bytes()[..pos.min(src.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1)
+}
+
 /// Whether the line before the line holding `pos` is blank (only spaces, tabs and `>`
 /// markers), or `None` if that line is not in `src`.
 #[must_use]

@@ -514,3 +514,33 @@ fn finding17_definition_lines_stay_together() {
     );
     assert_eq!(fingerprint(&bytewise(&r, text)), fingerprint(&one));
 }
+
+/// Finding 18 (fixed): cuts were placed at a bare CR's line start, which can split what
+/// pulldown-cmark reads up to a `\n`: `` ```\r\r` `` is a paragraph (the backtick after the
+/// CRs belongs to the fence's info string), but cut after the CRs, `` ```\r\r `` alone opens a
+/// code block. Cuts now fall at `\n` line starts, and blocks that share such a line are
+/// held together (which also covers finding 2's `a\n- \rf` and finding 13). Second form: a
+/// fence opened after a bare CR, held with the paragraph before it, was committed whole at
+/// a blank line because only the first held block was checked for being closed by it.
+#[test]
+fn finding18_no_cut_inside_a_newline_terminated_line() {
+    let r = renderer();
+    for text in [
+        "```\r\r`\n\n[s]:e\n",
+        "p\r```\n\nx\n",
+        "p\r```\n\n[docs]: he\n",
+        "```x`\r```\n\n[docs]: he\n",
+        "a\n- \rf\n",
+        "urr\n- \rf\n\nu\n",
+    ] {
+        let one = fingerprint(&r.render(text));
+        assert_eq!(one, fingerprint(&r.render_whole(text)), "{text:?}");
+        assert_eq!(fingerprint(&bytewise(&r, text)), one, "{text:?}");
+        let mut s = r.stream();
+        for c in text.as_bytes().chunks(3) {
+            s.push_bytes(c);
+        }
+        s.finalize();
+        assert_eq!(fingerprint(s.committed()), one, "{text:?} in 3-byte chunks");
+    }
+}
