@@ -215,10 +215,16 @@ pub(crate) fn commit(
         }
         return None;
     }
+    // No cut may fall inside a unit or a definition (a label may span lines: `[\ns]: h`).
+    let blocks: Vec<Range<usize>> = units
+        .iter()
+        .map(|u| u.range.clone())
+        .chain(found.iter().map(|d| d.0.clone()))
+        .collect();
     let open_start = if last || (blank_closed && units.last().is_some_and(|u| u.closed_by_blank)) {
         src.len()
     } else {
-        safe_cut(src, units[units.len() - 1].range.start, &units)
+        safe_cut(src, units[units.len() - 1].range.start, &blocks)
     };
     // Group boundaries: where a definition lies after the first unit.
     let mut splits: Vec<usize> = Vec::new();
@@ -231,8 +237,8 @@ pub(crate) fn commit(
             .iter()
             .position(|u| u.range.start <= d && d < u.range.end)
         {
-            Some(i) => safe_cut(src, units[i].range.start, &units),
-            None => safe_cut(src, definitions_start(src, d, &units), &units),
+            Some(i) => safe_cut(src, units[i].range.start, &blocks),
+            None => safe_cut(src, definitions_start(src, d, &units), &blocks),
         };
         if at > 0 {
             splits.push(at);
@@ -287,16 +293,14 @@ fn definitions_start(src: &str, d: usize, units: &[Unit]) -> usize {
 }
 
 /// Where a cut before `pos` (a unit start or a line start) may fall: the start of its
-/// `\n`-terminated line, moved back past every unit that reaches into that line. A cut at a
+/// `\n`-terminated line, moved back past every block (unit or definition) that reaches into
+/// that line. A cut at a
 /// bare CR could split what pulldown-cmark reads as one line (`` ```\r\r` `` is a paragraph;
 /// cut after the CRs, `` ```\r\r `` alone opens a code block: FUZZING.md finding 18).
-fn safe_cut(src: &str, pos: usize, units: &[Unit]) -> usize {
+fn safe_cut(src: &str, pos: usize, blocks: &[Range<usize>]) -> usize {
     let mut at = crate::scan::nl_line_start(src, pos);
-    while let Some(u) = units
-        .iter()
-        .find(|u| u.range.start < at && u.range.end > at)
-    {
-        at = crate::scan::nl_line_start(src, u.range.start);
+    while let Some(b) = blocks.iter().find(|b| b.start < at && b.end > at) {
+        at = crate::scan::nl_line_start(src, b.start);
     }
     at
 }

@@ -544,3 +544,16 @@ fn finding18_no_cut_inside_a_newline_terminated_line() {
         assert_eq!(fingerprint(s.committed()), one, "{text:?} in 3-byte chunks");
     }
 }
+
+/// Finding 19 (fixed): a link reference definition whose label spans lines (`[\ns]:h`) is
+/// not a unit, and the cut before the next unit could fall inside it (after `[\n`), so `[`
+/// was re-parsed alone as a paragraph. No cut falls inside a definition either now.
+#[test]
+fn finding19_no_cut_inside_a_definition() {
+    let r = renderer();
+    for text in ["`\n\n[\ns]:h\r\r.\n", "a\n\n[lab\nel]: /u\r\rb [lab el]\n"] {
+        let one = fingerprint(&r.render(text));
+        assert_eq!(one, fingerprint(&r.render_whole(text)), "{text:?}");
+        assert_eq!(fingerprint(&bytewise(&r, text)), one, "{text:?}");
+    }
+}
