@@ -224,7 +224,7 @@ pub(crate) fn commit(
     let open_start = if last || (blank_closed && units.last().is_some_and(|u| u.closed_by_blank)) {
         src.len()
     } else {
-        safe_cut(src, units[units.len() - 1].range.start, &blocks)
+        safe_cut(src, units[units.len() - 1].range.start, &blocks, &units)
     };
     // Group boundaries: where a definition lies after the first unit.
     let mut splits: Vec<usize> = Vec::new();
@@ -237,8 +237,8 @@ pub(crate) fn commit(
             .iter()
             .position(|u| u.range.start <= d && d < u.range.end)
         {
-            Some(i) => safe_cut(src, units[i].range.start, &blocks),
-            None => safe_cut(src, definitions_start(src, d, &units), &blocks),
+            Some(i) => safe_cut(src, units[i].range.start, &blocks, &units),
+            None => safe_cut(src, definitions_start(src, d, &units), &blocks, &units),
         };
         if at > 0 {
             splits.push(at);
@@ -297,12 +297,38 @@ fn definitions_start(src: &str, d: usize, units: &[Unit]) -> usize {
 /// that line. A cut at a
 /// bare CR could split what pulldown-cmark reads as one line (`` ```\r\r` `` is a paragraph;
 /// cut after the CRs, `` ```\r\r `` alone opens a code block: FUZZING.md finding 18).
-fn safe_cut(src: &str, pos: usize, blocks: &[Range<usize>]) -> usize {
+///
+/// Non-blank lines right above the cut that belong to no unit are definition text (perhaps
+/// of a duplicate label, which pulldown-cmark does not report): the cut moves above them too,
+/// so a definition whose label spans lines is never split (FUZZING.md findings 19 and 20).
+fn safe_cut(src: &str, pos: usize, blocks: &[Range<usize>], units: &[Unit]) -> usize {
     let mut at = crate::scan::nl_line_start(src, pos);
-    while let Some(b) = blocks.iter().find(|b| b.start < at && b.end > at) {
-        at = crate::scan::nl_line_start(src, b.start);
+    loop {
+        if let Some(b) = blocks.iter().find(|b| b.start < at && b.end > at) {
+            at = crate::scan::nl_line_start(src, b.start);
+            continue;
+        }
+        let floor = units
+            .iter()
+            .map(|u| u.range.end)
+            .filter(|&end| end <= at)
+            .max()
+            .unwrap_or(0);
+        let run = crate::scan::nl_line_start(src, lines_run_start(src, at, floor));
+        if run < at && at > 0 && !is_blank_line_before(src, at) {
+            at = run;
+            continue;
+        }
+        return at;
     }
-    at
+}
+
+/// True if the line that ends right before `at` (a line start) is blank.
+fn is_blank_line_before(src: &str, at: usize) -> bool {
+    let above = line_start(src, at.saturating_sub(1));
+    src[above..at]
+        .bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 /// The start of the run of non-blank lines that holds `pos`, not above `floor`.

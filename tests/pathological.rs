@@ -557,3 +557,22 @@ fn finding19_no_cut_inside_a_definition() {
         assert_eq!(fingerprint(&bytewise(&r, text)), one, "{text:?}");
     }
 }
+
+/// Finding 20 (fixed): the same as 19 for a definition of a label already defined
+/// (`[s]:h` … `[\ns]:h`): pulldown-cmark reports only the first, so the second was no block
+/// to keep whole. Non-blank lines above a cut that belong to no unit (definition text) now
+/// stay with what follows the cut.
+#[test]
+fn finding20_no_cut_inside_a_duplicate_definition() {
+    let r = renderer();
+    for text in [
+        "[s]:h\r\u{1}\n\n[\ns]:h\r\r.\n",
+        "[a]: /1\n\nx\n\n[a]: /2\n[\na]: /3\n[b\n]: /4\n\ny [a] [b]\n",
+    ] {
+        let one = fingerprint(&r.render(text));
+        assert_eq!(fingerprint(&bytewise(&r, text)), one, "{text:?}");
+        if !text.contains("y [a]") {
+            assert_eq!(one, fingerprint(&r.render_whole(text)), "{text:?}");
+        }
+    }
+}

@@ -77,6 +77,7 @@ D["regress_15_tail_style_leak"] = "- <t>e\n>\ufffd"
 D["regress_16_fence_cr_before_last_byte"] = "~~~py\n\0_\0\r\0"
 D["regress_18_cut_at_bare_cr"] = "```\r\r`\n\n[s]:e\n\np\r```\n\nx\n"
 D["regress_19_cut_inside_definition"] = "`\n\n[\ns]:h\r\r.\n"
+D["regress_20_cut_inside_duplicate_definition"] = "[s]:h\r\u0001\n\n[\ns]:h\r\r.\n"
 D["regress_17_definition_run"] = "x before]:p\nN\n\n[x before]:e\n[^\r\0]:t\n\n.\n\n[e]:e\n[^\nx]:t"
 
 os.makedirs("markdown", exist_ok=True)
