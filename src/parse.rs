@@ -216,49 +216,61 @@ pub(crate) fn commit(
         return None;
     }
     // No cut may fall inside a unit or a definition (a label may span lines: `[\ns]: h`).
-    let blocks: Vec<Range<usize>> = units
-        .iter()
-        .map(|u| u.range.clone())
-        .chain(found.iter().map(|d| d.0.clone()))
-        .collect();
+    let blocks = Blocks::new(&units, &found);
     let open_start = if last || (blank_closed && units.last().is_some_and(|u| u.closed_by_blank)) {
         src.len()
     } else {
         safe_cut(src, units[units.len() - 1].range.start, &blocks, &units)
     };
-    // Group boundaries: where a definition lies after the first unit.
-    let mut splits: Vec<usize> = Vec::new();
+    // Group boundaries: where a definition lies after the first unit. Each is found in
+    // time proportional to the lines it walks, so thousands of definitions stay linear.
+    let mut candidates: Vec<usize> = Vec::new();
+    let mut prev_run: Option<(usize, usize)> = None; // (a definition's line, its run start)
     for (span, ..) in &found {
         let d = span.start;
         if d >= open_start || d < units[0].range.end {
             continue;
         }
-        let at = match units
-            .iter()
-            .position(|u| u.range.start <= d && d < u.range.end)
-        {
-            Some(i) => safe_cut(src, units[i].range.start, &blocks, &units),
-            None => safe_cut(src, definitions_start(src, d, &units), &blocks, &units),
-        };
-        if at > 0 {
-            splits.push(at);
+        let i = units.partition_point(|u| u.range.start <= d);
+        if i > 0 && d < units[i - 1].range.end {
+            candidates.push(units[i - 1].range.start);
+            continue;
         }
+        // Between units: the run of non-blank lines holding the definition (finding 17).
+        let floor = i.checked_sub(1).map_or(0, |j| units[j].range.end);
+        let line = line_start(src, d);
+        let mut at = line;
+        while at > floor {
+            if let Some((pl, pr)) = prev_run {
+                if at == pl {
+                    at = pr;
+                    break;
+                }
+            }
+            let above = line_start(src, at - 1);
+            if above < floor || is_blank(&src[above..at]) {
+                break;
+            }
+            at = above;
+        }
+        prev_run = Some((line, at));
+        candidates.push(at);
     }
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut splits: Vec<usize> = candidates
+        .into_iter()
+        .map(|c| safe_cut(src, c, &blocks, &units))
+        .filter(|&at| at > 0)
+        .collect();
     splits.sort_unstable();
     splits.dedup();
     let mut start = 0;
-    for (gi, &end) in splits
-        .iter()
-        .chain(std::iter::once(&open_start))
-        .enumerate()
-    {
-        let is_last_group = gi == splits.len();
+    let mut added = 0; // definitions of `found` already added to `defs`
+    for &end in splits.iter().chain(std::iter::once(&open_start)) {
         // The next group opens with an item of the list this one leaves open.
-        let continues = end < src.len()
-            && units
-                .iter()
-                .find(|u| u.range.start >= end)
-                .is_some_and(|u| u.continues_list);
+        let next = units.partition_point(|u| u.range.start < end);
+        let continues = end < src.len() && units.get(next).is_some_and(|u| u.continues_list);
         let text = &src[start..end];
         let pb = if start == 0 {
             prev_blank_at_start
@@ -266,9 +278,12 @@ pub(crate) fn commit(
             prev_blank(src, start, false)
         };
         k.layout.begin_segment(pb);
-        let _ = is_last_group;
         feed(parser(text, defs), text, defs, false, false, continues, k);
-        add_defs(&found, end, defs);
+        while added < found.len() && found[added].0.start < end {
+            let (_, label, url, title) = &found[added];
+            defs.insert(label, url, title);
+            added += 1;
+        }
         start = end;
     }
     Some(Cut {
@@ -277,43 +292,60 @@ pub(crate) fn commit(
     })
 }
 
-/// Where the run of non-blank lines holding the definition at `d` starts (between units, such
-/// a run holds definitions only). A group starts there, not at the definition's own line:
-/// cutting between two definition lines changes how pulldown-cmark reads the second
-/// (`[e]:e\n[^\nx]:t` holds two link reference definitions; alone, `[^\nx]:t` is a
-/// footnote definition: FUZZING.md finding 17).
-fn definitions_start(src: &str, d: usize, units: &[Unit]) -> usize {
-    let floor = units
-        .iter()
-        .map(|u| u.range.end)
-        .filter(|&end| end <= d)
-        .max()
-        .unwrap_or(0);
-    lines_run_start(src, d, floor)
+/// The units and the definitions of a region, sorted by start, with the running maximum of
+/// their ends: which block reaches over a position is a binary search.
+struct Blocks {
+    ranges: Vec<Range<usize>>,
+    max_end: Vec<usize>,
+}
+
+impl Blocks {
+    fn new(units: &[Unit], found: &[(Range<usize>, String, String, String)]) -> Self {
+        let mut ranges: Vec<Range<usize>> = units
+            .iter()
+            .map(|u| u.range.clone())
+            .chain(found.iter().map(|d| d.0.clone()))
+            .collect();
+        ranges.sort_unstable_by_key(|r| r.start);
+        let mut max = 0;
+        let max_end = ranges
+            .iter()
+            .map(|r| {
+                max = max.max(r.end);
+                max
+            })
+            .collect();
+        Self { ranges, max_end }
+    }
+
+    /// A block that starts before `at` and ends after it.
+    fn over(&self, at: usize) -> Option<&Range<usize>> {
+        let i = self.ranges.partition_point(|r| r.start < at);
+        if i == 0 || self.max_end[i - 1] <= at {
+            return None;
+        }
+        self.ranges[..i].iter().rev().find(|r| r.end > at)
+    }
 }
 
 /// Where a cut before `pos` (a unit start or a line start) may fall: the start of its
 /// `\n`-terminated line, moved back past every block (unit or definition) that reaches into
-/// that line. A cut at a
-/// bare CR could split what pulldown-cmark reads as one line (`` ```\r\r` `` is a paragraph;
-/// cut after the CRs, `` ```\r\r `` alone opens a code block: FUZZING.md finding 18).
+/// that line. A cut at a bare CR could split what pulldown-cmark reads as one line
+/// (`` ```\r\r` `` is a paragraph; cut after the CRs, `` ```\r\r `` alone opens a code block:
+/// FUZZING.md finding 18).
 ///
 /// Non-blank lines right above the cut that belong to no unit are definition text (perhaps
 /// of a duplicate label, which pulldown-cmark does not report): the cut moves above them too,
 /// so a definition whose label spans lines is never split (FUZZING.md findings 19 and 20).
-fn safe_cut(src: &str, pos: usize, blocks: &[Range<usize>], units: &[Unit]) -> usize {
+fn safe_cut(src: &str, pos: usize, blocks: &Blocks, units: &[Unit]) -> usize {
     let mut at = crate::scan::nl_line_start(src, pos);
     loop {
-        if let Some(b) = blocks.iter().find(|b| b.start < at && b.end > at) {
+        if let Some(b) = blocks.over(at) {
             at = crate::scan::nl_line_start(src, b.start);
             continue;
         }
-        let floor = units
-            .iter()
-            .map(|u| u.range.end)
-            .filter(|&end| end <= at)
-            .max()
-            .unwrap_or(0);
+        let j = units.partition_point(|u| u.range.end <= at);
+        let floor = j.checked_sub(1).map_or(0, |j| units[j].range.end);
         let run = crate::scan::nl_line_start(src, lines_run_start(src, at, floor));
         if run < at && at > 0 && !is_blank_line_before(src, at) {
             at = run;
@@ -321,6 +353,11 @@ fn safe_cut(src: &str, pos: usize, blocks: &[Range<usize>], units: &[Unit]) -> u
         }
         return at;
     }
+}
+
+fn is_blank(line: &str) -> bool {
+    line.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 /// True if the line that ends right before `at` (a line start) is blank.

@@ -576,3 +576,29 @@ fn finding20_no_cut_inside_a_duplicate_definition() {
         }
     }
 }
+
+/// Regression (this session, found in review): placing group boundaries walked up the run of
+/// definition lines once per definition and scanned every block per cut, so a region with
+/// thousands of definitions rendered in quadratic time (16,000 definitions: 1.5 s, now
+/// 0.02 s). The output must not change: runs of definitions, definitions between blank lines,
+/// glued to a paragraph, and references on both sides, in any chunking.
+#[test]
+fn many_definitions_commit_as_one_shot() {
+    let r = renderer();
+    let mut text = String::from("p [d1] [d7]\n\n");
+    for i in 0..300 {
+        text.push_str(&format!("[d{i}]: /u{i}\n"));
+        if i % 50 == 49 {
+            text.push_str(&format!("\npara {i} [d{i}] [d{}]\n\n", i + 1));
+        }
+    }
+    text.push_str("[d1]: /dup\n\n[d5]: /x\nglued [d5]\n\nq [d1] [d299]\n");
+    let one = fingerprint(&r.render(&text));
+    assert_eq!(fingerprint(&bytewise(&r, &text)), one);
+    let mut s = r.stream();
+    for c in text.as_bytes().chunks(7) {
+        s.push_bytes(c);
+    }
+    s.finalize();
+    assert_eq!(fingerprint(s.committed()), one);
+}
