@@ -52,7 +52,9 @@
 //!    laid out and committed, and its source is dropped. A top-level list counts item by item,
 //!    so long lists commit as they grow. When the region ends in a blank line, a last block
 //!    that a blank line always closes (paragraph, heading, table, block quote) is final too,
-//!    so a finished paragraph shows before the next one starts. Parses are paid from a byte
+//!    so a finished paragraph shows before the next one starts. A cut falls only at the
+//!    start of a `\n`-terminated line and never inside a block or a link reference
+//!    definition; blocks that share such a line are committed together. Parses are paid from a byte
 //!    budget ([`PARSE_CREDIT_PER_BYTE`](crate::stream::PARSE_CREDIT_PER_BYTE)), so false
 //!    triggers cost amortised linear time at worst. A parse that panics (a parser bug on
 //!    hostile input) is rolled back and its region shown as plain source text.
