@@ -124,6 +124,34 @@ pub fn long_list(n: usize) -> String {
     s
 }
 
+/// `n` link reference definitions in one run of lines (no blank line between), then one
+/// paragraph that references every one of them.
+pub fn refdef_run(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        let _ = writeln!(s, "[d{i}]: https://example.com/{i} \"t{i}\"");
+    }
+    s.push('\n');
+    for i in 0..n {
+        let _ = write!(s, "[d{i}] ");
+    }
+    s.push('\n');
+    s
+}
+/// `n` definitions, each followed by a paragraph that references it and the one before,
+/// blocks separated by blank lines: every commit region holds definitions.
+pub fn refdef_interleaved(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        let _ = writeln!(
+            s,
+            "[d{i}]: /u{i}\ntext [d{i}] and [d{}] here\n",
+            i.saturating_sub(1)
+        );
+    }
+    s
+}
+
 pub const GENS: &[Gen] = &[
     Gen {
         name: "nested_brackets",
@@ -233,6 +261,20 @@ pub const GENS: &[Gen] = &[
         name: "long_list",
         make: long_list,
         full_n: 2_000,
+        superlinear: false,
+    },
+    // Many definitions: quadratic once in the definition-group path (FUZZING.md, the final
+    // review of session 3); about 45 and 38 bytes per definition.
+    Gen {
+        name: "refdef_run",
+        make: refdef_run,
+        full_n: 5_500,
+        superlinear: false,
+    },
+    Gen {
+        name: "refdef_interleaved",
+        make: refdef_interleaved,
+        full_n: 6_500,
         superlinear: false,
     },
 ];
