@@ -1,0 +1,131 @@
+//! How much room target 1 of the benchmarks (render at ≥ 0.6× pulldown-cmark's bare parse)
+//! leaves for layout: times, on the same generated input, pulldown-cmark's bare event
+//! iteration, the offset iterator termark uses, a *minimal* layout on top of it (text events
+//! copied into one buffer and broken at the last space before 80 bytes: no styles, no display
+//! width, no containers, no sanitizing) and termark's `render` without highlighting.
+//!
+//! `cargo run --release --example layout_floor -- [prose|llm] [ITERATIONS]`
+//!
+//! Each workload runs in 5 interleaved rounds; the fastest round counts (the allocator's
+//! state moves the bare parse by up to 2×, see BENCHMARKS.md). Times are per render of the
+//! whole input, in milliseconds.
+#![allow(clippy::cast_precision_loss, missing_docs)] // ms for display
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use pulldown_cmark::{Event, Parser};
+use std::time::Instant;
+
+/// Lines of at most `cols` bytes, broken at the last space that fits (or mid-word at a
+/// character boundary): the least a terminal layout must do with the text events.
+fn minimal_layout(text: &str, cols: usize, out: &mut String, lines: &mut Vec<(usize, usize)>) {
+    out.clear();
+    lines.clear();
+    let mut col = 0;
+    let mut line_start = 0;
+    for (ev, _) in Parser::new_ext(text, termark::parse::options()).into_offset_iter() {
+        match ev {
+            Event::Text(s) | Event::Code(s) => {
+                let bytes = s.as_bytes();
+                let mut pos = 0;
+                while pos < bytes.len() {
+                    let room = cols - col;
+                    if bytes.len() - pos <= room {
+                        out.push_str(&s[pos..]);
+                        col += bytes.len() - pos;
+                        break;
+                    }
+                    let mut limit = pos + room;
+                    while !s.is_char_boundary(limit) {
+                        limit -= 1;
+                    }
+                    let brk = bytes[pos..limit]
+                        .iter()
+                        .rposition(|&c| c == b' ')
+                        .map_or(limit, |k| pos + k);
+                    out.push_str(&s[pos..brk]);
+                    lines.push((line_start, out.len()));
+                    line_start = out.len();
+                    col = 0;
+                    pos = if bytes.get(brk) == Some(&b' ') {
+                        brk + 1
+                    } else {
+                        brk.max(pos + 1)
+                    };
+                    while !s.is_char_boundary(pos) {
+                        pos += 1;
+                    }
+                }
+            }
+            Event::End(_) => {
+                lines.push((line_start, out.len()));
+                line_start = out.len();
+                col = 0;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn fastest(rounds: &mut [f64], round: usize, n: usize, mut f: impl FnMut()) {
+    let start = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    rounds[round] = start.elapsed().as_secs_f64() * 1e3 / n as f64;
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let text = match args.next().as_deref() {
+        Some("llm") => common::llm_answer(64 * 1024),
+        _ => common::prose(64 * 1024),
+    };
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
+    let r = termark::Renderer::new(termark::Options::new().width(80).highlight(false))
+        .expect("options");
+    let mut out = String::new();
+    let mut lines = Vec::new();
+    let (mut parse, mut offsets, mut minimal, mut render) =
+        ([0.0; 5], [0.0; 5], [0.0; 5], [0.0; 5]);
+    for round in 0..5 {
+        fastest(&mut parse, round, n, || {
+            Parser::new_ext(&text, termark::parse::options()).for_each(drop);
+        });
+        fastest(&mut offsets, round, n, || {
+            Parser::new_ext(&text, termark::parse::options())
+                .into_offset_iter()
+                .for_each(drop);
+        });
+        fastest(&mut minimal, round, n, || {
+            minimal_layout(&text, 80, &mut out, &mut lines);
+        });
+        fastest(&mut render, round, n, || {
+            std::hint::black_box(r.render(&text));
+        });
+    }
+    let min = |xs: &[f64]| xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
+    let p = min(&parse);
+    println!(
+        "{} bytes; ms per pass (fastest of 5 rounds of {n}); ratio = parse time / time",
+        text.len()
+    );
+    println!("bare parse       {p:.3} (slowest round {:.3})", max(&parse));
+    for (name, t) in [
+        ("offset iterator", min(&offsets)),
+        ("minimal layout", min(&minimal)),
+        ("termark render", min(&render)),
+    ] {
+        println!(
+            "{name:<16} {t:.3}  ratio {:.2}  work beyond the parse {:.2}× the parse",
+            p / t,
+            (t - p) / p
+        );
+    }
+    println!(
+        "target 1 (ratio 0.6) allows {:.3} ms: work beyond the parse ≤ 0.67× the parse",
+        p / 0.6
+    );
+}
