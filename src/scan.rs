@@ -24,9 +24,10 @@ pub fn line_start(src: &str, pos: usize) -> usize {
     0
 }
 
-/// Start of the `\n`-terminated line holding `pos` (a bare CR does not count here): where a
-/// region may be cut without splitting what pulldown-cmark reads up to a `\n`, such as a
-/// fence's info string (FUZZING.md finding 18).
+/// Start (a byte offset) of the `\n`-terminated line holding byte `pos`, which is clamped to
+/// `src.len()` (a bare CR does not count here): where a region may be cut without splitting
+/// what pulldown-cmark reads up to a `\n`, such as a fence's info string (FUZZING.md
+/// finding 18).
 #[must_use]
 pub fn nl_line_start(src: &str, pos: usize) -> usize {
     src.as_bytes()[..pos.min(src.len())]
