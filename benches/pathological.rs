@@ -18,7 +18,7 @@ mod gens;
 use gens::GENS;
 
 fn bench(c: &mut Criterion) {
-    let r = Renderer::new(Options::new().width(WIDTH).hyperlinks(true)).expect("options");
+    let r = Renderer::new(Options::new().with_width(WIDTH).with_hyperlinks(true)).expect("options");
     for g in GENS {
         let mut group = c.benchmark_group(g.name);
         group

@@ -18,9 +18,10 @@
 mod common;
 
 use criterion::{
-    black_box, criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion,
-    SamplingMode, Throughput,
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
+    Throughput,
 };
+use std::hint::black_box;
 use std::time::Duration;
 use termark::{Options, Renderer};
 
@@ -66,7 +67,7 @@ fn stream_once(r: &Renderer, text: &str, chunk: usize, tentative: bool) -> usize
 
 fn oneshot(c: &mut Criterion) {
     let on = Renderer::new(Options::new()).expect("options");
-    let off = Renderer::new(Options::new().highlight(false)).expect("options");
+    let off = Renderer::new(Options::new().with_highlight(false)).expect("options");
     // Load syntaxes and themes before timing (once per process in real use too).
     black_box(on.render(&common::code_only(1024)));
     let mut g = c.benchmark_group("oneshot");
@@ -93,8 +94,11 @@ fn oneshot(c: &mut Criterion) {
             text.as_str(),
             |b, t| {
                 b.iter(|| {
-                    pulldown_cmark::Parser::new_ext(black_box(t), termark::parse::options())
-                        .for_each(drop);
+                    pulldown_cmark::Parser::new_ext(
+                        black_box(t),
+                        termark::internals::parse_options(),
+                    )
+                    .for_each(drop);
                 });
             },
         );
@@ -104,12 +108,20 @@ fn oneshot(c: &mut Criterion) {
 
 fn stream(c: &mut Criterion) {
     let r = Renderer::new(Options::new()).expect("options");
-    let off = Renderer::new(Options::new().highlight(false)).expect("options");
+    let off = Renderer::new(Options::new().with_highlight(false)).expect("options");
     // The tentative tail without a work budget (exact on every call), and with budget 8.
-    let off_exact =
-        Renderer::new(Options::new().highlight(false).tentative_budget(None)).expect("options");
-    let off_b8 =
-        Renderer::new(Options::new().highlight(false).tentative_budget(Some(8))).expect("options");
+    let off_exact = Renderer::new(
+        Options::new()
+            .with_highlight(false)
+            .with_tentative_budget(None),
+    )
+    .expect("options");
+    let off_b8 = Renderer::new(
+        Options::new()
+            .with_highlight(false)
+            .with_tentative_budget(Some(8)),
+    )
+    .expect("options");
     black_box(r.render(&common::code_only(1024)));
     let mut g = c.benchmark_group("stream");
     configure(&mut g, 3);
@@ -158,7 +170,7 @@ fn stream(c: &mut Criterion) {
 
 fn scale(c: &mut Criterion) {
     let r = Renderer::new(Options::new()).expect("options");
-    let off = Renderer::new(Options::new().highlight(false)).expect("options");
+    let off = Renderer::new(Options::new().with_highlight(false)).expect("options");
     black_box(r.render(&common::code_only(1024)));
     let mut g = c.benchmark_group("scale");
     configure(&mut g, 3);
@@ -187,7 +199,7 @@ fn highlight(c: &mut Criterion) {
     let text = common::code_only(64 * 1024);
     let code_bytes: usize = blocks.iter().map(|(_, code)| code.len()).sum();
     let on = Renderer::new(Options::new()).expect("options");
-    let off = Renderer::new(Options::new().highlight(false)).expect("options");
+    let off = Renderer::new(Options::new().with_highlight(false)).expect("options");
     black_box(on.render(&text));
     let ss = two_face::syntax::extra_newlines();
     let themes = syntect::highlighting::ThemeSet::load_defaults();
@@ -229,7 +241,7 @@ fn highlight(c: &mut Criterion) {
 
 fn shapes(c: &mut Criterion) {
     let r = Renderer::new(Options::new()).expect("options");
-    let exact = Renderer::new(Options::new().tentative_budget(None)).expect("options");
+    let exact = Renderer::new(Options::new().with_tentative_budget(None)).expect("options");
     black_box(r.render(&common::code_only(1024)));
     let mut g = c.benchmark_group("shapes");
     configure(&mut g, 3);

@@ -17,7 +17,7 @@ fn main() {
             files.push(a);
         }
     }
-    let r = Renderer::new(Options::new().width(width)).expect("options");
+    let r = Renderer::new(Options::new().with_width(width)).expect("options");
     let mut bad = 0;
     for f in &files {
         let text = std::fs::read_to_string(f).expect("read");

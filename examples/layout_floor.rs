@@ -24,7 +24,7 @@ fn minimal_layout(text: &str, cols: usize, out: &mut String, lines: &mut Vec<(us
     lines.clear();
     let mut col = 0;
     let mut line_start = 0;
-    for (ev, _) in Parser::new_ext(text, termark::parse::options()).into_offset_iter() {
+    for (ev, _) in Parser::new_ext(text, termark::internals::parse_options()).into_offset_iter() {
         match ev {
             Event::Text(s) | Event::Code(s) => {
                 let bytes = s.as_bytes();
@@ -83,7 +83,7 @@ fn main() {
         _ => common::prose(64 * 1024),
     };
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
-    let r = termark::Renderer::new(termark::Options::new().width(80).highlight(false))
+    let r = termark::Renderer::new(termark::Options::new().with_width(80).with_highlight(false))
         .expect("options");
     let mut out = String::new();
     let mut lines = Vec::new();
@@ -91,10 +91,10 @@ fn main() {
         ([0.0; 5], [0.0; 5], [0.0; 5], [0.0; 5]);
     for round in 0..5 {
         fastest(&mut parse, round, n, || {
-            Parser::new_ext(&text, termark::parse::options()).for_each(drop);
+            Parser::new_ext(&text, termark::internals::parse_options()).for_each(drop);
         });
         fastest(&mut offsets, round, n, || {
-            Parser::new_ext(&text, termark::parse::options())
+            Parser::new_ext(&text, termark::internals::parse_options())
                 .into_offset_iter()
                 .for_each(drop);
         });

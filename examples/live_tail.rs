@@ -4,7 +4,7 @@
 //! `cargo run --release --example live_tail [FILE]` (defaults to a built-in answer).
 use std::io::Write;
 use std::time::Duration;
-use termark::{AnsiWriter, ColorDepth, Options, Renderer};
+use termark::{Options, Renderer};
 
 const ANSWER: &str = "# Streaming\n\nThe *open* paragraph is redrawn as it grows, word by word, while finished blocks are printed once and never touched again.\n\n```rust\nfn main() {\n    println!(\"each code line commits as soon as it ends\");\n}\n```\n\n| a | b |\n|---|---|\n| tables stay | tentative until they end |\n";
 
@@ -13,9 +13,9 @@ fn main() -> std::io::Result<()> {
         Some(path) => std::fs::read_to_string(path)?,
         None => ANSWER.to_owned(),
     };
-    let renderer = Renderer::new(Options::new().width(72)).expect("valid options");
+    let renderer = Renderer::new(Options::new().with_width(72)).expect("valid options");
     let mut stream = renderer.stream();
-    let mut ansi = AnsiWriter::new(ColorDepth::TrueColor, false);
+    let mut ansi = renderer.writer();
     let mut out = std::io::stdout().lock();
     let mut tail_rows = 0;
     for chunk in text.as_bytes().chunks(6) {

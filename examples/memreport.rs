@@ -82,7 +82,7 @@ fn no_line_pushes(r: &Renderer, text: &str, tentative: bool) -> (usize, usize, u
 fn main() {
     let r = Renderer::new(Options::new()).expect("options");
     let _ = r.render(&common::llm_answer(16 * 1024));
-    let off = Renderer::new(Options::new().highlight(false)).expect("options");
+    let off = Renderer::new(Options::new().with_highlight(false)).expect("options");
     let inputs = [
         ("llm-2KB", common::llm_answer(2 * 1024)),
         ("llm-64KB", common::llm_answer(64 * 1024)),
@@ -150,13 +150,13 @@ fn main() {
         drop(r.render(text));
         let one = snapshot().since(&before).allocated;
         let before = snapshot();
-        pulldown_cmark::Parser::new_ext(text, termark::parse::options()).for_each(drop);
+        pulldown_cmark::Parser::new_ext(text, termark::internals::parse_options()).for_each(drop);
         let pd = snapshot().since(&before).allocated;
         println!("| {name} | {:.2} | {:.2} |", one as f64 / n, pd as f64 / n);
     }
     let tiny = "Hello *world*, a short paragraph.\n";
     let before = snapshot();
-    pulldown_cmark::Parser::new_ext(tiny, termark::parse::options()).for_each(drop);
+    pulldown_cmark::Parser::new_ext(tiny, termark::internals::parse_options()).for_each(drop);
     let d = snapshot().since(&before);
     println!(
         "pulldown-cmark: one parse of a {}-byte paragraph allocates {} B in {} allocations (a fixed cost per parse)",

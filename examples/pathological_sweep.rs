@@ -36,7 +36,8 @@ fn main() {
                 std::hint::black_box(r.render(&text));
             });
             let parse = min_time(&mut || {
-                pulldown_cmark::Parser::new_ext(&text, termark::parse::options()).for_each(drop);
+                pulldown_cmark::Parser::new_ext(&text, termark::internals::parse_options())
+                    .for_each(drop);
             });
             if let Some((a, b)) = prev {
                 let _ = write!(line, "  {:.2}/{:.2}", render / a, parse / b);

@@ -28,10 +28,10 @@ fn main() {
     }
     // PROFILE_BUDGET=none|N sets `Options::tentative_budget`; PROFILE_HIGHLIGHT=1 highlights.
     let mut options = termark::Options::new()
-        .width(80)
-        .highlight(std::env::var_os("PROFILE_HIGHLIGHT").is_some());
+        .with_width(80)
+        .with_highlight(std::env::var_os("PROFILE_HIGHLIGHT").is_some());
     if let Ok(b) = std::env::var("PROFILE_BUDGET") {
-        options = options.tentative_budget(b.parse().ok());
+        options = options.with_tentative_budget(b.parse().ok());
     }
     let r = termark::Renderer::new(options).expect("options");
     // PROFILE_CHUNK=16 streams in 16-byte chunks instead (PROFILE_TENTATIVE=1: and asks for
@@ -68,7 +68,7 @@ fn main() {
     let secs = start.elapsed().as_secs_f64();
     let start = std::time::Instant::now();
     for _ in 0..n {
-        pulldown_cmark::Parser::new_ext(&text, termark::parse::options()).for_each(drop);
+        pulldown_cmark::Parser::new_ext(&text, termark::internals::parse_options()).for_each(drop);
     }
     let parse = start.elapsed().as_secs_f64();
     let mb = (text.len() * n) as f64 / 1e6;

@@ -12,13 +12,19 @@
 
 #![allow(clippy::many_single_char_names)] // r, g, b, l, m, s: the color-science names
 
-use crate::config::ColorDepth;
 use crate::line::Line;
+use crate::options::{ColorDepth, Options};
 use crate::style::{Color, Modifiers, Style};
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-/// Serializes lines for a terminal of a given color depth.
+/// Serializes lines for a terminal, at the color depth and with the hyperlink setting of the
+/// renderer that made it ([`Renderer::writer`](crate::Renderer::writer)): the options that
+/// decided how lines were laid out also decide how they are written, so a link's
+/// destination always reaches the output (as OSC 8, or as text in the line).
+///
+/// It keeps a small cache of color conversions and an output buffer: make one per output
+/// and reuse it.
 #[derive(Clone, Debug)]
 pub struct AnsiWriter {
     depth: ColorDepth,
@@ -28,21 +34,21 @@ pub struct AnsiWriter {
 }
 
 impl AnsiWriter {
-    /// A writer for `depth`; with `hyperlinks`, spans with a link target get OSC 8.
-    #[must_use]
-    pub fn new(depth: ColorDepth, hyperlinks: bool) -> Self {
+    /// A writer for lines laid out with `options`.
+    pub(crate) fn new(options: &Options) -> Self {
         Self {
-            depth,
-            hyperlinks: hyperlinks && depth != ColorDepth::Plain,
+            depth: options.color,
+            hyperlinks: options.osc8_links(),
             cache: HashMap::new(),
             buf: Vec::new(),
         }
     }
 
-    /// Writes `line` and a `\n`.
+    /// Writes `line` and a `\n`: the span texts with the fewest SGR changes between them,
+    /// OSC 8 around linked spans, and a reset at the end if anything was set.
     ///
     /// # Errors
-    /// Whatever `out` returns.
+    /// Whatever `out` returns; nothing else fails.
     pub fn write_line<W: Write + ?Sized>(
         &mut self,
         out: &mut W,
@@ -54,7 +60,8 @@ impl AnsiWriter {
         out.write_all(&self.buf)
     }
 
-    /// The bytes of `line` (without the newline) as a `String`.
+    /// The bytes [`write_line`](Self::write_line) writes for `line`, without the newline,
+    /// as a `String`.
     #[must_use]
     pub fn line_to_string(&mut self, line: &Line<'_>) -> String {
         self.buf.clear();
@@ -67,7 +74,7 @@ impl AnsiWriter {
         let mut link: Option<&str> = None;
         for span in line.spans() {
             if self.depth != ColorDepth::Plain {
-                let want = self.downgrade(span.style);
+                let want = normalize(self.downgrade(span.style));
                 if want != cur {
                     self.sgr(cur, want);
                     cur = want;
@@ -98,8 +105,8 @@ impl AnsiWriter {
         match self.depth {
             ColorDepth::TrueColor => s,
             ColorDepth::NoColor | ColorDepth::Plain => Style {
-                fg: Color::Default,
-                bg: Color::Default,
+                fg: None,
+                bg: None,
                 mods: s.mods,
             },
             ColorDepth::Ansi256 => Style {
@@ -115,8 +122,8 @@ impl AnsiWriter {
         }
     }
 
-    fn to256(&mut self, c: Color) -> Color {
-        match c {
+    fn to256(&mut self, c: Option<Color>) -> Option<Color> {
+        Some(match c? {
             Color::Rgb(r, g, b) => Color::Indexed(
                 *self
                     .cache
@@ -124,22 +131,22 @@ impl AnsiWriter {
                     .or_insert_with(|| nearest_256(r, g, b)),
             ),
             other => other,
-        }
+        })
     }
 
-    fn to16(&mut self, c: Color) -> Color {
-        let rgb = match c {
+    fn to16(&mut self, c: Option<Color>) -> Option<Color> {
+        let rgb = match c? {
             Color::Rgb(r, g, b) => (r, g, b),
             Color::Indexed(i) if i >= 16 => xterm_rgb(i),
-            Color::Indexed(i) => return Color::Ansi(i),
-            other => return other,
+            Color::Indexed(i) => return Some(Color::Ansi(i)),
+            other => return Some(other),
         };
-        Color::Ansi(
+        Some(Color::Ansi(
             *self
                 .cache
                 .entry(rgb)
                 .or_insert_with(|| nearest_16(rgb.0, rgb.1, rgb.2)),
-        )
+        ))
     }
 
     fn sgr(&mut self, from: Style, to: Style) {
@@ -194,6 +201,16 @@ impl AnsiWriter {
     }
 }
 
+/// The terminal state a style leaves: an explicit default color is no color.
+fn normalize(s: Style) -> Style {
+    let keep = |c: Option<Color>| c.filter(|&c| c != Color::Reset);
+    Style {
+        fg: keep(s.fg),
+        bg: keep(s.bg),
+        mods: s.mods,
+    }
+}
+
 fn push_param(p: &mut smallvec::SmallVec<[u8; 48]>, s: &[u8]) {
     if !p.is_empty() {
         p.push(b';');
@@ -230,10 +247,10 @@ fn push_mods(p: &mut smallvec::SmallVec<[u8; 48]>, m: Modifiers) {
     }
 }
 
-fn push_color(p: &mut smallvec::SmallVec<[u8; 48]>, c: Color, bg: bool) {
+fn push_color(p: &mut smallvec::SmallVec<[u8; 48]>, c: Option<Color>, bg: bool) {
     let base = if bg { 40 } else { 30 };
-    match c {
-        Color::Default => {
+    match c.unwrap_or(Color::Reset) {
+        Color::Reset => {
             if !p.is_empty() && p.as_slice() == b"0" {
                 return; // after a reset the default is implied
             }
@@ -376,20 +393,20 @@ mod tests {
     #[test]
     fn minimal_sgr_and_reset() {
         let mut l = Lines::new();
-        l.push("a", Style::PLAIN.with(Modifiers::BOLD), None);
+        l.push("a", Style::new().add_modifier(Modifiers::BOLD), None);
         l.push(
             "b",
-            Style::PLAIN.with(Modifiers::BOLD | Modifiers::ITALIC),
+            Style::new().add_modifier(Modifiers::BOLD | Modifiers::ITALIC),
             None,
         );
         l.push("c", Style::PLAIN, None);
         l.end_line();
-        let mut w = AnsiWriter::new(ColorDepth::TrueColor, false);
+        let mut w = AnsiWriter::new(&Options::new());
         assert_eq!(
             w.line_to_string(&l.get(0).unwrap()),
             "\x1b[1ma\x1b[3mb\x1b[0mc"
         );
-        let mut p = AnsiWriter::new(ColorDepth::Plain, false);
+        let mut p = AnsiWriter::new(&Options::new().with_color(ColorDepth::Plain));
         assert_eq!(p.line_to_string(&l.get(0).unwrap()), "abc");
     }
 
@@ -398,7 +415,7 @@ mod tests {
         let mut l = Lines::new();
         l.push("x", Style::PLAIN, Some("https://e.test/"));
         l.end_line();
-        let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+        let mut w = AnsiWriter::new(&Options::new().with_hyperlinks(true));
         assert_eq!(
             w.line_to_string(&l.get(0).unwrap()),
             "\x1b]8;;https://e.test/\x1b\\x\x1b]8;;\x1b\\"

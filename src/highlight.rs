@@ -36,7 +36,7 @@ fn theme_set() -> &'static ThemeSet {
 
 /// Names of the syntect themes that can be used as a theme's `syntax_theme`.
 #[must_use]
-pub fn syntax_theme_names() -> Vec<&'static str> {
+pub(crate) fn syntax_theme_names() -> Vec<&'static str> {
     theme_set().themes.keys().map(String::as_str).collect()
 }
 
@@ -59,7 +59,7 @@ fn cache() -> std::sync::MutexGuard<'static, Vec<(String, &'static Loaded)>> {
 ///
 /// # Errors
 /// [`Error::Theme`](crate::Error::Theme) if the file cannot be read or parsed.
-pub fn load_tmtheme(path: &str) -> Result<(), crate::Error> {
+pub(crate) fn load_tmtheme(path: &str) -> Result<(), crate::Error> {
     let mut guard = cache();
     if guard.iter().any(|(n, _)| n == path) {
         return Ok(());
@@ -97,7 +97,7 @@ fn loaded(theme_name: &str) -> Option<&'static Loaded> {
 /// The language tag of an info string: its first word, without attributes such as
 /// `rust,ignore` or `python {.class}`.
 #[must_use]
-pub fn language_tag(info: &str) -> &str {
+pub(crate) fn language_tag(info: &str) -> &str {
     let info = info.trim_start();
     let end = info
         .find(|c: char| c.is_whitespace() || c == ',' || c == '{')
@@ -163,7 +163,7 @@ enum Mode {
 
 /// The resumable highlighting state of one code block (see the module's `# Caching`).
 #[derive(Clone, Debug)]
-pub struct CodeState {
+pub(crate) struct CodeState {
     mode: Mode,
     bytes: usize,
 }
@@ -178,7 +178,7 @@ impl CodeState {
     /// State for a block with this info string. `enabled: false` gives plain code (but
     /// `diff` still gets its line colors, which need no grammar).
     #[must_use]
-    pub fn new(info: &str, enabled: bool, syntax_theme: &str) -> Self {
+    pub(crate) fn new(info: &str, enabled: bool, syntax_theme: &str) -> Self {
         let tag = language_tag(info);
         let is_diff = matches!(tag, "diff" | "patch" | "udiff");
         if !enabled || tag.is_empty() {
@@ -199,20 +199,11 @@ impl CodeState {
         Self { mode, bytes: 0 }
     }
 
-    /// A state that highlights nothing.
-    #[must_use]
-    pub fn plain() -> Self {
-        Self {
-            mode: Mode::Plain,
-            bytes: 0,
-        }
-    }
-
     /// Highlights one line (`line` ends in `\n`, except a block's unfinished last line) and
     /// calls `out` with each styled range of it, in order. Ranges cover the whole line.
     /// `base` is the style of unhighlighted code; `diff` gives the styles of added, removed
     /// and hunk lines.
-    pub fn highlight_line(
+    pub(crate) fn highlight_line(
         &mut self,
         line: &str,
         base: Style,
@@ -227,7 +218,7 @@ impl CodeState {
             Mode::Plain => out(line, base),
             Mode::Diff => {
                 let style = if line.starts_with("+++") || line.starts_with("---") {
-                    base.with(Modifiers::BOLD)
+                    base.add_modifier(Modifiers::BOLD)
                 } else if line.starts_with('+') {
                     diff[0]
                 } else if line.starts_with('-') {
@@ -274,11 +265,9 @@ fn convert(st: syntect::highlighting::Style, _theme: &SynTheme) -> Style {
     if st.font_style.contains(FontStyle::UNDERLINE) {
         mods = mods | Modifiers::UNDERLINE;
     }
-    Style {
-        fg: Color::Rgb(c.r, c.g, c.b),
-        bg: Color::Default,
-        mods,
-    }
+    Style::new()
+        .fg(Color::Rgb(c.r, c.g, c.b))
+        .add_modifier(mods)
 }
 
 #[cfg(test)]

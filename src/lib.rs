@@ -8,7 +8,7 @@
 //! ```
 //! use termark::{Options, Renderer};
 //!
-//! let renderer = Renderer::new(Options::new().width(40))?;
+//! let renderer = Renderer::new(Options::new().with_width(40))?;
 //! let mut stream = renderer.stream();
 //! for chunk in ["# Hel", "lo\n\nSome *str", "eamed* text.\n"] {
 //!     stream.push(chunk);
@@ -23,6 +23,18 @@
 //! # Ok::<(), termark::Error>(())
 //! ```
 //!
+//! # The public API
+//! | type | what it is |
+//! |---|---|
+//! | [`Options`] | the builder: width, theme, color depth, hyperlinks, highlighting, … |
+//! | [`Renderer`] | frozen options, shared by every message; one-shot [`Renderer::render`] |
+//! | [`Stream`] | one message as it streams in: push, committed lines, tentative tail, finalize |
+//! | [`Lines`], [`Line`], [`Span`] | the output: styled spans with display widths |
+//! | [`Style`], [`Color`], [`Modifiers`] | how a span looks |
+//! | [`AnsiWriter`] | lines to terminal bytes (SGR, OSC 8), from [`Renderer::writer`] |
+//! | [`Theme`] | element styles and the syntax theme; built-in or from a file |
+//! | [`Error`] | bad options, theme files; rendering itself never fails |
+//!
 //! # The streaming state machine
 //!
 //! A [`Stream`] holds the *open region*: the source of the last top-level block that may still
@@ -30,52 +42,59 @@
 //! appended to the committed lines, and its source dropped.
 //!
 //! ```text
-//!  bytes ──utf8──▶ open region ─┬─ complete lines ──▶ trigger? ──▶ parse open region ──▶ commit all
-//!  (push_bytes)    (String)     │  (up to last \n)    (scan.rs)    (pulldown-cmark)      blocks but
-//!                               │                                                       the last
+//!  bytes ──utf8──▶ open region ─┬─ complete lines ──▶ trigger? ───▶ parse open region ──▶ commit all
+//!  (push_bytes)    (source)     │  (up to last \n)    (boundary)    (pulldown-cmark)      units but
+//!                               │                                                        the last
 //!                               └─ partial line ──▶ only shapes the tentative tail (never a commit)
 //! ```
 //!
-//! 1. **Decode** ([`utf8`]): bytes become text exactly as
-//!    `String::from_utf8_lossy` on the whole input would make them; up to 3 bytes of an
-//!    unfinished sequence wait for the next chunk.
-//! 2. **Complete lines decide, the partial line never does** (STREAMING §1). A commit is only
-//!    taken on text that ends in `\n`; a `\r` at the end of the buffer waits for its `\n`.
-//! 3. **Trigger** ([`scan`]): a cheap look at each new complete line says whether
-//!    a new top-level block (or top-level list item) *may* have started: a non-blank line after
-//!    a blank one that is not indented into the open list item, a line that can interrupt a
-//!    paragraph (ATX heading, fence, thematic break, block quote, list item, HTML), or any
-//!    line after a one-line block (ATX heading, setext underline, thematic break). The trigger
-//!    only decides *when* to look; pulldown-cmark decides *what* is final.
-//! 4. **Verify** ([`parse`]): the open region's complete lines are parsed with
-//!    pulldown-cmark. Every top-level block except the last is final (STREAMING §2): it is
-//!    laid out and committed, and its source is dropped. A top-level list counts item by item,
-//!    so long lists commit as they grow. When the region ends in a blank line, a last block
-//!    that a blank line always closes (paragraph, heading, table, block quote) is final too,
-//!    so a finished paragraph shows before the next one starts. A cut falls only at the
-//!    start of a `\n`-terminated line and never inside a block or a link reference
-//!    definition; blocks that share such a line are committed together. Parses are paid from a byte
-//!    budget ([`PARSE_CREDIT_PER_BYTE`](crate::stream::PARSE_CREDIT_PER_BYTE)), so false
-//!    triggers cost amortised linear time at worst. A parse that panics (a parser bug on
-//!    hostile input) is rolled back and its region shown as plain source text.
-//! 5. **Fence mode** (STREAMING §3): when the open block is a top-level fenced code block,
-//!    each complete line is checked against the closing fence rule and otherwise committed at
-//!    once, highlighted with the syntect state carried from the line before. A 5,000-line
-//!    code block is never re-parsed.
-//! 6. **Tentative tail**: on request ([`Stream::tentative`]), the open region (complete lines
-//!    plus the partial line) is parsed and laid out into a reused line buffer. It is never
-//!    used for a commit. Its work is paid from a second budget
-//!    ([`Options::tentative_budget`]): a call the budget cannot pay for returns the tail of an
-//!    earlier push of the same open block ([`Stream::tentative_is_stale`]), so asking for the
-//!    tail after every push stays linear even when one block stays open for 50 KB.
-//! 7. **Caps**: a line longer than [`MAX_LINE_BYTES`](crate::stream::MAX_LINE_BYTES) gets a
+//! 1. **Decode**: bytes become text exactly as `String::from_utf8_lossy` on the whole
+//!    input would make them; up to 3 bytes of an unfinished sequence wait for the next
+//!    chunk.
+//! 2. **Complete lines decide, the partial line never does.** A partial last line can
+//!    change the meaning of the lines before it (`para\n-` is a setext heading, `para\n- x`
+//!    a paragraph and a list; `| a | b |\n|--` is still a paragraph until the delimiter row
+//!    is complete). A commit is only taken on text that ends in `\n`; a `\r` at the end of
+//!    the buffer waits for its `\n`.
+//! 3. **Trigger** (the `boundary` module): a cheap look at each new complete line says
+//!    whether a new top-level block (or top-level list item) *may* have started: a non-blank
+//!    line after a blank one that is not indented into the open list item, a line that can
+//!    interrupt a paragraph (ATX heading, fence, thematic break, block quote, list item,
+//!    HTML), or any line after a one-line block (ATX heading, setext underline, thematic
+//!    break). The trigger only decides *when* to look; pulldown-cmark decides *what* is
+//!    final.
+//! 4. **Verify** (the `boundary` module): the open region's complete lines are parsed with
+//!    pulldown-cmark. Once a later top-level block has started, CommonMark's line-by-line
+//!    block structure can no longer change an earlier one, so every *unit* (a top-level
+//!    block, or an item of a top-level list) but the last is final: it is laid out and
+//!    committed, and its source is dropped. When the region ends in a blank line, a last
+//!    block that a blank line always closes (paragraph, heading, table, block quote) is
+//!    final too, so a finished paragraph shows before the next one starts. A cut falls only
+//!    at the start of a `\n`-terminated line and never inside a block or a link reference
+//!    definition; blocks that share such a line are committed together. Parses are paid
+//!    from a byte budget ([`PARSE_CREDIT_PER_BYTE`](crate::limits::PARSE_CREDIT_PER_BYTE)),
+//!    so false triggers cost amortised linear time at worst. A parse that panics (a parser
+//!    bug on hostile input) is rolled back and its region shown as plain source text.
+//! 5. **Fence mode**: when the open block is a top-level fenced code block, each complete
+//!    line is checked against the closing fence rule (CommonMark §4.5: same character, at
+//!    least as long) and otherwise committed at once, highlighted with the syntect state
+//!    carried from the line before. A 5,000-line code block is never re-parsed.
+//! 6. **Tentative tail**: on request ([`Stream::tentative`]), the open region (complete
+//!    lines plus the partial line) is parsed and laid out into a reused line buffer. It is
+//!    never used for a commit. Its work is paid from a second budget
+//!    ([`Options::with_tentative_budget`]): a call the budget cannot pay for returns the
+//!    tail of an earlier push of the same open block ([`Stream::tentative_is_stale`]), so
+//!    asking for the tail after every push stays linear even when one block stays open for
+//!    50 KB.
+//! 7. **Caps**: a line longer than [`MAX_LINE_BYTES`](crate::limits::MAX_LINE_BYTES) gets a
 //!    line break, and an open block larger than
-//!    [`MAX_OPEN_BYTES`](crate::stream::MAX_OPEN_BYTES) is committed where it reached the cap,
-//!    so a message that never ends holds bounded memory. Both places depend on the text only.
+//!    [`MAX_OPEN_BYTES`](crate::limits::MAX_OPEN_BYTES) is committed where it reached the
+//!    cap, so a message that never ends holds bounded memory. Both places depend on the text
+//!    only.
 //! 8. **Finalize**: the partial line is completed, the open block is committed, and every
 //!    prefix cache (open source, parser budget, highlighter state, link definitions, scratch
-//!    arena, tail buffer) is dropped. [`Stream::release`] then hands the line buffers back to
-//!    the renderer's bounded pool.
+//!    arena, tail buffer) is dropped. [`Stream::release`] then hands the line buffers back
+//!    to the renderer's bounded pool.
 //!
 //! ## What makes a commit safe, and the rules chosen where CommonMark leaves it open
 //! - **Lists** are one block in CommonMark, and their looseness depends on every item. termark
@@ -89,6 +108,7 @@
 //!   definition arrived. This rule does not depend on chunking: [`Renderer::render`] follows
 //!   it too. [`Renderer::render_whole`], one full pulldown-cmark parse (the test oracle),
 //!   resolves such forward references, and that is the only way the two may differ.
+//!   Labels match as in pulldown-cmark (whitespace collapsed, Unicode case folding).
 //! - **Footnotes** use pulldown-cmark's older footnote syntax, in which every `[^label]` is a
 //!   reference whether or not its definition has arrived yet.
 //! - **Tables** stay tentative until they end (their column widths depend on every row).
@@ -96,45 +116,101 @@
 //! # Module map (the pipeline, in data-flow order)
 //! | stage | module |
 //! |---|---|
-//! | options, frozen configuration | [`config`] |
-//! | shared renderer: config, lazy syntaxes, buffer pool | [`renderer`], [`pool`] |
-//! | bytes → text | [`utf8`] |
-//! | per-message streaming state, commit decisions | [`stream`], [`scan`] |
-//! | parse adapter over pulldown-cmark (options, link definitions, panic isolation) | [`parse`] |
-//! | layout: blocks, containers, lists, tables, code | [`layout`], [`table`], [`code`] |
-//! | wrapping by display width, grapheme clusters | [`wrap`], [`width`] |
-//! | untrusted text made safe | [`sanitize`] |
-//! | styles, themes, syntax highlighting | [`style`], [`theme`], [`highlight`] |
-//! | styled lines (the output model) | [`line`](mod@crate::line) |
-//! | ANSI writer (SGR, OSC 8) | [`ansi`] |
+//! | options, frozen configuration | `options` |
+//! | shared renderer: options, buffer pool | `renderer`, `pool` |
+//! | bytes → text | `utf8` |
+//! | per-message state: the open region, fence mode, the tentative tail | `stream` (`source`, `fence`, `tail`) |
+//! | line lexer: line classes, fences, indentation | `scan` |
+//! | block boundaries: when to look, what is final (units, cuts, definition groups) | `boundary` |
+//! | link reference definitions and label matching | `linkdefs` |
+//! | parse adapter over pulldown-cmark (options, references, feeding events) | `parse` |
+//! | layout: blocks, containers, inline text, tables, code | `layout` (`container`, `inline`, `table`, `code`) |
+//! | wrapping by display width, grapheme clusters | `wrap`, `width` |
+//! | untrusted text made safe | `sanitize` |
+//! | styles, themes, syntax highlighting | `style`, `theme`, `highlight` |
+//! | styled lines (the output model) | `line` |
+//! | ANSI writer (SGR, OSC 8) | `ansi` |
+//!
+//! The `termark` binary (`src/bin/termark`, feature `cli`) is a thin shell over this API.
+//!
+//! # Cargo features
+//! - `cli` (default): the `termark` binary and the crates only it uses (clap, anyhow,
+//!   terminal_size, anstyle-query). Libraries and apps that embed termark turn it off with
+//!   `default-features = false`.
 
-pub mod ansi;
-pub mod code;
-pub mod config;
+mod ansi;
+mod boundary;
 mod error;
-pub mod highlight;
-pub mod layout;
-pub mod line;
-pub mod parse;
-pub mod pool;
-pub mod renderer;
-pub mod sanitize;
-pub mod scan;
-pub mod stream;
-pub mod style;
-pub mod table;
-pub mod theme;
-pub mod utf8;
-pub mod width;
-pub mod wrap;
+mod highlight;
+mod layout;
+mod line;
+mod linkdefs;
+mod options;
+mod parse;
+mod pool;
+mod renderer;
+mod sanitize;
+mod scan;
+mod stream;
+mod style;
+mod theme;
+mod utf8;
+mod width;
+mod wrap;
 
 pub use ansi::AnsiWriter;
-pub use config::{ColorDepth, ControlChars, Options};
 pub use error::Error;
-pub use line::{Line, Lines, Span};
+pub use line::{Line, LineIter, Lines, Span};
+pub use options::{
+    ColorDepth, ControlChars, Options, DEFAULT_TENTATIVE_BUDGET, MAX_WIDTH, MIN_WIDTH, TAB_WIDTHS,
+};
+pub use pool::{MAX_POOLED_BUFFERS, MAX_POOLED_BUFFER_BYTES};
 pub use renderer::Renderer;
-pub use stream::Stream;
+pub use stream::{Stats, Stream};
 pub use style::{Color, Modifiers, Style};
+pub use theme::Theme;
+
+/// The limits that keep every stream bounded, with what a user sees when one is hit (the
+/// README's "Limits" table lists them all).
+pub mod limits {
+    pub use crate::highlight::{MAX_HIGHLIGHT_BLOCK_BYTES, MAX_HIGHLIGHT_LINE_BYTES};
+    pub use crate::sanitize::MAX_URL_BYTES;
+    pub use crate::stream::{
+        INITIAL_PARSE_CREDIT, KEEP_BUFFER_BYTES, MAX_LINE_BYTES, MAX_OPEN_BYTES,
+        PARSE_CREDIT_PER_BYTE,
+    };
+}
+
+/// Internals for termark's own tests, benchmarks and fuzz targets. Not API: anything here
+/// may change in any release.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::sanitize::is_unsafe;
+    pub use crate::wrap::{wrap, LineSink, Piece};
+
+    /// A writer for `depth` and `hyperlinks` (fuzz targets check lines at every setting).
+    #[must_use]
+    pub fn writer_for(depth: crate::ColorDepth, hyperlinks: bool) -> crate::AnsiWriter {
+        crate::AnsiWriter::new(
+            &crate::Options::new()
+                .with_color(depth)
+                .with_hyperlinks(hyperlinks),
+        )
+    }
+
+    /// A lossless writer for comparing outputs: 24-bit color and OSC 8, so every style and
+    /// link of a span shows in its bytes.
+    #[must_use]
+    pub fn fingerprint_writer() -> crate::AnsiWriter {
+        writer_for(crate::ColorDepth::TrueColor, true)
+    }
+
+    /// The pulldown-cmark extensions termark parses with (for a bare-parse yardstick).
+    #[must_use]
+    pub fn parse_options() -> pulldown_cmark::Options {
+        crate::parse::options()
+    }
+}
 
 /// The README's examples, compiled and run as doc-tests.
 #[cfg(doctest)]

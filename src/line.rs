@@ -8,7 +8,6 @@
 //! content }` shape, without owning the text).
 
 use crate::style::Style;
-use crate::width::str_width;
 use std::ops::Range;
 
 #[derive(Clone, Copy, Debug)]
@@ -141,21 +140,12 @@ impl Lines {
         self.open_width = 0;
     }
 
-    /// Appends every line of `other`.
-    pub fn extend_from(&mut self, other: &Lines) {
-        for line in other {
-            for span in line.spans() {
-                self.push(span.text, span.style, span.link);
-            }
-            self.end_line();
-        }
-    }
-
     // ---- building (crate-internal) ----
 
     /// Appends `text` with `style` to the open line (opening one if needed).
+    #[cfg(test)]
     pub(crate) fn push(&mut self, text: &str, style: Style, link: Option<&str>) {
-        let width = str_width(text);
+        let width = crate::width::str_width(text);
         self.push_measured(text, style, link, width);
     }
 

@@ -16,18 +16,18 @@ pub const MAX_POOLED_BUFFER_BYTES: usize = 256 * 1024;
 
 /// The pool. Shared behind the renderer's `Arc`; every method takes `&self`.
 #[derive(Debug, Default)]
-pub struct Pool {
+pub(crate) struct Pool {
     free: Mutex<Vec<Lines>>,
 }
 
 impl Pool {
     /// A buffer from the pool (empty, maybe with capacity), or a new one.
-    pub fn take(&self) -> Lines {
+    pub(crate) fn take(&self) -> Lines {
         self.lock().pop().unwrap_or_default()
     }
 
     /// Returns a buffer. It is cleared; it is freed instead if it is too big or the pool is full.
-    pub fn give(&self, mut lines: Lines) {
+    pub(crate) fn give(&self, mut lines: Lines) {
         if lines.heap_bytes() == 0 || lines.heap_bytes() > MAX_POOLED_BUFFER_BYTES {
             return;
         }
@@ -39,17 +39,12 @@ impl Pool {
     }
 
     /// Number of pooled buffers.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.lock().len()
     }
 
-    /// True if no buffer is pooled.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Heap bytes held by pooled buffers.
-    pub fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.lock().iter().map(Lines::heap_bytes).sum()
     }
 

@@ -14,7 +14,7 @@
 //!
 //! Tabs and newlines never reach this module: layout expands and splits them first.
 
-use crate::config::ControlChars;
+use crate::options::ControlChars;
 
 /// True if `c` is neutralized by this module.
 #[must_use]
@@ -26,7 +26,7 @@ pub const fn is_unsafe(c: char) -> bool {
 
 /// True if `s` holds anything [`push_sanitized`] would change. Fast for ASCII.
 #[must_use]
-pub fn needs_sanitizing(s: &str) -> bool {
+pub(crate) fn needs_sanitizing(s: &str) -> bool {
     let b = s.as_bytes();
     // Fast rejection: printable ASCII and ordinary UTF-8 lead bytes other than C2/E2.
     // Bitwise `|`/`&`: no branches in the per-byte test, so the block check vectorizes.
@@ -41,7 +41,7 @@ pub fn needs_sanitizing(s: &str) -> bool {
 
 /// The replacement for an unsafe character `c` (`None`: drop it).
 #[must_use]
-pub fn replacement(c: char, mode: ControlChars) -> Option<char> {
+pub(crate) fn replacement(c: char, mode: ControlChars) -> Option<char> {
     if mode == ControlChars::Drop {
         return None;
     }
@@ -55,7 +55,7 @@ pub fn replacement(c: char, mode: ControlChars) -> Option<char> {
 
 /// Appends `s` to `out`, neutralizing every unsafe character (tab and newline included: a
 /// caller that wants them handles them before).
-pub fn push_sanitized(out: &mut String, s: &str, mode: ControlChars) {
+pub(crate) fn push_sanitized(out: &mut String, s: &str, mode: ControlChars) {
     if !needs_sanitizing(s) {
         out.push_str(s);
         return;
@@ -76,7 +76,7 @@ pub fn push_sanitized(out: &mut String, s: &str, mode: ControlChars) {
 /// ST. Returns `None` for an empty URL or one longer than [`MAX_URL_BYTES`] (then no OSC 8
 /// is emitted and the link text stays plain text).
 #[must_use]
-pub fn osc8_url(url: &str) -> Option<String> {
+pub(crate) fn osc8_url(url: &str) -> Option<String> {
     if url.is_empty() || url.len() > MAX_URL_BYTES {
         return None;
     }

@@ -1,17 +1,18 @@
-//! Cheap line classification for the stream: fences exactly, block starts approximately.
+//! The line lexer: cheap classification of source lines, fences exactly, block starts
+//! approximately.
 //!
-//! Nothing here decides what is committed. [`fence_open`] and [`fence_close`] follow
-//! CommonMark §4.5 exactly (they drive fence mode); [`classify`] only says whether a
-//! line *could* start a new block, so the stream knows when a parse is worth paying for.
-//! Lines are given without their line ending.
+//! Nothing here decides what is committed ([`crate::boundary`] does). [`fence_open`] and
+//! [`fence_close`] follow CommonMark §4.5 exactly (they drive fence mode); [`classify`] only
+//! says whether a line *could* start a new block. Lines are given without their line
+//! ending unless a function says otherwise; offsets are bytes.
 
 /// Columns per tab stop in Markdown source (CommonMark §2.2).
-pub const SOURCE_TAB_STOP: usize = 4;
+pub(crate) const SOURCE_TAB_STOP: usize = 4;
 
 /// Start of the line holding byte `pos`. A line ends at `\n`, `\r\n` or a bare `\r`
 /// (CommonMark §2.1), as pulldown-cmark reads it.
 #[must_use]
-pub fn line_start(src: &str, pos: usize) -> usize {
+pub(crate) fn line_start(src: &str, pos: usize) -> usize {
     let b = src.as_bytes();
     let mut i = pos.min(b.len());
     while i > 0 {
@@ -29,7 +30,7 @@ pub fn line_start(src: &str, pos: usize) -> usize {
 /// what pulldown-cmark reads up to a `\n`, such as a fence's info string (FUZZING.md
 /// finding 18).
 #[must_use]
-pub fn nl_line_start(src: &str, pos: usize) -> usize {
+pub(crate) fn nl_line_start(src: &str, pos: usize) -> usize {
     src.as_bytes()[..pos.min(src.len())]
         .iter()
         .rposition(|&b| b == b'\n')
@@ -39,7 +40,7 @@ pub fn nl_line_start(src: &str, pos: usize) -> usize {
 /// Whether the line before the line holding `pos` is blank (only spaces, tabs and `>`
 /// markers), or `None` if that line is not in `src`.
 #[must_use]
-pub fn prev_line_blank(src: &str, pos: usize) -> Option<bool> {
+pub(crate) fn prev_line_blank(src: &str, pos: usize) -> Option<bool> {
     let ls = line_start(src, pos);
     if ls == 0 {
         return None;
@@ -59,39 +60,72 @@ pub fn prev_line_blank(src: &str, pos: usize) -> Option<bool> {
 
 /// A fenced code block's opening fence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Fence {
+pub(crate) struct Fence {
     /// `` b'`' `` or `b'~'`.
-    pub ch: u8,
+    pub(crate) ch: u8,
     /// Length of the fence run (at least 3).
-    pub len: usize,
+    pub(crate) len: usize,
     /// Columns of indentation before the fence (0 to 3), removed from content lines.
-    pub indent: usize,
+    pub(crate) indent: usize,
 }
 
-/// Leading indentation of `line`: (columns, bytes).
+/// Leading indentation of a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Indent {
+    /// In columns, tabs to stops of [`SOURCE_TAB_STOP`].
+    pub(crate) columns: usize,
+    /// In bytes.
+    pub(crate) bytes: usize,
+}
+
+/// Leading indentation of `line`.
 #[must_use]
-pub fn indent(line: &str) -> (usize, usize) {
-    let mut col = 0;
+pub(crate) fn indent(line: &str) -> Indent {
+    let mut columns = 0;
     for (i, b) in line.bytes().enumerate() {
         match b {
-            b' ' => col += 1,
-            b'\t' => col += SOURCE_TAB_STOP - col % SOURCE_TAB_STOP,
-            _ => return (col, i),
+            b' ' => columns += 1,
+            b'\t' => columns += SOURCE_TAB_STOP - columns % SOURCE_TAB_STOP,
+            _ => return Indent { columns, bytes: i },
         }
     }
-    (col, line.len())
+    Indent {
+        columns,
+        bytes: line.len(),
+    }
 }
 
-/// True if `line` holds only spaces and tabs.
+/// True if `line` (without its line ending) holds only spaces and tabs (CommonMark §4.9).
 #[must_use]
-pub fn is_blank(line: &str) -> bool {
+pub(crate) fn is_blank(line: &str) -> bool {
     line.bytes().all(|b| b == b' ' || b == b'\t')
+}
+
+/// True if `text` (lines with their endings) holds only spaces, tabs, CRs and LFs: blank
+/// lines only, or nothing.
+#[must_use]
+pub(crate) fn is_blank_line(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// True if `src` ends with a line break and the last line before it is blank.
+#[must_use]
+pub(crate) fn ends_with_blank_line(src: &str) -> bool {
+    let Some(body) = src.strip_suffix('\n') else {
+        return false;
+    };
+    let body = body.strip_suffix('\r').unwrap_or(body);
+    is_blank(&body[line_start(body, body.len())..])
 }
 
 /// The opening fence on `line`, if it is one (CommonMark §4.5).
 #[must_use]
-pub fn fence_open(line: &str) -> Option<Fence> {
-    let (cols, at) = indent(line);
+pub(crate) fn fence_open(line: &str) -> Option<Fence> {
+    let Indent {
+        columns: cols,
+        bytes: at,
+    } = indent(line);
     if cols > 3 {
         return None;
     }
@@ -116,8 +150,11 @@ pub fn fence_open(line: &str) -> Option<Fence> {
 
 /// True if `line` closes the code block opened by `fence` (CommonMark §4.5).
 #[must_use]
-pub fn fence_close(line: &str, fence: Fence) -> bool {
-    let (cols, at) = indent(line);
+pub(crate) fn fence_close(line: &str, fence: Fence) -> bool {
+    let Indent {
+        columns: cols,
+        bytes: at,
+    } = indent(line);
     if cols > 3 {
         return false;
     }
@@ -133,7 +170,7 @@ pub fn fence_close(line: &str, fence: Fence) -> bool {
 /// code lines at `\n` only but ends a closing fence at a bare CR too, and parses the rest of
 /// the line as a new line after the block (FUZZING.md finding 8).
 #[must_use]
-pub fn fence_close_at_cr(line: &str, fence: Fence) -> Option<usize> {
+pub(crate) fn fence_close_at_cr(line: &str, fence: Fence) -> Option<usize> {
     let cr = line.find('\r')?;
     if line.as_bytes().get(cr + 1) == Some(&b'\n') {
         return None; // CRLF: an ordinary line ending
@@ -143,7 +180,7 @@ pub fn fence_close_at_cr(line: &str, fence: Fence) -> Option<usize> {
 
 /// Removes up to `n` columns of indentation from a fenced code line, as CommonMark says
 /// (a tab that straddles the cut leaves its remaining columns as spaces).
-pub fn strip_indent(line: &str, n: usize, out: &mut String) {
+pub(crate) fn strip_indent(line: &str, n: usize, out: &mut String) {
     let mut col = 0;
     for (i, b) in line.bytes().enumerate() {
         if col >= n {
@@ -173,77 +210,87 @@ pub fn strip_indent(line: &str, n: usize, out: &mut String) {
 
 /// What kind of block a line may start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Start {
+pub(crate) enum LineClass {
     /// Nothing that can interrupt a paragraph.
-    None,
+    Plain,
     /// ATX heading, thematic break or setext underline: a one-line block (the next line
     /// starts a new block).
     OneLine,
     /// A block quote marker.
     Quote,
-    /// A list item; the value is its content indent in columns.
-    Item(usize),
+    /// A list item.
+    Item {
+        /// Columns from the line start to the item's content.
+        content_indent: usize,
+    },
     /// A fence, an HTML block start, or anything else that can interrupt a paragraph.
-    Other,
+    Interrupts,
 }
 
 /// Classifies a line (approximately; see the module docs).
 #[must_use]
-pub fn classify(line: &str) -> Start {
-    let (cols, at) = indent(line);
+pub(crate) fn classify(line: &str) -> LineClass {
+    let Indent {
+        columns: cols,
+        bytes: at,
+    } = indent(line);
     if cols > 3 {
-        return Start::None;
+        return LineClass::Plain;
     }
     let rest = &line.as_bytes()[at..];
     let Some(&first) = rest.first() else {
-        return Start::None;
+        return LineClass::Plain;
     };
     match first {
         b'#' => {
             let n = rest.iter().take_while(|&&b| b == b'#').count();
             if n <= 6 && rest.get(n).is_none_or(|&b| b == b' ' || b == b'\t') {
-                Start::OneLine
+                LineClass::OneLine
             } else {
-                Start::None
+                LineClass::Plain
             }
         }
-        b'>' => Start::Quote,
+        b'>' => LineClass::Quote,
         b'`' | b'~' => {
             if fence_open(line).is_some() {
-                Start::Other
+                LineClass::Interrupts
             } else {
-                Start::None
+                LineClass::Plain
             }
         }
-        b'<' => Start::Other,
+        b'<' => LineClass::Interrupts,
         b'=' => {
             if rest.iter().all(|&b| b == b'=' || b == b' ' || b == b'\t') {
-                Start::OneLine
+                LineClass::OneLine
             } else {
-                Start::None
+                LineClass::Plain
             }
         }
         b'*' | b'-' | b'_' | b'+' => {
             if first != b'+' && is_break_or_underline(rest, first) {
-                return Start::OneLine;
+                return LineClass::OneLine;
             }
             if first != b'_' {
                 if let Some(ci) = item_indent(rest, 1) {
-                    return Start::Item(cols + ci);
+                    return LineClass::Item {
+                        content_indent: cols + ci,
+                    };
                 }
             }
-            Start::None
+            LineClass::Plain
         }
         b'0'..=b'9' => {
             let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
             if n <= 9 && matches!(rest.get(n), Some(b'.' | b')')) {
                 if let Some(ci) = item_indent(rest, n + 1) {
-                    return Start::Item(cols + ci);
+                    return LineClass::Item {
+                        content_indent: cols + ci,
+                    };
                 }
             }
-            Start::None
+            LineClass::Plain
         }
-        _ => Start::None,
+        _ => LineClass::Plain,
     }
 }
 
@@ -305,13 +352,13 @@ mod tests {
 
     #[test]
     fn classifies() {
-        assert_eq!(classify("# h"), Start::OneLine);
-        assert_eq!(classify("#tag"), Start::None);
-        assert_eq!(classify("- x"), Start::Item(2));
-        assert_eq!(classify("10.  x"), Start::Item(5));
-        assert_eq!(classify("-"), Start::OneLine);
-        assert_eq!(classify("***"), Start::OneLine);
-        assert_eq!(classify("> q"), Start::Quote);
-        assert_eq!(classify("1"), Start::None);
+        assert_eq!(classify("# h"), LineClass::OneLine);
+        assert_eq!(classify("#tag"), LineClass::Plain);
+        assert_eq!(classify("- x"), LineClass::Item { content_indent: 2 });
+        assert_eq!(classify("10.  x"), LineClass::Item { content_indent: 5 });
+        assert_eq!(classify("-"), LineClass::OneLine);
+        assert_eq!(classify("***"), LineClass::OneLine);
+        assert_eq!(classify("> q"), LineClass::Quote);
+        assert_eq!(classify("1"), LineClass::Plain);
     }
 }

@@ -8,11 +8,11 @@
 ///
 /// The writer downgrades colors the terminal cannot show (see
 /// [`ColorDepth`](crate::ColorDepth)).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Color {
-    /// The terminal's default color (SGR 39 / 49).
-    #[default]
-    Default,
+    /// The terminal's default color (SGR 39 / 49). Not the same as "no color given": a
+    /// [`Style`] whose `fg` is `None` inherits the color of what it is laid over.
+    Reset,
     /// One of the 16 ANSI colors, `0..=15` (0–7 normal, 8–15 bright). Values above 15 are
     /// taken modulo 16.
     Ansi(u8),
@@ -76,68 +76,98 @@ impl std::ops::BitOr for Modifiers {
 
 /// The look of a span: foreground, background and attributes.
 ///
-/// `Style::default()` is the terminal's default state, the state every written line ends in.
+/// A color of `None` means *inherit*: laid over another style with [`patch`](Self::patch),
+/// it keeps the other's color; written to the terminal, it is the terminal's default.
+/// `Some(Color::Reset)` asks for the default explicitly, even over a colored style (as in
+/// ratatui-core's `Style`). `Style::default()` ([`Style::PLAIN`]) is the terminal's default
+/// state, the state every written line ends in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Style {
-    /// Foreground color.
-    pub fg: Color,
-    /// Background color.
-    pub bg: Color,
+    /// Foreground color; `None` inherits.
+    pub fg: Option<Color>,
+    /// Background color; `None` inherits.
+    pub bg: Option<Color>,
     /// Attributes.
     pub mods: Modifiers,
 }
 
 impl Style {
-    /// The default style (no color, no attribute).
+    /// The default style: no color given, no attribute.
     pub const PLAIN: Self = Self {
-        fg: Color::Default,
-        bg: Color::Default,
+        fg: None,
+        bg: None,
         mods: Modifiers::NONE,
     };
 
-    /// A style with only a foreground color.
+    /// The default style ([`Style::PLAIN`]), to build on.
     #[must_use]
-    pub const fn fg(color: Color) -> Self {
+    pub const fn new() -> Self {
+        Self::PLAIN
+    }
+    /// This style with the foreground set.
+    #[must_use]
+    pub const fn fg(self, color: Color) -> Self {
         Self {
-            fg: color,
-            bg: Color::Default,
-            mods: Modifiers::NONE,
+            fg: Some(color),
+            ..self
+        }
+    }
+    /// This style with the background set.
+    #[must_use]
+    pub const fn bg(self, color: Color) -> Self {
+        Self {
+            bg: Some(color),
+            ..self
         }
     }
     /// This style with `mods` added.
     #[must_use]
-    pub const fn with(self, mods: Modifiers) -> Self {
+    pub const fn add_modifier(self, mods: Modifiers) -> Self {
         Self {
             mods: self.mods.union(mods),
             ..self
         }
     }
-    /// This style with the foreground replaced.
-    #[must_use]
-    pub const fn with_fg(self, fg: Color) -> Self {
-        Self { fg, ..self }
-    }
-    /// `other` laid over `self`: colors of `other` win where they are not
-    /// [`Color::Default`], attributes are united.
+    /// `other` laid over `self`: each color of `other` wins where it is given (`Some`),
+    /// attributes are united.
     #[must_use]
     pub fn patch(self, other: Self) -> Self {
         Self {
-            fg: if other.fg == Color::Default {
-                self.fg
-            } else {
-                other.fg
-            },
-            bg: if other.bg == Color::Default {
-                self.bg
-            } else {
-                other.bg
-            },
+            fg: other.fg.or(self.fg),
+            bg: other.bg.or(self.bg),
             mods: self.mods.union(other.mods),
         }
     }
-    /// True if this is the terminal's default state.
+    /// True if writing this style changes nothing on a terminal in its default state: no
+    /// attribute, and no color other than the default.
     #[must_use]
     pub fn is_plain(self) -> bool {
-        self == Self::PLAIN
+        self.mods.is_empty()
+            && matches!(self.fg, None | Some(Color::Reset))
+            && matches!(self.bg, None | Some(Color::Reset))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inherit_is_not_default() {
+        let red = Style::new()
+            .fg(Color::Ansi(1))
+            .add_modifier(Modifiers::BOLD);
+        // No color given: the red stays.
+        assert_eq!(
+            red.patch(Style::new().add_modifier(Modifiers::ITALIC)).fg,
+            Some(Color::Ansi(1))
+        );
+        // The terminal's default, asked for: it wins over the red.
+        assert_eq!(
+            red.patch(Style::new().fg(Color::Reset)).fg,
+            Some(Color::Reset)
+        );
+        assert!(Style::new().fg(Color::Reset).is_plain());
+        assert!(!red.is_plain());
     }
 }

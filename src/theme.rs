@@ -74,8 +74,20 @@ const fn rgb(r: u8, g: u8, b: u8) -> Color {
 impl Theme {
     /// The names of the built-in themes.
     pub const BUILTIN: [&'static str; 2] = ["dark", "light"];
+    /// The element names a theme file may set under `[styles]` (see
+    /// [`from_toml`](Self::from_toml)), in the order of the fields.
+    pub const ELEMENTS: [&'static str; 31] = ELEMENTS;
+
+    /// The syntect theme names a theme file may give as `syntax_theme`.
+    #[must_use]
+    pub fn syntax_theme_names() -> Vec<&'static str> {
+        crate::highlight::syntax_theme_names()
+    }
 
     /// A built-in theme by name.
+    ///
+    /// # Errors
+    /// [`Error::UnknownTheme`] naming the valid names.
     pub fn builtin(name: &str) -> Result<Self, Error> {
         match name {
             "dark" => Ok(Self::dark()),
@@ -94,38 +106,48 @@ impl Theme {
         Self {
             name: "dark".into(),
             heading: [
-                Style::fg(rgb(0xff, 0xaf, 0x5f)).with(b | Modifiers::UNDERLINE),
-                Style::fg(rgb(0x5f, 0xd7, 0xff)).with(b),
-                Style::fg(rgb(0x87, 0xd7, 0x87)).with(b),
-                Style::fg(rgb(0xd7, 0xaf, 0xff)).with(b),
-                Style::fg(rgb(0xd7, 0xd7, 0x87)).with(b),
-                Style::fg(rgb(0xaf, 0xaf, 0xaf)).with(b),
+                Style::new()
+                    .fg(rgb(0xff, 0xaf, 0x5f))
+                    .add_modifier(b | Modifiers::UNDERLINE),
+                Style::new().fg(rgb(0x5f, 0xd7, 0xff)).add_modifier(b),
+                Style::new().fg(rgb(0x87, 0xd7, 0x87)).add_modifier(b),
+                Style::new().fg(rgb(0xd7, 0xaf, 0xff)).add_modifier(b),
+                Style::new().fg(rgb(0xd7, 0xd7, 0x87)).add_modifier(b),
+                Style::new().fg(rgb(0xaf, 0xaf, 0xaf)).add_modifier(b),
             ],
-            heading_marker: Style::fg(rgb(0x80, 0x80, 0x80)),
-            emphasis: Style::PLAIN.with(Modifiers::ITALIC),
-            strong: Style::PLAIN.with(b),
-            strikethrough: Style::PLAIN.with(Modifiers::STRIKETHROUGH),
-            inline_code: Style::fg(rgb(0xff, 0xd7, 0x87)),
-            link: Style::fg(rgb(0x5f, 0xaf, 0xff)).with(Modifiers::UNDERLINE),
-            link_url: Style::fg(rgb(0x80, 0x80, 0x80)),
-            image: Style::fg(rgb(0xaf, 0x87, 0xff)),
-            quote_bar: Style::fg(rgb(0x6c, 0x6c, 0x6c)),
-            quote_text: Style::fg(rgb(0xbc, 0xbc, 0xbc)).with(Modifiers::ITALIC),
-            list_marker: Style::fg(rgb(0xff, 0xaf, 0x5f)),
-            task_done: Style::fg(rgb(0x87, 0xd7, 0x87)),
-            task_open: Style::fg(rgb(0xaf, 0xaf, 0xaf)),
-            rule: Style::fg(rgb(0x6c, 0x6c, 0x6c)),
-            table_border: Style::fg(rgb(0x6c, 0x6c, 0x6c)),
-            table_header: Style::PLAIN.with(b),
-            code_frame: Style::fg(rgb(0x58, 0x58, 0x58)),
-            code_label: Style::fg(rgb(0x87, 0xaf, 0xd7)).with(Modifiers::ITALIC),
-            code_text: Style::fg(rgb(0xd0, 0xd0, 0xd0)),
-            code_continuation: Style::fg(rgb(0x87, 0x87, 0x87)),
-            footnote: Style::fg(rgb(0x87, 0xaf, 0xd7)),
-            html: Style::fg(rgb(0x80, 0x80, 0x80)).with(Modifiers::DIM),
-            diff_added: Style::fg(rgb(0x87, 0xd7, 0x87)),
-            diff_removed: Style::fg(rgb(0xff, 0x87, 0x87)),
-            diff_hunk: Style::fg(rgb(0x5f, 0xaf, 0xd7)),
+            heading_marker: Style::new().fg(rgb(0x80, 0x80, 0x80)),
+            emphasis: Style::new().add_modifier(Modifiers::ITALIC),
+            strong: Style::new().add_modifier(b),
+            strikethrough: Style::new().add_modifier(Modifiers::STRIKETHROUGH),
+            inline_code: Style::new().fg(rgb(0xff, 0xd7, 0x87)),
+            link: Style::new()
+                .fg(rgb(0x5f, 0xaf, 0xff))
+                .add_modifier(Modifiers::UNDERLINE),
+            link_url: Style::new().fg(rgb(0x80, 0x80, 0x80)),
+            image: Style::new().fg(rgb(0xaf, 0x87, 0xff)),
+            quote_bar: Style::new().fg(rgb(0x6c, 0x6c, 0x6c)),
+            quote_text: Style::new()
+                .fg(rgb(0xbc, 0xbc, 0xbc))
+                .add_modifier(Modifiers::ITALIC),
+            list_marker: Style::new().fg(rgb(0xff, 0xaf, 0x5f)),
+            task_done: Style::new().fg(rgb(0x87, 0xd7, 0x87)),
+            task_open: Style::new().fg(rgb(0xaf, 0xaf, 0xaf)),
+            rule: Style::new().fg(rgb(0x6c, 0x6c, 0x6c)),
+            table_border: Style::new().fg(rgb(0x6c, 0x6c, 0x6c)),
+            table_header: Style::new().add_modifier(b),
+            code_frame: Style::new().fg(rgb(0x58, 0x58, 0x58)),
+            code_label: Style::new()
+                .fg(rgb(0x87, 0xaf, 0xd7))
+                .add_modifier(Modifiers::ITALIC),
+            code_text: Style::new().fg(rgb(0xd0, 0xd0, 0xd0)),
+            code_continuation: Style::new().fg(rgb(0x87, 0x87, 0x87)),
+            footnote: Style::new().fg(rgb(0x87, 0xaf, 0xd7)),
+            html: Style::new()
+                .fg(rgb(0x80, 0x80, 0x80))
+                .add_modifier(Modifiers::DIM),
+            diff_added: Style::new().fg(rgb(0x87, 0xd7, 0x87)),
+            diff_removed: Style::new().fg(rgb(0xff, 0x87, 0x87)),
+            diff_hunk: Style::new().fg(rgb(0x5f, 0xaf, 0xd7)),
             syntax_theme: "base16-ocean.dark".into(),
         }
     }
@@ -137,38 +159,46 @@ impl Theme {
         Self {
             name: "light".into(),
             heading: [
-                Style::fg(rgb(0xaf, 0x50, 0x00)).with(b | Modifiers::UNDERLINE),
-                Style::fg(rgb(0x00, 0x5f, 0xaf)).with(b),
-                Style::fg(rgb(0x00, 0x80, 0x40)).with(b),
-                Style::fg(rgb(0x87, 0x00, 0xaf)).with(b),
-                Style::fg(rgb(0x80, 0x60, 0x00)).with(b),
-                Style::fg(rgb(0x4e, 0x4e, 0x4e)).with(b),
+                Style::new()
+                    .fg(rgb(0xaf, 0x50, 0x00))
+                    .add_modifier(b | Modifiers::UNDERLINE),
+                Style::new().fg(rgb(0x00, 0x5f, 0xaf)).add_modifier(b),
+                Style::new().fg(rgb(0x00, 0x80, 0x40)).add_modifier(b),
+                Style::new().fg(rgb(0x87, 0x00, 0xaf)).add_modifier(b),
+                Style::new().fg(rgb(0x80, 0x60, 0x00)).add_modifier(b),
+                Style::new().fg(rgb(0x4e, 0x4e, 0x4e)).add_modifier(b),
             ],
-            heading_marker: Style::fg(rgb(0x8a, 0x8a, 0x8a)),
-            emphasis: Style::PLAIN.with(Modifiers::ITALIC),
-            strong: Style::PLAIN.with(b),
-            strikethrough: Style::PLAIN.with(Modifiers::STRIKETHROUGH),
-            inline_code: Style::fg(rgb(0xaf, 0x00, 0x5f)),
-            link: Style::fg(rgb(0x00, 0x5f, 0xd7)).with(Modifiers::UNDERLINE),
-            link_url: Style::fg(rgb(0x6c, 0x6c, 0x6c)),
-            image: Style::fg(rgb(0x5f, 0x00, 0xaf)),
-            quote_bar: Style::fg(rgb(0x9e, 0x9e, 0x9e)),
-            quote_text: Style::fg(rgb(0x44, 0x44, 0x44)).with(Modifiers::ITALIC),
-            list_marker: Style::fg(rgb(0xaf, 0x50, 0x00)),
-            task_done: Style::fg(rgb(0x00, 0x80, 0x40)),
-            task_open: Style::fg(rgb(0x6c, 0x6c, 0x6c)),
-            rule: Style::fg(rgb(0x9e, 0x9e, 0x9e)),
-            table_border: Style::fg(rgb(0x9e, 0x9e, 0x9e)),
-            table_header: Style::PLAIN.with(b),
-            code_frame: Style::fg(rgb(0xb2, 0xb2, 0xb2)),
-            code_label: Style::fg(rgb(0x00, 0x5f, 0x87)).with(Modifiers::ITALIC),
-            code_text: Style::fg(rgb(0x30, 0x30, 0x30)),
-            code_continuation: Style::fg(rgb(0x8a, 0x8a, 0x8a)),
-            footnote: Style::fg(rgb(0x00, 0x5f, 0x87)),
-            html: Style::fg(rgb(0x8a, 0x8a, 0x8a)),
-            diff_added: Style::fg(rgb(0x00, 0x87, 0x00)),
-            diff_removed: Style::fg(rgb(0xaf, 0x00, 0x00)),
-            diff_hunk: Style::fg(rgb(0x00, 0x5f, 0xaf)),
+            heading_marker: Style::new().fg(rgb(0x8a, 0x8a, 0x8a)),
+            emphasis: Style::new().add_modifier(Modifiers::ITALIC),
+            strong: Style::new().add_modifier(b),
+            strikethrough: Style::new().add_modifier(Modifiers::STRIKETHROUGH),
+            inline_code: Style::new().fg(rgb(0xaf, 0x00, 0x5f)),
+            link: Style::new()
+                .fg(rgb(0x00, 0x5f, 0xd7))
+                .add_modifier(Modifiers::UNDERLINE),
+            link_url: Style::new().fg(rgb(0x6c, 0x6c, 0x6c)),
+            image: Style::new().fg(rgb(0x5f, 0x00, 0xaf)),
+            quote_bar: Style::new().fg(rgb(0x9e, 0x9e, 0x9e)),
+            quote_text: Style::new()
+                .fg(rgb(0x44, 0x44, 0x44))
+                .add_modifier(Modifiers::ITALIC),
+            list_marker: Style::new().fg(rgb(0xaf, 0x50, 0x00)),
+            task_done: Style::new().fg(rgb(0x00, 0x80, 0x40)),
+            task_open: Style::new().fg(rgb(0x6c, 0x6c, 0x6c)),
+            rule: Style::new().fg(rgb(0x9e, 0x9e, 0x9e)),
+            table_border: Style::new().fg(rgb(0x9e, 0x9e, 0x9e)),
+            table_header: Style::new().add_modifier(b),
+            code_frame: Style::new().fg(rgb(0xb2, 0xb2, 0xb2)),
+            code_label: Style::new()
+                .fg(rgb(0x00, 0x5f, 0x87))
+                .add_modifier(Modifiers::ITALIC),
+            code_text: Style::new().fg(rgb(0x30, 0x30, 0x30)),
+            code_continuation: Style::new().fg(rgb(0x8a, 0x8a, 0x8a)),
+            footnote: Style::new().fg(rgb(0x00, 0x5f, 0x87)),
+            html: Style::new().fg(rgb(0x8a, 0x8a, 0x8a)),
+            diff_added: Style::new().fg(rgb(0x00, 0x87, 0x00)),
+            diff_removed: Style::new().fg(rgb(0xaf, 0x00, 0x00)),
+            diff_hunk: Style::new().fg(rgb(0x00, 0x5f, 0xaf)),
             syntax_theme: "InspiredGitHub".into(),
         }
     }
@@ -177,7 +207,7 @@ impl Theme {
 // ---- theme files ----
 
 /// The element names a theme file may set, in the order of [`Theme`]'s fields.
-pub const ELEMENTS: [&str; 31] = [
+const ELEMENTS: [&str; 31] = [
     "heading1",
     "heading2",
     "heading3",
@@ -392,8 +422,8 @@ fn parse_style(spec: &toml::Value) -> Result<Style, String> {
     let mut style = Style::PLAIN;
     for (k, v) in t {
         match k.as_str() {
-            "fg" => style.fg = parse_color(v)?,
-            "bg" => style.bg = parse_color(v)?,
+            "fg" => style.fg = Some(parse_color(v)?),
+            "bg" => style.bg = Some(parse_color(v)?),
             "bold" | "dim" | "italic" | "underline" | "strikethrough" => {
                 let toml::Value::Boolean(on) = v else {
                     return Err(format!("{k} must be true or false"));
@@ -428,7 +458,7 @@ fn parse_color(v: &toml::Value) -> Result<Color, String> {
         toml::Value::String(s) => {
             let s = s.trim();
             if s == "default" {
-                return Ok(Color::Default);
+                return Ok(Color::Reset);
             }
             if let Some(hex) = s.strip_prefix('#') {
                 if hex.len() == 6 {
@@ -458,19 +488,13 @@ mod tests {
         let t = Theme::from_toml("base = \"light\"\n[styles]\nlink = { fg = \"#010203\", underline = true }\ninline_code = { fg = \"bright-red\", bg = 236 }\n", "t.toml").unwrap();
         assert_eq!(
             t.link,
-            Style {
-                fg: Color::Rgb(1, 2, 3),
-                bg: Color::Default,
-                mods: Modifiers::UNDERLINE
-            }
+            Style::new()
+                .fg(Color::Rgb(1, 2, 3))
+                .add_modifier(Modifiers::UNDERLINE)
         );
         assert_eq!(
             t.inline_code,
-            Style {
-                fg: Color::Ansi(9),
-                bg: Color::Indexed(236),
-                mods: Modifiers::NONE
-            }
+            Style::new().fg(Color::Ansi(9)).bg(Color::Indexed(236))
         );
         assert_eq!(t.heading, Theme::light().heading);
     }

@@ -7,29 +7,20 @@
 
 /// Decoder state: the bytes of an unfinished sequence (at most 3).
 #[derive(Clone, Debug, Default)]
-pub struct Utf8Decoder {
+pub(crate) struct Utf8Decoder {
     pending: [u8; 4],
     len: u8,
 }
 
 impl Utf8Decoder {
-    /// A decoder with nothing pending.
-    #[must_use]
-    pub const fn new() -> Self {
-        Self {
-            pending: [0; 4],
-            len: 0,
-        }
-    }
-
     /// True if bytes of an unfinished sequence are held back.
     #[must_use]
-    pub fn has_pending(&self) -> bool {
+    pub(crate) fn has_pending(&self) -> bool {
         self.len > 0
     }
 
     /// Decodes `bytes` (after any held-back bytes) and appends the text to `out`.
-    pub fn decode(&mut self, mut bytes: &[u8], out: &mut String) {
+    pub(crate) fn decode(&mut self, mut bytes: &[u8], out: &mut String) {
         // First finish a held-back sequence, byte by byte.
         while self.len > 0 && !bytes.is_empty() {
             self.pending[self.len as usize] = bytes[0];
@@ -84,7 +75,7 @@ impl Utf8Decoder {
     }
 
     /// End of input: an unfinished sequence becomes one U+FFFD.
-    pub fn finish(&mut self, out: &mut String) {
+    pub(crate) fn finish(&mut self, out: &mut String) {
         if self.len > 0 {
             out.push('\u{fffd}');
             self.len = 0;
@@ -98,7 +89,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn chunked(bytes: &[u8], cuts: &[usize]) -> String {
-        let mut d = Utf8Decoder::new();
+        let mut d = Utf8Decoder::default();
         let mut out = String::new();
         let mut last = 0;
         for &c in cuts {

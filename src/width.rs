@@ -17,7 +17,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Display width of `s` in columns. Text given to it never holds control characters.
 #[must_use]
-pub fn str_width(s: &str) -> usize {
+pub(crate) fn str_width(s: &str) -> usize {
     if s.is_ascii() {
         s.len()
     } else {
@@ -104,7 +104,7 @@ pub(crate) fn all_bytes(b: &[u8], f: impl Fn(u8) -> bool) -> bool {
 
 /// Display width of one grapheme cluster in columns.
 #[must_use]
-pub fn grapheme_width(g: &str) -> usize {
+pub(crate) fn grapheme_width(g: &str) -> usize {
     let mut chars = g.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) => UnicodeWidthChar::width(c).unwrap_or(0),

@@ -5,7 +5,7 @@
 mod support;
 
 use support::check_escapes;
-use termark::{AnsiWriter, ColorDepth, ControlChars, Options, Renderer};
+use termark::{ColorDepth, ControlChars, Options, Renderer};
 
 /// (name, raw payload). Each is also tried with ESC, BEL, ST and C1 written as entities.
 const PAYLOADS: &[(&str, &str)] = &[
@@ -68,9 +68,9 @@ const CONTEXTS: &[&str] = &[
     "[r]\n\n[r]: https://e.test/{}\n",
 ];
 
-fn check_all(options: Options, depth: ColorDepth) {
+fn check_all(options: Options) {
     let r = Renderer::new(options).unwrap();
-    let mut w = AnsiWriter::new(depth, true);
+    let mut w = r.writer();
     for (name, raw) in PAYLOADS {
         for payload in [raw.to_string(), as_entities(raw)] {
             for ctx in CONTEXTS {
@@ -107,8 +107,10 @@ fn attacks_are_neutralized_at_every_depth_with_hyperlinks() {
         ColorDepth::Plain,
     ] {
         check_all(
-            Options::new().width(50).hyperlinks(true).color(depth),
-            depth,
+            Options::new()
+                .with_width(50)
+                .with_hyperlinks(true)
+                .with_color(depth),
         );
     }
 }
@@ -117,10 +119,9 @@ fn attacks_are_neutralized_at_every_depth_with_hyperlinks() {
 fn attacks_are_neutralized_when_dropping_controls() {
     check_all(
         Options::new()
-            .width(50)
-            .hyperlinks(true)
-            .control_chars(ControlChars::Drop),
-        ColorDepth::TrueColor,
+            .with_width(50)
+            .with_hyperlinks(true)
+            .with_control_chars(ControlChars::Drop),
     );
 }
 
@@ -128,7 +129,7 @@ fn attacks_are_neutralized_when_dropping_controls() {
 fn controls_are_visible_by_default_and_dropped_on_request() {
     let text = "a \u{1b}[2J b &#27;[1m c &#x9b;6n d\n";
     let plain = |mode| {
-        let r = Renderer::new(Options::new().width(80).control_chars(mode)).unwrap();
+        let r = Renderer::new(Options::new().with_width(80).with_control_chars(mode)).unwrap();
         r.render(text)
             .iter()
             .map(|l| l.plain())
@@ -141,8 +142,8 @@ fn controls_are_visible_by_default_and_dropped_on_request() {
 
 #[test]
 fn spoofed_link_text_cannot_open_a_second_hyperlink() {
-    let r = Renderer::new(Options::new().width(200).hyperlinks(true)).unwrap();
-    let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+    let r = Renderer::new(Options::new().with_width(200).with_hyperlinks(true)).unwrap();
+    let mut w = r.writer();
     // `\]` keeps the OSC's bracket inside the link text.
     let doc = "[\u{1b}\\]8;;https://bank.test\u{1b}\\bank](https://evil.test/)\n";
     let out: Vec<String> = r.render(doc).iter().map(|l| w.line_to_string(&l)).collect();

@@ -1,4 +1,4 @@
-//! Property tests for the invariants every user relies on (DEVELOPERS.md / STREAMING.md):
+//! Property tests for the invariants every user relies on:
 //! chunking never changes output, committed lines never change, no line wider than the
 //! width, only termark's own escape sequences, every line ends in the default state,
 //! determinism, and no live state after `finalize`.
@@ -7,9 +7,10 @@ mod support;
 
 use proptest::prelude::*;
 use support::check_escapes;
-use termark::{AnsiWriter, ColorDepth, Lines, Options, Renderer};
+use termark::internals::fingerprint_writer;
+use termark::{ColorDepth, Lines, Options, Renderer};
 
-/// Snippets that exercise every commit decision of STREAMING.md (each ends in `\n` unless
+/// Snippets that exercise every commit decision (`boundary` module docs) (each ends in `\n` unless
 /// it tests an unterminated construct).
 const SNIPPETS: &[&str] = &[
     // setext underlines and `#` lines
@@ -110,18 +111,18 @@ fn doc() -> impl Strategy<Value = (String, bool)> {
 }
 
 fn ansi(lines: &Lines) -> Vec<String> {
-    let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+    let mut w = fingerprint_writer();
     lines.iter().map(|l| w.line_to_string(&l)).collect()
 }
 
 fn renderer(width: usize) -> Renderer {
-    Renderer::new(Options::new().width(width).hyperlinks(true)).unwrap()
+    Renderer::new(Options::new().with_width(width).with_hyperlinks(true)).unwrap()
 }
 
 /// Streams `text` cut at `cuts` (byte offsets, any, even inside UTF-8 sequences).
 fn stream(r: &Renderer, text: &[u8], cuts: &[usize], peek: bool) -> (Vec<String>, Vec<String>) {
     let mut s = r.stream();
-    let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+    let mut w = fingerprint_writer();
     let mut drained = Vec::new();
     let mut last = 0;
     let mut cuts: Vec<usize> = cuts.iter().map(|&c| c % (text.len() + 1)).collect();
@@ -186,8 +187,8 @@ proptest! {
     #[test]
     fn only_own_escape_sequences((text, _) in doc(), depth in 0usize..5) {
         let depth = [ColorDepth::TrueColor, ColorDepth::Ansi256, ColorDepth::Ansi16, ColorDepth::NoColor, ColorDepth::Plain][depth];
-        let r = Renderer::new(Options::new().width(60).hyperlinks(true).color(depth)).unwrap();
-        let mut w = AnsiWriter::new(depth, true);
+        let r = Renderer::new(Options::new().with_width(60).with_hyperlinks(true).with_color(depth)).unwrap();
+        let mut w = r.writer();
         for line in &r.render(&text) {
             let s = w.line_to_string(&line);
             if let Err(e) = check_escapes(&s) {
@@ -223,7 +224,7 @@ fn finalized_stream_has_no_live_state_and_pool_is_bounded() {
         s.release();
         assert!(!s.has_live_state());
         assert_eq!(s.heap_bytes(), 0);
-        assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
+        assert!(r.pooled_buffers() <= termark::MAX_POOLED_BUFFERS);
     }
     // Many streams at once, all released: the pool keeps at most its bound.
     let mut streams: Vec<_> = (0..50).map(|_| r.stream()).collect();
@@ -234,18 +235,15 @@ fn finalized_stream_has_no_live_state_and_pool_is_bounded() {
     for s in &mut streams {
         s.release();
     }
-    assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
-    assert!(
-        r.pool().heap_bytes()
-            <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES
-    );
+    assert!(r.pooled_buffers() <= termark::MAX_POOLED_BUFFERS);
+    assert!(r.pooled_bytes() <= termark::MAX_POOLED_BUFFERS * termark::MAX_POOLED_BUFFER_BYTES);
 }
 
 #[test]
 fn forward_link_definition_rule() {
     // A reference before its definition, in an earlier block, stays literal when streamed;
     // the whole-document parse resolves it. Same block, or definition first: resolved.
-    let r = Renderer::new(Options::new().width(80)).unwrap();
+    let r = Renderer::new(Options::new().with_width(80)).unwrap();
     let text = "see [ref]\n\nmiddle\n\n[ref]: https://e.test/r\n\nand [ref] again\n";
     let streamed: Vec<String> = r.render(text).iter().map(|l| l.plain()).collect();
     assert_eq!(
@@ -284,7 +282,7 @@ fn forward_link_definition_rule() {
 /// to that paragraph; the text after it was re-parsed alone and `7. seven` became a list.
 #[test]
 fn regression_definition_glued_to_paragraph() {
-    let r = Renderer::new(Options::new().width(40)).unwrap();
+    let r = Renderer::new(Options::new().with_width(40)).unwrap();
     let text = "Title\n===\n[ref]: https://e.test/r \"T\"\n7. seven\n8. eight\n";
     let want: Vec<String> = r.render_whole(text).iter().map(|l| l.plain()).collect();
     assert_eq!(want, ["# Title", "", "7. seven 8. eight"]);
@@ -323,7 +321,7 @@ proptest! {
 
 /// Every push's exact tail (budget off) and committed-line count, for `text` cut at `cuts`.
 fn exact_tails(text: &[u8], cuts: &[usize]) -> Vec<(u64, Vec<String>)> {
-    let r = Renderer::new(Options::new().width(40).tentative_budget(None)).unwrap();
+    let r = Renderer::new(Options::new().with_width(40).with_tentative_budget(None)).unwrap();
     let mut s = r.stream();
     let mut out = Vec::new();
     let mut last = 0;
@@ -356,7 +354,7 @@ proptest! {
         cuts.push(bytes.len());
         cuts.sort_unstable();
         let exact = exact_tails(bytes, &cuts);
-        let r = Renderer::new(Options::new().width(40).tentative_budget(Some(budget))).unwrap();
+        let r = Renderer::new(Options::new().with_width(40).with_tentative_budget(Some(budget))).unwrap();
         let mut s = r.stream();
         let mut last = 0;
         for (i, &c) in cuts.iter().enumerate() {
@@ -392,7 +390,7 @@ proptest! {
 fn tentative_budget_bounds_rerendering_of_a_long_open_block() {
     let para = "word and more words in one long paragraph that never ends ".repeat(340);
     let render_count = |budget: Option<u32>| {
-        let r = Renderer::new(Options::new().tentative_budget(budget)).unwrap();
+        let r = Renderer::new(Options::new().with_tentative_budget(budget)).unwrap();
         let mut s = r.stream();
         for c in para.as_bytes().chunks(16) {
             s.push_bytes(c);

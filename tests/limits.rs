@@ -1,7 +1,7 @@
 //! Resources under faults: a message that never finishes keeps memory bounded, and the
 //! caps cut at the same place whatever the chunking.
 
-use termark::stream::{MAX_LINE_BYTES, MAX_OPEN_BYTES};
+use termark::limits::{MAX_LINE_BYTES, MAX_OPEN_BYTES};
 use termark::{Options, Renderer};
 
 fn plain(lines: &termark::Lines) -> Vec<String> {
@@ -29,7 +29,7 @@ fn stream(r: &Renderer, text: &[u8], chunk: usize) -> (Vec<String>, usize) {
 fn a_line_without_end_stays_bounded_and_cuts_the_same_everywhere() {
     // 2.5 line caps of one paragraph line, then more text: no newline at all.
     let text = "lorem ipsum dolor ".repeat(MAX_LINE_BYTES * 5 / 2 / 18);
-    let r = Renderer::new(Options::new().width(100)).unwrap();
+    let r = Renderer::new(Options::new().with_width(100)).unwrap();
     let one = plain(&r.render(&text));
     let (a, peak) = stream(&r, text.as_bytes(), 4096);
     assert_eq!(a, one);
@@ -44,7 +44,7 @@ fn an_endless_block_is_committed_in_parts() {
     // One paragraph (no blank line) longer than the open-region cap.
     let line = "word ".repeat(15) + "\n";
     let text = line.repeat(MAX_OPEN_BYTES / line.len() + 4000);
-    let r = Renderer::new(Options::new().width(80)).unwrap();
+    let r = Renderer::new(Options::new().with_width(80)).unwrap();
     let one = plain(&r.render(&text));
     let (a, peak) = stream(&r, text.as_bytes(), 4096);
     assert_eq!(a, one);
@@ -69,7 +69,7 @@ fn a_100_mb_paragraph_without_newline_keeps_memory_bounded() {
     } else {
         100 << 20
     };
-    let r = Renderer::new(Options::new().width(100).highlight(false)).unwrap();
+    let r = Renderer::new(Options::new().with_width(100).with_highlight(false)).unwrap();
     let mut s = r.stream();
     let pattern = b"stream words that never end ";
     let mut chunk = Vec::with_capacity(4096);

@@ -57,7 +57,7 @@ fn finalize_drops_caches_and_release_returns_the_heap() {
     drop(s);
 
     let base = snapshot().live;
-    let base_pool = r.pool().heap_bytes();
+    let base_pool = r.pooled_bytes();
     let mut s = r.stream();
     assert!(!s.has_live_state(), "a new stream holds no prefix cache");
     let lines = stream_in(&mut s, &text, 16);
@@ -76,7 +76,7 @@ fn finalize_drops_caches_and_release_returns_the_heap() {
     // After finalize only the committed lines remain, which the stream accounts for.
     let live = snapshot().live;
     let held = s.heap_bytes();
-    let pool_now = r.pool().heap_bytes();
+    let pool_now = r.pooled_bytes();
     let unexplained = (live + base_pool).saturating_sub(base + held + pool_now);
     assert!(unexplained <= 1024, "after finalize: live {live} B, baseline {base} B, stream holds {held} B, pool {base_pool} → {pool_now} B: {unexplained} B unaccounted for");
 
@@ -84,7 +84,7 @@ fn finalize_drops_caches_and_release_returns_the_heap() {
     assert!(!s.has_live_state());
     assert_eq!(s.heap_bytes(), 0, "a released stream holds nothing");
     let live = snapshot().live;
-    let pool_now = r.pool().heap_bytes();
+    let pool_now = r.pooled_bytes();
     // The released buffers are pooled (bounded); nothing else may stay.
     let grown = (live + base_pool).saturating_sub(base + pool_now);
     assert!(grown <= 1024, "after release: live {live} B vs baseline {base} B (pool {base_pool} → {pool_now} B): {grown} B more");
@@ -113,9 +113,9 @@ fn heap_stays_flat_across_a_thousand_messages() {
         );
         s.release();
         assert!(
-            r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS,
+            r.pooled_buffers() <= termark::MAX_POOLED_BUFFERS,
             "pool holds {} buffers",
-            r.pool().len()
+            r.pooled_buffers()
         );
     };
     for i in 0..WARM_UP {
@@ -127,7 +127,7 @@ fn heap_stays_flat_across_a_thousand_messages() {
     }
     let after = snapshot().live;
     let per_message = after.saturating_sub(before) as f64 / MESSAGES as f64;
-    eprintln!("live heap {before} B → {after} B over {MESSAGES} messages: {per_message:.1} B/message; pool {} buffers, {} B", r.pool().len(), r.pool().heap_bytes());
+    eprintln!("live heap {before} B → {after} B over {MESSAGES} messages: {per_message:.1} B/message; pool {} buffers, {} B", r.pooled_buffers(), r.pooled_bytes());
     assert!(
         per_message < 1024.0,
         "heap grew {per_message:.1} B per message ({before} → {after} B)"
@@ -140,7 +140,7 @@ fn pool_stays_bounded_with_many_streams_at_once() {
     let r = warm_renderer();
     let text = common::llm_answer_seeded(4 * 1024, 7);
     // More live streams than the pool keeps, all released at once.
-    let mut streams: Vec<Stream> = (0..3 * termark::pool::MAX_POOLED_BUFFERS)
+    let mut streams: Vec<Stream> = (0..3 * termark::MAX_POOLED_BUFFERS)
         .map(|_| r.stream())
         .collect();
     for s in &mut streams {
@@ -149,13 +149,10 @@ fn pool_stays_bounded_with_many_streams_at_once() {
     }
     for s in &mut streams {
         s.release();
-        assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
+        assert!(r.pooled_buffers() <= termark::MAX_POOLED_BUFFERS);
     }
-    assert!(r.pool().len() <= termark::pool::MAX_POOLED_BUFFERS);
-    assert!(
-        r.pool().heap_bytes()
-            <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES
-    );
+    assert!(r.pooled_buffers() <= termark::MAX_POOLED_BUFFERS);
+    assert!(r.pooled_bytes() <= termark::MAX_POOLED_BUFFERS * termark::MAX_POOLED_BUFFER_BYTES);
     // A message bigger than a pooled buffer may be is freed, not pooled.
     let big = common::llm_answer_seeded(1024 * 1024, 8);
     let mut s = r.stream();
@@ -164,11 +161,8 @@ fn pool_stays_bounded_with_many_streams_at_once() {
     let held = s.heap_bytes();
     s.release();
     assert!(
-        held > termark::pool::MAX_POOLED_BUFFER_BYTES,
+        held > termark::MAX_POOLED_BUFFER_BYTES,
         "a 1 MB message holds more than a pooled buffer ({held} B)"
     );
-    assert!(
-        r.pool().heap_bytes()
-            <= termark::pool::MAX_POOLED_BUFFERS * termark::pool::MAX_POOLED_BUFFER_BYTES
-    );
+    assert!(r.pooled_bytes() <= termark::MAX_POOLED_BUFFERS * termark::MAX_POOLED_BUFFER_BYTES);
 }

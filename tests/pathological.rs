@@ -15,7 +15,7 @@
     clippy::doc_markdown
 )]
 
-use termark::{AnsiWriter, ColorDepth, Lines, Options, Renderer};
+use termark::{Lines, Options, Renderer};
 
 const WIDTH: usize = 80;
 
@@ -25,7 +25,7 @@ use gens::*;
 
 /// Every line as the ANSI writer writes it (true color, hyperlinks): text, styles and links.
 fn fingerprint(lines: &Lines) -> Vec<String> {
-    let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+    let mut w = termark::internals::fingerprint_writer();
     lines.iter().map(|l| w.line_to_string(&l)).collect()
 }
 
@@ -72,7 +72,7 @@ fn check(g: &Gen, n: usize, r: &Renderer) {
 }
 
 fn renderer() -> Renderer {
-    Renderer::new(Options::new().width(WIDTH).hyperlinks(true)).expect("options")
+    Renderer::new(Options::new().with_width(WIDTH).with_hyperlinks(true)).expect("options")
 }
 
 /// Runs every generator at `base(g)`, twice and four times that.
@@ -158,7 +158,7 @@ fn plain_lines(lines: &Lines) -> Vec<String> {
 /// it makes the `1` (or `*`) before it 2 columns wide: the line is 9 columns at width 8.
 #[test]
 fn finding1_vs16_after_piece_boundary_fits_width() {
-    let r = Renderer::new(Options::new().width(8)).expect("options");
+    let r = Renderer::new(Options::new().with_width(8)).expect("options");
     // The last one is a table cell: there even the recorded width is 9.
     for input in [
         "abcdefg1&#xfe0f;",
@@ -239,7 +239,7 @@ fn finding4_fence_close_with_tab_as_render_whole() {
 /// whatever the chunking; streamed in 1-byte chunks the second one wins.
 #[test]
 fn finding5_first_duplicate_definition_wins_in_any_chunking() {
-    let r = Renderer::new(Options::new().width(WIDTH)).expect("options");
+    let r = Renderer::new(Options::new().with_width(WIDTH)).expect("options");
     let text = "[x]:a\nR\n\n[x]:'\n[x]";
     assert_eq!(plain_lines(&r.render(text)), ["R", "", "x (a)"]);
     assert_eq!(
@@ -277,7 +277,7 @@ fn finding6_emphasis_at_start_of_tight_item_keeps_style() {
 /// mark starts the next line alone.
 #[test]
 fn finding7_no_line_starts_with_lone_combining_mark() {
-    let r = Renderer::new(Options::new().width(11)).expect("options");
+    let r = Renderer::new(Options::new().with_width(11)).expect("options");
     let lines = plain_lines(&r.render("aaa bb ccb \u{301}x\n"));
     for l in &lines {
         assert!(!l.starts_with('\u{301}'), "{lines:?}");
@@ -314,7 +314,7 @@ fn finding8_fence_closed_by_bare_cr() {
 /// wide, so the row is one column wider than recorded (and than the width).
 #[test]
 fn finding9_vs16_in_highlighted_code_fits_width() {
-    let r = Renderer::new(Options::new().width(12)).expect("options");
+    let r = Renderer::new(Options::new().with_width(12)).expect("options");
     for line in &r.render("```toml\nx \u{26a0}\u{fe0f}xxxxxxx\n```\n") {
         let w = unicode_width::UnicodeWidthStr::width(line.plain().as_str());
         assert!(
@@ -346,8 +346,8 @@ fn finding10_fence_tab_only_last_line_as_render_whole() {
 fn finding11_dropped_control_joins_clusters_in_code() {
     let r = Renderer::new(
         Options::new()
-            .width(11)
-            .control_chars(termark::ControlChars::Drop),
+            .with_width(11)
+            .with_control_chars(termark::ControlChars::Drop),
     )
     .expect("options");
     for line in &r.render("```\n test2\u{7f}\u{fe0f}ine\n```\n") {

@@ -2,7 +2,7 @@
 //! styled bytes with termark's own ESC bytes written as `\e` so a reviewer can read them
 //! (an ESC from the *input* is shown by termark itself as `␛`).
 
-use termark::{AnsiWriter, ColorDepth, Options, Renderer};
+use termark::{ColorDepth, Options, Renderer};
 
 const CASES: &[(&str, &str)] = &[
     ("headings", "# Level one\n\n## Level two\n\n### Level three\n\n#### Four\n\n##### Five\n\n###### Six with a title long enough to wrap onto a second line at forty\n\nSetext one\n==========\n\nSetext two\n----------\n"),
@@ -26,8 +26,8 @@ fn render(text: &str, width: usize, styled: bool) -> String {
     } else {
         ColorDepth::Plain
     };
-    let r = Renderer::new(Options::new().width(width).color(depth)).unwrap();
-    let mut w = AnsiWriter::new(depth, false);
+    let r = Renderer::new(Options::new().with_width(width).with_color(depth)).unwrap();
+    let mut w = r.writer();
     let mut out = String::new();
     for line in &r.render(text) {
         out.push_str(&w.line_to_string(&line).replace('\u{1b}', "\\e"));
@@ -61,8 +61,8 @@ fn color_depths() {
         ("16", ColorDepth::Ansi16),
         ("nocolor", ColorDepth::NoColor),
     ] {
-        let r = Renderer::new(Options::new().width(40).color(depth)).unwrap();
-        let mut w = AnsiWriter::new(depth, false);
+        let r = Renderer::new(Options::new().with_width(40).with_color(depth)).unwrap();
+        let mut w = r.writer();
         let out: Vec<String> = r
             .render(text)
             .iter()
@@ -74,8 +74,8 @@ fn color_depths() {
 
 #[test]
 fn osc8_hyperlinks() {
-    let r = Renderer::new(Options::new().width(40).hyperlinks(true)).unwrap();
-    let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+    let r = Renderer::new(Options::new().with_width(40).with_hyperlinks(true)).unwrap();
+    let mut w = r.writer();
     let out: Vec<String> = r.render("A [link that wraps across two lines](https://example.test/a) and <https://auto.test>.\n").iter().map(|l| w.line_to_string(&l).replace('\u{1b}', "\\e")).collect();
     insta::assert_snapshot!("osc8", out.join("\n"));
 }
@@ -137,8 +137,8 @@ fn highlighted_code_in_twelve_languages_at_each_depth() {
         ("256", ColorDepth::Ansi256),
         ("16", ColorDepth::Ansi16),
     ] {
-        let r = Renderer::new(Options::new().width(80).color(depth)).unwrap();
-        let mut w = AnsiWriter::new(depth, false);
+        let r = Renderer::new(Options::new().with_width(80).with_color(depth)).unwrap();
+        let mut w = r.writer();
         let out: Vec<String> = r
             .render(&doc)
             .iter()

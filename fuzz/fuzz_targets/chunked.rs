@@ -75,6 +75,6 @@ fuzz_target!(|input: Input<'_>| {
 });
 
 fn fingerprint_iter<'a>(it: impl Iterator<Item = termark::Line<'a>>) -> Vec<String> {
-    let mut w = termark::AnsiWriter::new(termark::ColorDepth::TrueColor, true);
+    let mut w = termark::internals::fingerprint_writer();
     it.map(|l| w.line_to_string(&l)).collect()
 }

@@ -1,4 +1,4 @@
-//! `termark::wrap::wrap` against an obviously-correct reference: greedy filling, breaks at
+//! `termark::internals::wrap` against an obviously-correct reference: greedy filling, breaks at
 //! spaces and tabs and around wide grapheme clusters, overlong words broken at grapheme
 //! boundaries. Beyond exact agreement with the reference, checks properties that do not
 //! depend on it: no line wider than `avail`, and the non-space text (with its styles and
@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use termark::wrap::{wrap, LineSink, Piece};
+use termark::internals::{wrap, LineSink, Piece};
 use termark::{Color, Style};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -56,7 +56,7 @@ struct Input {
 const LINKS: [Option<&str>; 3] = [None, Some("https://a.test/"), Some("https://b.test/")];
 
 fn style_of(id: u8) -> Style {
-    Style::PLAIN.with_fg(Color::Ansi(id % 4))
+    Style::new().fg(Color::Ansi(id % 4))
 }
 
 fn link_of(id: u8) -> Option<&'static str> {
@@ -398,7 +398,7 @@ fuzz_target!(|input: Input| {
         .map(|p| match p {
             PieceIn::Text { style, text } => (
                 text.chars()
-                    .filter(|&c| c == '\t' || !termark::sanitize::is_unsafe(c))
+                    .filter(|&c| c == '\t' || !termark::internals::is_unsafe(c))
                     .take(256)
                     .collect(),
                 *style,

@@ -9,7 +9,7 @@
     clippy::doc_markdown
 )]
 
-use termark::{AnsiWriter, ColorDepth, ControlChars, Line, Lines, Options, Renderer};
+use termark::{ColorDepth, ControlChars, Line, Lines, Options, Renderer};
 use unicode_width::UnicodeWidthStr;
 
 /// Options drawn from fuzz input. Raw values are mapped onto the valid ranges by
@@ -56,24 +56,24 @@ impl FuzzOptions {
         let depth = depth_of(self.depth);
         let opts = |w: usize, t: usize| {
             Options::new()
-                .width(w)
-                .tab_width(t)
-                .color(depth)
-                .hyperlinks(self.hyperlinks)
-                .highlight(self.highlight)
-                .wrap_code(self.wrap_code)
-                .control_chars(if self.drop_controls {
+                .with_width(w)
+                .with_tab_width(t)
+                .with_color(depth)
+                .with_hyperlinks(self.hyperlinks)
+                .with_highlight(self.highlight)
+                .with_wrap_code(self.wrap_code)
+                .with_control_chars(if self.drop_controls {
                     ControlChars::Drop
                 } else {
                     ControlChars::Visible
                 })
         };
-        if width < termark::config::MIN_WIDTH {
+        if width < termark::MIN_WIDTH {
             assert!(
                 Renderer::new(opts(width, 4)).is_err(),
                 "width {width} below MIN_WIDTH was accepted"
             );
-            width += termark::config::MIN_WIDTH;
+            width += termark::MIN_WIDTH;
         }
         if !(1..=16).contains(&tab_width) {
             assert!(
@@ -199,7 +199,7 @@ fn apply_sgr(params: &str, st: &mut SgrState, depth: ColorDepth, line: &str) {
     }
 }
 
-/// Checks one line written by [`AnsiWriter::line_to_string`]: only termark's own SGR and
+/// Checks one line written by [`termark::AnsiWriter::line_to_string`]: only termark's own SGR and
 /// OSC 8 sequences, no other control or bidi character, the text between the escapes equals
 /// `plain`, and the line ends in the terminal's default state (attributes reset, link closed).
 pub fn check_ansi(ansi: &str, plain: &str, depth: ColorDepth, hyperlinks: bool) {
@@ -281,7 +281,7 @@ pub fn check_lines<'a>(
     c: &Chosen,
     what: &str,
 ) -> Vec<String> {
-    let mut w = AnsiWriter::new(c.depth, c.hyperlinks);
+    let mut w = termark::internals::writer_for(c.depth, c.hyperlinks);
     let mut out = Vec::new();
     for (i, line) in lines.into_iter().enumerate() {
         let plain = line.plain();
@@ -313,6 +313,6 @@ pub fn check_lines<'a>(
 /// Every line of `lines` as ANSI at true color with hyperlinks (a lossless fingerprint of
 /// text, styles and links).
 pub fn fingerprint(lines: &Lines) -> Vec<String> {
-    let mut w = AnsiWriter::new(ColorDepth::TrueColor, true);
+    let mut w = termark::internals::fingerprint_writer();
     lines.iter().map(|l| w.line_to_string(&l)).collect()
 }

@@ -1,23 +1,15 @@
 //! `termark`: render Markdown from files or a pipe to the terminal as it arrives.
 #![allow(clippy::cast_precision_loss)] // byte counts to seconds and MB/s for display
 
+mod detect;
+
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
+use detect::When;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use termark::{AnsiWriter, ColorDepth, Options, Renderer, Stream};
-
-/// When to color the output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum When {
-    /// Only when stdout is a terminal (honours `NO_COLOR` and `CLICOLOR_FORCE`).
-    Auto,
-    /// Always.
-    Always,
-    /// Never.
-    Never,
-}
+use termark::{AnsiWriter, ColorDepth, Options, Renderer, Stream, Theme};
 
 /// What to do with control characters in the input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -77,9 +69,9 @@ struct Cli {
     /// Stream a built-in sample answer at LLM pace.
     #[arg(long)]
     demo: bool,
-    /// After the run, print bytes in, chunks, committed lines, parses, tentative renders
-    /// (asked for after every chunk), peak tentative lines, wall time and MB/s to standard
-    /// error.
+    /// After the run, print bytes in, chunks, committed lines, parses, tentative renders,
+    /// peak tentative lines, wall time and MB/s to standard error. Measuring changes nothing
+    /// about the work done.
     #[arg(long)]
     stats: bool,
 }
@@ -106,82 +98,11 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn env_set(name: &str) -> bool {
-    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
-}
-
 fn detect_depth(cli: &Cli, tty: bool) -> ColorDepth {
-    if cli.plain {
+    if cli.plain || !detect::color_on(cli.color, tty) {
         return ColorDepth::Plain;
     }
-    let on = match cli.color {
-        When::Always => true,
-        When::Never => false,
-        When::Auto => !env_set("NO_COLOR") && (tty || env_set("CLICOLOR_FORCE")),
-    };
-    if !on {
-        return ColorDepth::Plain;
-    }
-    let colorterm = std::env::var("COLORTERM").unwrap_or_default();
-    let term = std::env::var("TERM").unwrap_or_default();
-    if colorterm == "truecolor" || colorterm == "24bit" {
-        ColorDepth::TrueColor
-    } else if term.contains("256color") {
-        ColorDepth::Ansi256
-    } else if term == "dumb" {
-        ColorDepth::NoColor
-    } else if term.is_empty()
-        || term.contains("direct")
-        || term.contains("kitty")
-        || term.contains("alacritty")
-        || term.contains("foot")
-        || term.contains("wezterm")
-    {
-        ColorDepth::TrueColor
-    } else {
-        ColorDepth::Ansi16
-    }
-}
-
-fn detect_hyperlinks(cli: &Cli, tty: bool) -> bool {
-    match cli.hyperlinks {
-        When::Always => true,
-        When::Never => false,
-        When::Auto => {
-            tty && {
-                let prog = std::env::var("TERM_PROGRAM").unwrap_or_default();
-                let term = std::env::var("TERM").unwrap_or_default();
-                matches!(
-                    prog.as_str(),
-                    "iTerm.app" | "WezTerm" | "vscode" | "ghostty" | "Hyper"
-                ) || std::env::var("VTE_VERSION")
-                    .ok()
-                    .and_then(|v| v.parse::<u32>().ok())
-                    .is_some_and(|v| v >= 5000)
-                    || env_set("KITTY_WINDOW_ID")
-                    || env_set("WT_SESSION")
-                    || term.contains("kitty")
-                    || term.contains("foot")
-                    || term.contains("alacritty")
-            }
-        }
-    }
-}
-
-fn detect_width(cli: &Cli, tty: bool) -> usize {
-    if let Some(w) = cli.width {
-        return w;
-    }
-    if tty {
-        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
-            return w as usize;
-        }
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse().ok())
-        .filter(|&w| w > 0)
-        .unwrap_or(80)
+    detect::color_depth()
 }
 
 struct Out<W: Write> {
@@ -212,7 +133,6 @@ const FILE_SLICE_BYTES: usize = 16 * 1024;
 struct Feeder {
     chunk: Option<usize>,
     rate: Option<u64>,
-    stats: bool,
 }
 
 impl Feeder {
@@ -220,9 +140,6 @@ impl Feeder {
         let n = self.chunk.unwrap_or(data.len().max(1));
         for piece in data.chunks(n.max(1)) {
             stream.push_bytes(piece);
-            if self.stats {
-                let _ = stream.tentative();
-            }
             out.drain(stream)?;
             if let Some(rate) = self.rate.filter(|&r| r > 0) {
                 std::thread::sleep(Duration::from_secs_f64(piece.len() as f64 / rate as f64));
@@ -236,32 +153,29 @@ fn run() -> Result<i32> {
     let cli = Cli::parse();
     let tty = io::stdout().is_terminal();
     let depth = detect_depth(&cli, tty);
-    let hyperlinks = depth != ColorDepth::Plain && detect_hyperlinks(&cli, tty);
+    let hyperlinks = detect::hyperlinks_on(cli.hyperlinks, tty);
     if cli.list_themes {
         println!(
             "themes: {} (or --theme PATH.toml / PATH.tmTheme)",
-            termark::theme::Theme::BUILTIN.join(", ")
+            Theme::BUILTIN.join(", ")
         );
         println!(
             "syntax themes for theme files: {}",
-            termark::highlight::syntax_theme_names().join(", ")
+            Theme::syntax_theme_names().join(", ")
         );
-        println!(
-            "theme file elements: {}",
-            termark::theme::ELEMENTS.join(", ")
-        );
+        println!("theme file elements: {}", Theme::ELEMENTS.join(", "));
         return Ok(0);
     }
-    let theme = termark::theme::Theme::resolve(&cli.theme)?;
+    let theme = Theme::resolve(&cli.theme)?;
     let options = Options::new()
-        .width(detect_width(&cli, tty))
-        .tab_width(cli.tab_width)
-        .theme(theme)
-        .color(depth)
-        .hyperlinks(hyperlinks)
-        .highlight(!cli.no_highlight)
-        .wrap_code(!cli.no_wrap_code)
-        .control_chars(match cli.control_chars {
+        .with_width(detect::width(cli.width, tty))
+        .with_tab_width(cli.tab_width)
+        .with_theme(theme)
+        .with_color(depth)
+        .with_hyperlinks(hyperlinks)
+        .with_highlight(!cli.no_highlight)
+        .with_wrap_code(!cli.no_wrap_code)
+        .with_control_chars(match cli.control_chars {
             Controls::Visible => termark::ControlChars::Visible,
             Controls::Drop => termark::ControlChars::Drop,
         });
@@ -269,18 +183,17 @@ fn run() -> Result<i32> {
     let stdout = io::stdout();
     let mut out = Out {
         w: io::BufWriter::with_capacity(64 * 1024, stdout.lock()),
-        ansi: AnsiWriter::new(depth, hyperlinks),
+        ansi: renderer.writer(),
     };
     let mut feeder = Feeder {
         chunk: cli.replay_chunk,
         rate: cli.replay_rate,
-        stats: cli.stats,
     };
     if feeder.rate.is_some() && feeder.chunk.is_none() {
         feeder.chunk = Some(16);
     }
     let started = Instant::now();
-    let mut total = termark::stream::Stats::default();
+    let mut total = termark::Stats::default();
     let mut status = 0;
     let mut stream = renderer.stream();
     let mut first = true;
@@ -300,7 +213,6 @@ fn run() -> Result<i32> {
                 let f = Feeder {
                     chunk: Some(feeder.chunk.unwrap_or(12)),
                     rate: Some(feeder.rate.unwrap_or(600)),
-                    stats: feeder.stats,
                 };
                 f.feed(DEMO.as_bytes(), stream, out)
                     .map_err(anyhow::Error::from)
@@ -336,15 +248,7 @@ fn run() -> Result<i32> {
         // Whatever was read is rendered, even after a read error.
         stream.finalize();
         out.drain(stream)?;
-        let s = stream.stats();
-        total.bytes_in += s.bytes_in;
-        total.chunks += s.chunks;
-        total.committed_lines += s.committed_lines;
-        total.peak_tentative_lines = total.peak_tentative_lines.max(s.peak_tentative_lines);
-        total.parses += s.parses;
-        total.parsed_bytes += s.parsed_bytes;
-        total.tentative_renders += s.tentative_renders;
-        total.tentative_stale += s.tentative_stale;
+        total += stream.stats();
         stream.release();
         match result {
             Ok(()) => Ok(true),

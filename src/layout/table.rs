@@ -22,17 +22,17 @@
 //! as records instead: one `header: value` line per cell (wrapped at spaces), with a rule
 //! between rows.
 
-use crate::config::Options;
 use crate::line::Lines;
+use crate::options::Options;
 use crate::style::Style;
 use crate::width::str_width;
 use crate::wrap::{self, push_spaces, LineSink, Piece};
 use pulldown_cmark::Alignment;
 
 /// Narrowest column of the grid layout, in columns (when a column's content is wider).
-pub const MIN_COLUMN_WIDTH: usize = 3;
+pub(crate) const MIN_COLUMN_WIDTH: usize = 3;
 /// Tables with more columns are laid out as records.
-pub const MAX_GRID_COLUMNS: usize = 64;
+pub(crate) const MAX_GRID_COLUMNS: usize = 64;
 
 #[derive(Clone, Copy, Debug)]
 struct RowRec {
@@ -42,7 +42,7 @@ struct RowRec {
 
 /// The rows and cells of the open table, as ranges of the layout's inline pieces.
 #[derive(Clone, Debug, Default)]
-pub struct TableScratch {
+pub(crate) struct TableScratch {
     aligns: Vec<Alignment>,
     rows: Vec<RowRec>,
     cells: Vec<(u32, u32)>,

@@ -13,8 +13,8 @@
 //! [`Options::wrap_code(false)`](crate::Options::wrap_code) lines are printed whole, without
 //! the gutter, so they can be copied.
 
-use crate::config::ControlChars;
 use crate::highlight::CodeState;
+use crate::options::ControlChars;
 use crate::sanitize::{is_unsafe, replacement};
 use crate::style::Style;
 use crate::theme::Theme;
@@ -22,10 +22,11 @@ use crate::width::grapheme_width;
 use crate::wrap::{push_spaces, LineSink};
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Gutter before each code row.
-pub const GUTTER: &str = "│ ";
-/// Gutter of a continuation row.
-pub const CONTINUATION: &str = "│↪";
+/// Gutter before each code row (2 columns), in the frame's style.
+const GUTTER: &str = "│ ";
+/// A continuation row's gutter: the frame's bar, then the continuation marker in its own
+/// style (2 columns in all).
+const CONTINUATION: [&str; 2] = ["│", "↪"];
 
 /// Writes the header line content (after the container prefix): `╭─ label`.
 pub(crate) fn header<S: LineSink + ?Sized>(
@@ -154,8 +155,10 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
         if continuation {
             self.sink.end();
             self.sink.begin();
-            self.sink.push("│", self.theme.code_frame, None, 1);
-            self.sink.push("↪", self.theme.code_continuation, None, 1);
+            self.sink
+                .push(CONTINUATION[0], self.theme.code_frame, None, 1);
+            self.sink
+                .push(CONTINUATION[1], self.theme.code_continuation, None, 1);
         } else if self.wrap {
             self.sink.push(GUTTER, self.theme.code_frame, None, 2);
         }

@@ -8,6 +8,14 @@
 //! per block; inline pieces are collected in a `bumpalo` arena that is reset after each
 //! block.
 //!
+//! | part | module |
+//! |---|---|
+//! | event dispatch, blocks, separators | this module |
+//! | container stack and line prefixes (quote bars, list markers) | [`container`] |
+//! | inline text: styles, links, pieces, wrapping a leaf | [`inline`] |
+//! | GFM tables | [`table`] |
+//! | code blocks: frame, highlighting, hard wrapping | [`code`] |
+//!
 //! # Rendering rules
 //! - Top-level blocks are separated by exactly one blank line.
 //! - Inside containers (block quotes, list items, footnotes) a blank line goes before a
@@ -19,54 +27,25 @@
 //!   first line and as many spaces after it. When prefixes would leave fewer than
 //!   [`MIN_CONTENT_WIDTH`] columns, the outermost are not drawn (the depth is clamped).
 
-use crate::code;
-use crate::config::{Options, MIN_CONTENT_WIDTH};
+pub(crate) mod code;
+mod container;
+mod inline;
+pub(crate) mod table;
+
 use crate::highlight::CodeState;
 use crate::line::Lines;
-use crate::sanitize::{osc8_url, push_sanitized};
+use crate::options::Options;
+use crate::sanitize::push_sanitized;
 use crate::style::Style;
-use crate::table::{self, TableScratch};
-use crate::theme::Theme;
 use crate::width::str_width;
-use crate::wrap::{self, LineSink, Piece};
-use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
+use crate::wrap::{self, LineSink};
+use container::{
+    decimal_width, truncate_to_width, Container, Kind, Marker, PrefixSink, MAX_FOOTNOTE_LABEL,
+};
+use inline::PieceRec;
+pub(crate) use inline::Scratch;
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::ops::Range;
-
-const BULLETS: [&str; 3] = ["•", "◦", "▪"];
-/// Longest footnote label shown in a definition's marker, in columns.
-const MAX_FOOTNOTE_LABEL: usize = 16;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Marker {
-    Bullet(u8),
-    Ordered(u64),
-    Label(String),
-    Heading(u8),
-    Task(bool),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Quote,
-    List { next: Option<u64> },
-    Item,
-    Footnote,
-    Heading,
-}
-
-#[derive(Clone, Debug)]
-struct Container {
-    kind: Kind,
-    /// Marker still to be drawn on the container's first line.
-    marker: Option<Marker>,
-    /// Prefix width in columns.
-    indent: usize,
-    /// Child blocks started so far.
-    children: u32,
-    /// Bullet lists open up to and including this container (for the bullet glyph), kept
-    /// here so an item finds its depth in O(1) (FUZZING.md, `nested_bullets`).
-    bullets: u32,
-}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Leaf {
@@ -88,7 +67,7 @@ struct OpenCode {
 
 /// The layout state that persists between pieces of a document (see the module docs).
 #[derive(Clone, Debug, Default)]
-pub struct State {
+pub(crate) struct State {
     stack: Vec<Container>,
     emitted_any: bool,
     /// Whether the line before the current segment's first line was blank.
@@ -100,6 +79,20 @@ pub struct State {
 }
 
 impl State {
+    /// Heap bytes held: the container stack, footnote labels, an open code line.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.stack.capacity() * std::mem::size_of::<Container>()
+            + self
+                .stack
+                .iter()
+                .map(|c| match &c.marker {
+                    Some(Marker::Label(l)) => l.capacity(),
+                    _ => 0,
+                })
+                .sum::<usize>()
+            + self.code.as_ref().map_or(0, |c| c.partial.capacity())
+    }
+
     /// True if a top-level list is open (the segment was cut between two of its items).
     pub(crate) fn in_top_list(&self) -> bool {
         matches!(
@@ -116,196 +109,69 @@ impl State {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-struct PieceRec {
-    text: (u32, u32),
-    style: Style,
-    link: Option<(u32, u32)>,
-    hard_break: bool,
+/// Lays out events into lines, continuing from a [`State`] it borrows. See the module
+/// documentation.
+pub(crate) struct Layout<'a> {
+    cfg: &'a Options,
+    state: &'a mut State,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct LinkRec {
-    url: (u32, u32),
-    text_start: u32,
-    display_url: bool,
-    image: bool,
-}
-
-/// Reusable per-block buffers.
-#[derive(Default)]
-pub struct Scratch {
-    buf: String,
-    pieces: Vec<PieceRec>,
-    styles: Vec<Style>,
-    links: Vec<LinkRec>,
-    marker: String,
-    table: TableScratch,
-    bump: bumpalo::Bump,
-}
-
-impl Scratch {
-    fn clear_inline(&mut self) {
-        self.buf.clear();
-        self.pieces.clear();
-        self.links.clear();
-        self.bump.reset();
-    }
-
-    fn reset_inline(&mut self, base: Style) {
-        self.styles.clear();
-        self.styles.push(base);
-    }
-
-    fn push_style(&mut self, s: Style) {
-        let top = self.top_style().patch(s);
-        self.styles.push(top);
-    }
-
-    fn top_style(&self) -> Style {
-        self.styles.last().copied().unwrap_or_default()
-    }
-
-    /// Forgets the inline state of a render (style stack, pieces) but keeps the buffers:
-    /// a tentative render and the next commit share this scratch, and nothing may pass
-    /// from one to the other (FUZZING.md finding 15).
-    pub(crate) fn end_render(&mut self) {
-        self.clear_inline();
-        self.styles.clear();
-    }
-
-    /// Frees every buffer.
-    pub fn clear_all(&mut self) {
-        *self = Self::default();
-    }
-    /// Heap bytes held.
-    #[must_use]
-    pub fn heap_bytes(&self) -> usize {
-        self.buf.capacity()
-            + self.pieces.capacity() * std::mem::size_of::<PieceRec>()
-            + self.styles.capacity() * std::mem::size_of::<Style>()
-            + self.links.capacity() * std::mem::size_of::<LinkRec>()
-            + self.marker.capacity()
-            + self.table.heap_bytes()
-            + self.bump.allocated_bytes()
-    }
-}
-
-/// Lays out events into lines. See the module documentation.
-pub struct Layout<'c> {
-    cfg: &'c Options,
-    /// Persistent state.
-    pub(crate) state: State,
-}
-
-/// The sink that writes container prefixes at the start of each line.
-struct PrefixSink<'a> {
+/// A layout with the buffers it writes into: where the events of a parse go.
+pub(crate) struct LayoutSink<'a> {
+    layout: Layout<'a>,
     out: &'a mut Lines,
-    stack: &'a mut [Container],
-    theme: &'a Theme,
-    width: usize,
-    mbuf: &'a mut String,
+    scratch: &'a mut Scratch,
 }
 
-impl PrefixSink<'_> {
-    fn write_prefix(&mut self, consume: bool) {
-        let (skip, _) = self.visible_prefix();
-        let PrefixSink {
+impl<'a> LayoutSink<'a> {
+    /// Lays out into `out`, continuing from `state`, with `scratch` as working buffers.
+    pub(crate) fn new(
+        cfg: &'a Options,
+        state: &'a mut State,
+        out: &'a mut Lines,
+        scratch: &'a mut Scratch,
+    ) -> Self {
+        Self {
+            layout: Layout::new(cfg, state),
             out,
-            stack,
-            theme,
-            mbuf,
-            ..
-        } = self;
-        for c in &mut stack[skip..] {
-            match c.kind {
-                Kind::Quote => out.push_measured("│ ", theme.quote_bar, None, 2),
-                Kind::List { .. } => {}
-                Kind::Item | Kind::Footnote | Kind::Heading => {
-                    let marker = if consume { c.marker.take() } else { None };
-                    match marker {
-                        Some(m) => {
-                            mbuf.clear();
-                            let style = match &m {
-                                Marker::Bullet(d) => {
-                                    mbuf.push_str(BULLETS[*d as usize % BULLETS.len()]);
-                                    theme.list_marker
-                                }
-                                Marker::Ordered(n) => {
-                                    use std::fmt::Write;
-                                    let _ = write!(mbuf, "{n}.");
-                                    theme.list_marker
-                                }
-                                Marker::Label(l) => {
-                                    mbuf.push('[');
-                                    mbuf.push_str(l);
-                                    mbuf.push(']');
-                                    theme.footnote
-                                }
-                                Marker::Task(done) => {
-                                    mbuf.push(if *done { '☑' } else { '☐' });
-                                    if *done {
-                                        theme.task_done
-                                    } else {
-                                        theme.task_open
-                                    }
-                                }
-                                Marker::Heading(level) => {
-                                    for _ in 0..*level {
-                                        mbuf.push('#');
-                                    }
-                                    theme.heading_marker
-                                }
-                            };
-                            let w = str_width(mbuf);
-                            out.push_measured(mbuf, style, None, w);
-                            out.push_spaces(c.indent.saturating_sub(w));
-                        }
-                        None => out.push_spaces(c.indent),
-                    }
-                }
-            }
+            scratch,
         }
     }
 
-    fn prefix_width(&self) -> usize {
-        self.visible_prefix().1
+    /// Ends the document: closes whatever is open.
+    pub(crate) fn finish(&mut self) {
+        self.layout.finish(self.out, self.scratch);
     }
 
-    /// The containers drawn: the longest innermost run whose prefixes leave
-    /// [`MIN_CONTENT_WIDTH`] columns. Returns (index of the first drawn, prefix width). Walks
-    /// from the inside out and stops when the width is used up, so a line costs O(width), not
-    /// O(nesting depth) (FUZZING.md, `quote_emphasis`).
-    fn visible_prefix(&self) -> (usize, usize) {
-        let max = self.width.saturating_sub(MIN_CONTENT_WIDTH);
-        let mut total = 0;
-        let mut first = self.stack.len();
-        while first > 0 && total + self.stack[first - 1].indent <= max {
-            total += self.stack[first - 1].indent;
-            first -= 1;
-        }
-        (first, total)
+    /// Shows `text` as plain source lines in a block of its own (the fallback when parsing
+    /// it failed).
+    pub(crate) fn plain_block(&mut self, text: &str) {
+        self.layout.plain_block(text, self.out, self.scratch);
     }
 
-    fn avail(&self) -> usize {
-        self.width - self.prefix_width()
+    /// Starts a top-level fenced code block (fence mode) with this info string.
+    pub(crate) fn fence_start(&mut self, info: &str) {
+        self.layout.fence_start(info, self.out, self.scratch);
     }
 
-    fn blank(&mut self) {
-        self.write_prefix(false);
-        self.out.end_line();
+    /// One line of the open code block (with its `\n`, or without for the last line).
+    pub(crate) fn code_line(&mut self, line: &str) {
+        self.layout.code_line(line, self.out, self.scratch);
+    }
+
+    /// Closes the open code block.
+    pub(crate) fn code_end(&mut self) {
+        self.layout.code_end(self.out, self.scratch);
     }
 }
 
-impl LineSink for PrefixSink<'_> {
-    fn begin(&mut self) {
-        self.write_prefix(true);
+impl crate::parse::EventSink for LayoutSink<'_> {
+    fn begin_segment(&mut self, prev_blank: bool) {
+        self.layout.begin_segment(prev_blank);
     }
-    fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
-        self.out.push_measured(text, style, link, width);
-    }
-    fn end(&mut self) {
-        self.out.end_line();
+    fn event(&mut self, event: Event<'_>, range: Range<usize>, text: &str) {
+        self.layout
+            .event(event, range, text, self.out, self.scratch);
     }
 }
 
@@ -314,18 +180,10 @@ fn prev_line_blank(src: &str, pos: usize) -> Option<bool> {
     crate::scan::prev_line_blank(src, pos)
 }
 
-impl<'c> Layout<'c> {
-    /// A layout at the start of a document.
-    #[must_use]
-    pub fn new(cfg: &'c Options) -> Self {
-        Self {
-            cfg,
-            state: State::default(),
-        }
-    }
-
-    /// A layout that continues from `state` (used for the tentative tail).
-    pub(crate) fn with_state(cfg: &'c Options, state: State) -> Self {
+impl<'a> Layout<'a> {
+    /// A layout that continues from `state` (`State::default()` for the start of a
+    /// document).
+    pub(crate) fn new(cfg: &'a Options, state: &'a mut State) -> Self {
         Self { cfg, state }
     }
 
@@ -337,7 +195,7 @@ impl<'c> Layout<'c> {
         self.state.continue_list = self.state.in_top_list();
     }
 
-    fn sink<'a>(&'a mut self, out: &'a mut Lines, sc: &'a mut Scratch) -> PrefixSink<'a> {
+    fn sink<'s>(&'s mut self, out: &'s mut Lines, sc: &'s mut Scratch) -> PrefixSink<'s> {
         PrefixSink {
             out,
             stack: &mut self.state.stack,
@@ -348,7 +206,7 @@ impl<'c> Layout<'c> {
     }
 
     /// Feeds one event. `range` indexes `src`, the segment's source.
-    pub fn event(
+    pub(crate) fn event(
         &mut self,
         ev: Event<'_>,
         range: Range<usize>,
@@ -704,166 +562,6 @@ impl<'c> Layout<'c> {
         }
     }
 
-    fn inline_text(
-        &mut self,
-        t: &str,
-        style: Option<Style>,
-        range: Range<usize>,
-        src: &str,
-        out: &mut Lines,
-        sc: &mut Scratch,
-    ) {
-        self.ensure_leaf(range, src, out, sc);
-        let style = style.unwrap_or_else(|| sc.top_style());
-        let start = sc.buf.len();
-        if !crate::sanitize::needs_sanitizing(t) {
-            // No control character, tab or newline (the common case): copied as it is.
-            sc.buf.push_str(t);
-            self.push_piece_range(start, style, sc);
-            return;
-        }
-        // Newlines inside inline text (inline HTML spanning lines) read as spaces; tabs stay
-        // for the wrapper to expand.
-        for (i, part) in t.split('\n').enumerate() {
-            if i > 0 {
-                sc.buf.push(' ');
-            }
-            for (j, seg) in part.split('\t').enumerate() {
-                if j > 0 {
-                    sc.buf.push('\t');
-                }
-                push_sanitized(&mut sc.buf, seg, self.cfg.control_chars);
-            }
-        }
-        self.push_piece_range(start, style, sc);
-    }
-
-    fn push_piece_range(&mut self, start: usize, style: Style, sc: &mut Scratch) {
-        let start = join_cluster(sc, start);
-        if sc.buf.len() == start {
-            return;
-        }
-        let link = if self.cfg.hyperlinks {
-            sc.links.last().map(|l| l.url).filter(|u| u.1 > u.0)
-        } else {
-            None
-        };
-        sc.pieces.push(PieceRec {
-            text: (start as u32, sc.buf.len() as u32),
-            style,
-            link,
-            hard_break: false,
-        });
-    }
-
-    fn push_link(&mut self, url: &str, kind: LinkType, image: bool, sc: &mut Scratch) {
-        let start = sc.buf.len();
-        if self.cfg.hyperlinks {
-            if let Some(u) = osc8_url(url) {
-                sc.buf.push_str(&u);
-            }
-        } else {
-            push_sanitized(&mut sc.buf, url, self.cfg.control_chars);
-        }
-        let url_range = (start as u32, sc.buf.len() as u32);
-        let display_url = !matches!(kind, LinkType::Autolink | LinkType::Email) || image;
-        sc.links.push(LinkRec {
-            url: url_range,
-            text_start: sc.pieces.len() as u32,
-            display_url,
-            image,
-        });
-    }
-
-    fn end_link(&mut self, sc: &mut Scratch) {
-        sc.styles.pop();
-        let Some(link) = sc.links.pop() else { return };
-        if link.image {
-            let start = sc.buf.len();
-            sc.buf.push(']');
-            self.push_piece_range(start, sc.top_style().patch(self.cfg.theme.image), sc);
-        }
-        if self.cfg.hyperlinks || !link.display_url || link.url.0 == link.url.1 {
-            return;
-        }
-        // Show the URL after the text when it differs from the text.
-        let url = &sc.buf[link.url.0 as usize..link.url.1 as usize];
-        let mut text = String::new();
-        for p in &sc.pieces[link.text_start as usize..] {
-            text.push_str(&sc.buf[p.text.0 as usize..p.text.1 as usize]);
-        }
-        let text = text.trim_start_matches("[image: ").trim_end_matches(']');
-        if text == url || url.strip_prefix("mailto:") == Some(text) {
-            return;
-        }
-        let url = url.to_owned();
-        let start = sc.buf.len();
-        sc.buf.push_str(" (");
-        sc.buf.push_str(&url);
-        sc.buf.push(')');
-        let style = sc
-            .styles
-            .first()
-            .copied()
-            .unwrap_or_default()
-            .patch(self.cfg.theme.link_url);
-        sc.pieces.push(PieceRec {
-            text: (start as u32, sc.buf.len() as u32),
-            style,
-            link: None,
-            hard_break: false,
-        });
-    }
-
-    /// Wraps and writes the open leaf (paragraph or heading).
-    fn flush_leaf(&mut self, out: &mut Lines, sc: &mut Scratch) {
-        let leaf = std::mem::take(&mut self.state.leaf);
-        if let Leaf::Heading(level) = leaf {
-            self.push_container(Container {
-                kind: Kind::Heading,
-                marker: Some(Marker::Heading(level)),
-                indent: level as usize + 1,
-                children: 0,
-                bullets: 0,
-            });
-        }
-        let tab_width = self.cfg.tab_width;
-        self.with_pieces(out, sc, |items, avail, sink| {
-            wrap::wrap(items, avail, tab_width, sink);
-        });
-        if matches!(leaf, Leaf::Heading(_)) {
-            self.state.stack.pop();
-        }
-        sc.clear_inline();
-    }
-
-    /// Runs `f` with the collected inline pieces, the available width and a prefix sink.
-    fn with_pieces(
-        &mut self,
-        out: &mut Lines,
-        sc: &mut Scratch,
-        f: impl FnOnce(&[Piece<'_>], usize, &mut PrefixSink<'_>),
-    ) {
-        let Scratch {
-            buf,
-            pieces,
-            bump,
-            marker,
-            ..
-        } = &mut *sc;
-        let items =
-            bumpalo::collections::Vec::from_iter_in(pieces.iter().map(|p| piece_of(p, buf)), bump);
-        let mut sink = PrefixSink {
-            out,
-            stack: &mut self.state.stack,
-            theme: &self.cfg.theme,
-            width: self.cfg.width,
-            mbuf: marker,
-        };
-        let avail = sink.avail();
-        f(&items, avail, &mut sink);
-    }
-
     /// Shows `text` as plain source lines in a block of its own (the fallback when parsing
     /// it failed). Open containers are closed first.
     pub(crate) fn plain_block(&mut self, text: &str, out: &mut Lines, sc: &mut Scratch) {
@@ -993,15 +691,8 @@ impl<'c> Layout<'c> {
         sink.end();
     }
 
-    /// Pushes a container, inheriting the count of open bullet lists.
-    fn push_container(&mut self, mut c: Container) {
-        let parent = self.state.stack.last().map_or(0, |p| p.bullets);
-        c.bullets = parent + u32::from(matches!(c.kind, Kind::List { next: None }));
-        self.state.stack.push(c);
-    }
-
     /// Ends the document: closes whatever is open.
-    pub fn finish(&mut self, out: &mut Lines, sc: &mut Scratch) {
+    pub(crate) fn finish(&mut self, out: &mut Lines, sc: &mut Scratch) {
         self.flush_implicit(out, sc);
         if self.state.code.is_some() {
             self.code_end(out, sc);
@@ -1017,77 +708,4 @@ impl<'c> Layout<'c> {
         }
         self.state.leaf = Leaf::None;
     }
-}
-
-/// Text that extends the previous piece's last grapheme cluster (a VS16 or a combining mark
-/// arriving in its own text event, after an entity or a style change) joins that piece, so
-/// no cluster spans two pieces and every width is measured on whole clusters (FUZZING.md
-/// finding 1). Returns the new start of the text at `start`.
-fn join_cluster(sc: &mut Scratch, start: usize) -> usize {
-    use unicode_segmentation::UnicodeSegmentation;
-    let Some(prev) = sc.pieces.last_mut() else {
-        return start;
-    };
-    let first = sc.buf[start..].chars().next();
-    if prev.hard_break
-        || prev.text.1 as usize != start
-        || !first.is_some_and(|c| {
-            !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) == 0
-        })
-    {
-        return start;
-    }
-    let ps = prev.text.0 as usize;
-    let crossing = sc.buf[ps..]
-        .grapheme_indices(true)
-        .map(|(at, g)| (ps + at, ps + at + g.len()))
-        .find(|&(a, e)| a < start && e > start);
-    match crossing {
-        Some((_, end)) => {
-            prev.text.1 = end as u32;
-            end
-        }
-        None => start,
-    }
-}
-
-fn piece_of<'b>(p: &PieceRec, buf: &'b str) -> Piece<'b> {
-    if p.hard_break {
-        Piece::hard_break()
-    } else {
-        Piece {
-            text: &buf[p.text.0 as usize..p.text.1 as usize],
-            style: p.style,
-            link: p.link.map(|l| &buf[l.0 as usize..l.1 as usize]),
-            hard_break: false,
-        }
-    }
-}
-
-fn decimal_width(mut n: u64) -> usize {
-    let mut w = 1;
-    while n >= 10 {
-        n /= 10;
-        w += 1;
-    }
-    w
-}
-
-fn truncate_to_width(s: &str, max: usize) -> String {
-    use unicode_segmentation::UnicodeSegmentation;
-    if str_width(s) <= max {
-        return s.to_owned();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for g in s.graphemes(true) {
-        let gw = crate::width::grapheme_width(g);
-        if w + gw + 1 > max {
-            break;
-        }
-        out.push_str(g);
-        w += gw;
-    }
-    out.push('…');
-    out
 }

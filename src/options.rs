@@ -1,0 +1,265 @@
+//! Options (a builder) and the frozen configuration every stream of a renderer shares.
+//!
+//! [`Options`] is validated once by [`Renderer::new`](crate::Renderer::new); the hot path
+//! never checks an option again. Every setter is `with_<name>` and its getter is `<name>`.
+
+use crate::theme::Theme;
+use crate::Error;
+
+/// Narrowest accepted width, in display columns. Below this no block decoration can fit.
+pub const MIN_WIDTH: usize = 8;
+/// Widest accepted width, in display columns.
+pub const MAX_WIDTH: usize = 4096;
+/// Columns always left for text after container prefixes (quote bars, list indents): deeper
+/// nesting drops the outermost prefixes from view instead of squeezing the text.
+pub(crate) const MIN_CONTENT_WIDTH: usize = 6;
+/// Accepted tab widths, in columns.
+pub const TAB_WIDTHS: std::ops::RangeInclusive<usize> = 1..=16;
+
+/// How many colors the terminal shows, and whether escape sequences may be written at all.
+///
+/// Layout keeps 24-bit colors; the [`AnsiWriter`](crate::AnsiWriter) of the same renderer
+/// ([`Renderer::writer`](crate::Renderer::writer)) downgrades them to this depth.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ColorDepth {
+    /// 24-bit color (SGR 38;2 / 48;2).
+    #[default]
+    TrueColor,
+    /// The xterm 256-color palette (SGR 38;5 / 48;5).
+    Ansi256,
+    /// The 16 ANSI colors (SGR 30–37, 90–97).
+    Ansi16,
+    /// Attributes only (bold, italic, …), no color.
+    NoColor,
+    /// No escape sequence at all: plain text. OSC 8 hyperlinks are impossible then, so link
+    /// destinations are shown as text even when [`Options::with_hyperlinks`] is on.
+    Plain,
+}
+
+/// What happens to control characters and bidi controls found in the input.
+///
+/// | input | `Visible` (default) | `Drop` |
+/// |---|---|---|
+/// | C0 controls U+0000–U+001F but tab and newline (ESC, BEL, bare CR, …) | the matching Control Picture, e.g. ESC → `␛` (U+241B) | removed |
+/// | DEL U+007F | `␡` (U+2421) | removed |
+/// | C1 controls U+0080–U+009F (8-bit CSI, OSC, DCS, …) | U+FFFD `�` | removed |
+/// | bidi embeddings/overrides U+202A–U+202E, isolates U+2066–U+2069 | U+FFFD `�` | removed |
+///
+/// Control functions are those of ECMA-48 §5; no input-derived byte ever reaches the
+/// terminal as one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ControlChars {
+    /// Show them as visible symbols (`␛`, `␍`, `�`). The safe and honest default.
+    #[default]
+    Visible,
+    /// Remove them.
+    Drop,
+}
+
+/// Rendering options. Build with [`Options::new`] and the `with_*` setters, then hand to
+/// [`Renderer::new`](crate::Renderer::new), which validates them. Each setter has a getter
+/// of the same name without `with_`.
+///
+/// ```
+/// use termark::{ColorDepth, Options, Renderer};
+/// let r = Renderer::new(
+///     Options::new().with_width(100).with_color(ColorDepth::Ansi256).with_hyperlinks(true),
+/// )?;
+/// assert_eq!(r.options().width(), 100);
+/// assert_eq!(r.options().color(), ColorDepth::Ansi256);
+/// # Ok::<(), termark::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub(crate) width: usize,
+    pub(crate) tab_width: usize,
+    pub(crate) theme: Theme,
+    pub(crate) color: ColorDepth,
+    pub(crate) hyperlinks: bool,
+    pub(crate) highlight: bool,
+    pub(crate) wrap_code: bool,
+    pub(crate) control_chars: ControlChars,
+    pub(crate) tentative_budget: Option<u32>,
+}
+
+/// Default of [`Options::with_tentative_budget`]: re-rendering work, in bytes of open
+/// block, per pushed byte. With 16-byte pushes an open block of up to 256 bytes is
+/// re-rendered on every push, and the credit saved while blocks are small pays for most
+/// longer paragraphs too; a 50 KB paragraph or a 200-row table is re-rendered every few
+/// hundred bytes instead of on every push (BENCHMARKS.md).
+pub const DEFAULT_TENTATIVE_BUDGET: u32 = 16;
+
+impl Default for Options {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Options {
+    /// Defaults: 80 columns, tab width 4, dark theme, truecolor, no OSC 8 hyperlinks,
+    /// highlighting on, code wrapped, control characters visible, tentative budget
+    /// [`DEFAULT_TENTATIVE_BUDGET`].
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            width: 80,
+            tab_width: 4,
+            theme: Theme::dark(),
+            color: ColorDepth::TrueColor,
+            hyperlinks: false,
+            highlight: true,
+            wrap_code: true,
+            control_chars: ControlChars::Visible,
+            tentative_budget: Some(DEFAULT_TENTATIVE_BUDGET),
+        }
+    }
+
+    /// Width in display columns, [`MIN_WIDTH`]`..=`[`MAX_WIDTH`] (checked by
+    /// [`Renderer::new`](crate::Renderer::new)). No output line is wider, except code lines
+    /// when [`with_wrap_code(false)`](Self::with_wrap_code).
+    #[must_use]
+    pub fn with_width(mut self, columns: usize) -> Self {
+        self.width = columns;
+        self
+    }
+    /// Columns per tab stop, in [`TAB_WIDTHS`] (checked by
+    /// [`Renderer::new`](crate::Renderer::new)).
+    #[must_use]
+    pub fn with_tab_width(mut self, columns: usize) -> Self {
+        self.tab_width = columns;
+        self
+    }
+    /// The theme: element styles and the syntax theme for code.
+    #[must_use]
+    pub fn with_theme(mut self, theme: Theme) -> Self {
+        self.theme = theme;
+        self
+    }
+    /// Color depth of the output. The renderer's [`writer`](crate::Renderer::writer)
+    /// writes at this depth.
+    #[must_use]
+    pub fn with_color(mut self, depth: ColorDepth) -> Self {
+        self.color = depth;
+        self
+    }
+    /// `true`: links become OSC 8 hyperlinks (the destination travels in
+    /// [`Span::link`](crate::Span::link) and the renderer's writer emits it), unless the
+    /// color depth is [`ColorDepth::Plain`], which allows no escape sequence. `false` (the
+    /// default): the destination is shown as text after the link text when it differs from
+    /// it. Either way every destination reaches the output.
+    #[must_use]
+    pub fn with_hyperlinks(mut self, on: bool) -> Self {
+        self.hyperlinks = on;
+        self
+    }
+    /// Syntax-highlight fenced code blocks that name a known language (default on).
+    #[must_use]
+    pub fn with_highlight(mut self, on: bool) -> Self {
+        self.highlight = on;
+        self
+    }
+    /// Break code lines longer than the width onto continuation rows behind a `↪` marker
+    /// (`true`, the default). With `false`, code lines are printed whole and without the
+    /// gutter, for copy and paste; the width bound then does not hold for code lines.
+    #[must_use]
+    pub fn with_wrap_code(mut self, on: bool) -> Self {
+        self.wrap_code = on;
+        self
+    }
+    /// What to do with control characters in the input.
+    #[must_use]
+    pub fn with_control_chars(mut self, mode: ControlChars) -> Self {
+        self.control_chars = mode;
+        self
+    }
+    /// Bounds the work of [`Stream::tentative`](crate::Stream::tentative), which has to
+    /// parse and lay out the whole open block again. `Some(n)`: over a message, the
+    /// re-rendering costs at most `n` bytes of open block per byte pushed, so asking for the
+    /// tail after every push stays linear in the message size even when one block (a 50 KB
+    /// paragraph, a 1,000-row table) stays open for long. A call that the budget cannot pay
+    /// for returns the tail as of an earlier push of the same open block (never lines that
+    /// were committed since); a call with no push since the previous call, or after a
+    /// commit, is always exact. `None`: always exact, at O(open block) per call. Default:
+    /// `Some(`[`DEFAULT_TENTATIVE_BUDGET`]`)`. Committed lines are never affected.
+    #[must_use]
+    pub fn with_tentative_budget(mut self, bytes_per_pushed_byte: Option<u32>) -> Self {
+        self.tentative_budget = bytes_per_pushed_byte;
+        self
+    }
+
+    /// The width in display columns.
+    #[must_use]
+    pub fn width(&self) -> usize {
+        self.width
+    }
+    /// Columns per tab stop.
+    #[must_use]
+    pub fn tab_width(&self) -> usize {
+        self.tab_width
+    }
+    /// The theme.
+    #[must_use]
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+    /// The color depth.
+    #[must_use]
+    pub fn color(&self) -> ColorDepth {
+        self.color
+    }
+    /// True if OSC 8 hyperlinks were asked for (see [`with_hyperlinks`](Self::with_hyperlinks)
+    /// for when they are written).
+    #[must_use]
+    pub fn hyperlinks(&self) -> bool {
+        self.hyperlinks
+    }
+    /// True if code is syntax-highlighted.
+    #[must_use]
+    pub fn highlight(&self) -> bool {
+        self.highlight
+    }
+    /// True if long code lines are wrapped.
+    #[must_use]
+    pub fn wrap_code(&self) -> bool {
+        self.wrap_code
+    }
+    /// The control-character mode.
+    #[must_use]
+    pub fn control_chars(&self) -> ControlChars {
+        self.control_chars
+    }
+    /// The tentative tail's work budget, in bytes of open block per pushed byte.
+    #[must_use]
+    pub fn tentative_budget(&self) -> Option<u32> {
+        self.tentative_budget
+    }
+
+    /// True if links are written as OSC 8 hyperlinks: asked for, and escape sequences are
+    /// allowed. The one place both layout (which then leaves the destination out of the
+    /// text) and the writer (which then emits OSC 8) read.
+    pub(crate) fn osc8_links(&self) -> bool {
+        self.hyperlinks && self.color != ColorDepth::Plain
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        if !(MIN_WIDTH..=MAX_WIDTH).contains(&self.width) {
+            return Err(Error::InvalidOption {
+                option: "width",
+                value: self.width.to_string(),
+                expected: format!("a number of columns from {MIN_WIDTH} to {MAX_WIDTH}"),
+            });
+        }
+        if !TAB_WIDTHS.contains(&self.tab_width) {
+            return Err(Error::InvalidOption {
+                option: "tab-width",
+                value: self.tab_width.to_string(),
+                expected: format!(
+                    "a number of columns from {} to {}",
+                    TAB_WIDTHS.start(),
+                    TAB_WIDTHS.end()
+                ),
+            });
+        }
+        Ok(())
+    }
+}

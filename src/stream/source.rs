@@ -1,0 +1,165 @@
+//! The open region: pushed bytes decoded into text, the source of everything not yet
+//! committed, and the per-line cap.
+
+use crate::utf8::Utf8Decoder;
+
+/// Longest source line, in bytes. A longer line (a message that never sends a newline) gets
+/// a line break after this many bytes (at a character boundary), so memory stays bounded; in
+/// a paragraph the break reads as a space.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The text of the open region and where the stream stands in it.
+///
+/// `text[base..scanned]` are the complete lines of the open region that the stream has
+/// seen; `text[scanned..]` is at most the partial last line (plus lines not scanned yet, in
+/// the middle of a push). Bytes before `base` are committed and dropped from time to time
+/// ([`compact`](Self::compact)); `dropped + base` is the open region's offset in the
+/// message.
+#[derive(Debug, Default)]
+pub(super) struct Source {
+    decoder: Utf8Decoder,
+    /// Decoded text of the current chunk, when it had to be decoded (reused).
+    incoming: String,
+    /// The open region, after the committed bytes not yet dropped.
+    pub(super) text: String,
+    /// Start of the open region in `text`.
+    pub(super) base: usize,
+    /// End of the complete lines scanned so far.
+    pub(super) scanned: usize,
+    /// `text[scanned..searched]` holds no line break (so a push searches only new bytes).
+    pub(super) searched: usize,
+    /// Bytes since the last line break in `text`.
+    line_len: usize,
+    /// Bytes removed from the front of `text` so far.
+    dropped: usize,
+    /// `text` got a `\n` that the stream has not processed yet.
+    pub(super) new_break: bool,
+}
+
+impl Source {
+    /// Appends valid UTF-8 (after any held-back bytes of a split sequence). Returns the
+    /// number of line breaks inserted by the line cap.
+    pub(super) fn push_str(&mut self, chunk: &str) -> u64 {
+        if self.decoder.has_pending() {
+            return self.push_bytes(chunk.as_bytes());
+        }
+        self.append(chunk)
+    }
+
+    /// Appends bytes; a chunk may end inside a UTF-8 sequence, and invalid UTF-8 becomes
+    /// U+FFFD exactly as `String::from_utf8_lossy` would on the whole input. Returns the
+    /// number of line breaks inserted by the line cap.
+    pub(super) fn push_bytes(&mut self, chunk: &[u8]) -> u64 {
+        if !self.decoder.has_pending() {
+            if let Ok(text) = std::str::from_utf8(chunk) {
+                // Whole characters (the common case): no decoding copy.
+                return self.append(text);
+            }
+        }
+        let mut text = std::mem::take(&mut self.incoming);
+        self.decoder.decode(chunk, &mut text);
+        let forced = self.append(&text);
+        text.clear();
+        self.incoming = text;
+        forced
+    }
+
+    /// End of input: an unfinished UTF-8 sequence becomes U+FFFD.
+    pub(super) fn finish(&mut self) {
+        self.decoder.finish(&mut self.text);
+    }
+
+    /// Appends decoded text, breaking a line that grows past [`MAX_LINE_BYTES`] (a break
+    /// whose place depends on the text alone, so chunking cannot move it).
+    fn append(&mut self, text: &str) -> u64 {
+        if self.line_len + text.len() <= MAX_LINE_BYTES {
+            self.text.push_str(text);
+            self.line_len = match text.rfind('\n') {
+                Some(i) => {
+                    self.new_break = true;
+                    text.len() - i - 1
+                }
+                None => self.line_len + text.len(),
+            };
+            return 0;
+        }
+        self.new_break = true; // (conservative: the slow path may not end a line)
+        let mut forced = 0;
+        let mut rest = text;
+        while !rest.is_empty() {
+            let room = MAX_LINE_BYTES - self.line_len;
+            let window = &rest.as_bytes()[..room.min(rest.len())];
+            if let Some(i) = window.iter().position(|&b| b == b'\n') {
+                self.text.push_str(&rest[..=i]);
+                self.line_len = 0;
+                rest = &rest[i + 1..];
+            } else if rest.len() < room {
+                self.text.push_str(rest);
+                self.line_len += rest.len();
+                break;
+            } else {
+                let mut cut = room;
+                while !rest.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                self.text.push_str(&rest[..cut]);
+                self.text.push('\n');
+                forced += 1;
+                self.line_len = 0;
+                rest = &rest[cut..];
+            }
+        }
+        forced
+    }
+
+    /// The open region's offset in the message, in bytes.
+    pub(super) fn origin(&self) -> usize {
+        self.dropped + self.base
+    }
+
+    /// Bytes of the open region (complete lines and the partial line).
+    pub(super) fn open_len(&self) -> usize {
+        self.text.len() - self.base
+    }
+
+    /// The open region, `text[base..]`.
+    pub(super) fn open(&self) -> &str {
+        &self.text[self.base..]
+    }
+
+    /// Drops the committed bytes before `base` when they are at least half of the buffer
+    /// (amortised O(1) per byte).
+    pub(super) fn compact(&mut self) {
+        if self.base > 0 && self.base >= self.text.len() / 2 {
+            self.drop_committed();
+        }
+    }
+
+    /// Drops the committed bytes and frees capacity that one large block left, if the
+    /// buffer is larger than `keep` bytes and four times what is open.
+    pub(super) fn trim(&mut self, keep: usize) {
+        let open = self.open_len();
+        if self.text.capacity() > keep && self.text.capacity() > 4 * (open + 1) {
+            self.drop_committed();
+            self.text.shrink_to(2 * open);
+        }
+    }
+
+    fn drop_committed(&mut self) {
+        self.dropped += self.base;
+        self.text.drain(..self.base);
+        self.scanned -= self.base;
+        self.searched = self.searched.saturating_sub(self.base);
+        self.base = 0;
+    }
+
+    /// True while it holds anything: text, capacity or undecoded bytes.
+    pub(super) fn is_live(&self) -> bool {
+        self.text.capacity() > 0 || self.incoming.capacity() > 0 || self.decoder.has_pending()
+    }
+
+    /// Heap bytes held.
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.incoming.capacity()
+    }
+}
