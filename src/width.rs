@@ -102,6 +102,30 @@ pub(crate) fn all_bytes(b: &[u8], f: impl Fn(u8) -> bool) -> bool {
     blocks.remainder().iter().all(|&x| f(x))
 }
 
+/// Display width of one character in columns (0 for a character unicode-width gives no
+/// width, such as a control).
+#[must_use]
+pub(crate) fn char_width(c: char) -> usize {
+    UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// If `text[at..]` starts with a character that extends a grapheme cluster (a non-ASCII
+/// zero-width character: a combining mark, VS16, ZWJ, …) and the cluster holding it starts
+/// before `at`, the end of that cluster. Text split at `at` (a style change, an entity, a
+/// highlighter token) is re-joined there, so no cluster spans two pieces and every width
+/// is measured on whole clusters (FUZZING.md findings 1 and 9).
+#[must_use]
+pub(crate) fn cluster_end_across(text: &str, at: usize) -> Option<usize> {
+    let first = text.get(at..)?.chars().next()?;
+    if first.is_ascii() || char_width(first) != 0 {
+        return None;
+    }
+    clusters(text)
+        .map(|(a, g)| (a, a + g.len()))
+        .find(|&(a, e)| a < at && e > at)
+        .map(|(_, e)| e)
+}
+
 /// Display width of one grapheme cluster in columns.
 #[must_use]
 pub(crate) fn grapheme_width(g: &str) -> usize {

@@ -11,7 +11,6 @@
 use crate::style::Style;
 use crate::width::grapheme_width;
 use smallvec::SmallVec;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// A run of inline text in one style, as layout collects it. `text` holds no control
 /// character and no newline; a tab counts as whitespace of the tab width.
@@ -216,10 +215,9 @@ fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
             let mut run_end = j;
             if j < b.len()
                 && b[j] >= 0x80
-                && text[j - 1..]
-                    .graphemes(true)
+                && crate::width::clusters(&text[j - 1..])
                     .next()
-                    .is_some_and(|g| g.len() > 1)
+                    .is_some_and(|(_, g)| g.len() > 1)
             {
                 run_end = j - 1;
             }
@@ -557,7 +555,7 @@ impl<S: LineSink + ?Sized> Wrapper<'_, '_, S> {
                     // A cluster wider than the whole line (only with unusual sequences):
                     // split it into its characters rather than overflow.
                     for (ci, c) in g.char_indices() {
-                        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                        let cw = crate::width::char_width(c);
                         if self.line_width + cw > self.avail && self.line_width > 0 {
                             self.new_line();
                         }

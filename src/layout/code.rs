@@ -20,7 +20,6 @@ use crate::style::Style;
 use crate::theme::Theme;
 use crate::width::grapheme_width;
 use crate::wrap::{push_spaces, LineSink};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Gutter before each code row (2 columns), in the frame's style.
 const GUTTER: &str = "│ ";
@@ -42,7 +41,7 @@ pub(crate) fn header<S: LineSink + ?Sized>(
         let mut clean = String::new();
         crate::sanitize::push_sanitized(&mut clean, label, controls);
         let mut used = 3;
-        for g in clean.graphemes(true) {
+        for (_, g) in crate::width::clusters(&clean) {
             let w = grapheme_width(g);
             if used + w > avail {
                 break;
@@ -112,22 +111,16 @@ pub(crate) fn line<S: LineSink + ?Sized>(
         ranges.push((start, (start + piece.len()).min(text.len()), style));
     });
     for i in 1..ranges.len() {
-        let (ps, pe) = (ranges[i - 1].0, ranges[i - 1].1);
-        let first = text[pe..].chars().next();
-        if pe == ranges[i].0
-            && first.is_some_and(|c| {
-                !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) == 0
-            })
+        let (prev_start, prev_end) = (ranges[i - 1].0, ranges[i - 1].1);
+        if prev_end != ranges[i].0 {
+            continue;
+        }
+        if let Some(end) =
+            crate::width::cluster_end_across(&text[prev_start..], prev_end - prev_start)
         {
-            if let Some(end) = text[ps..]
-                .grapheme_indices(true)
-                .map(|(a, g)| ps + a + g.len())
-                .find(|&e| e > pe)
-            {
-                let end = end.min(ranges[i].1);
-                ranges[i - 1].1 = end;
-                ranges[i].0 = end;
-            }
+            let end = (prev_start + end).min(ranges[i].1);
+            ranges[i - 1].1 = end;
+            ranges[i].0 = end;
         }
     }
     for &(s, e, style) in &ranges {

@@ -179,13 +179,12 @@ pub(super) fn decimal_width(mut n: u64) -> usize {
 }
 
 pub(super) fn truncate_to_width(s: &str, max: usize) -> String {
-    use unicode_segmentation::UnicodeSegmentation;
     if str_width(s) <= max {
         return s.to_owned();
     }
     let mut out = String::new();
     let mut w = 0;
-    for g in s.graphemes(true) {
+    for (_, g) in crate::width::clusters(s) {
         let gw = crate::width::grapheme_width(g);
         if w + gw + 1 > max {
             break;

@@ -91,104 +91,116 @@ impl Layout<'_> {
         range: Range<usize>,
         src: &str,
         out: &mut Lines,
-        sc: &mut Scratch,
+        scratch: &mut Scratch,
     ) {
-        self.ensure_leaf(range, src, out, sc);
-        let style = style.unwrap_or_else(|| sc.top_style());
-        let start = sc.buf.len();
+        self.ensure_leaf(range, src, out, scratch);
+        let style = style.unwrap_or_else(|| scratch.top_style());
+        let start = scratch.buf.len();
         if !crate::sanitize::needs_sanitizing(t) {
             // No control character, tab or newline (the common case): copied as it is.
-            sc.buf.push_str(t);
-            self.push_piece_range(start, style, sc);
+            scratch.buf.push_str(t);
+            self.push_piece_range(start, style, scratch);
             return;
         }
         // Newlines inside inline text (inline HTML spanning lines) read as spaces; tabs stay
         // for the wrapper to expand.
         for (i, part) in t.split('\n').enumerate() {
             if i > 0 {
-                sc.buf.push(' ');
+                scratch.buf.push(' ');
             }
             for (j, seg) in part.split('\t').enumerate() {
                 if j > 0 {
-                    sc.buf.push('\t');
+                    scratch.buf.push('\t');
                 }
-                push_sanitized(&mut sc.buf, seg, self.cfg.control_chars);
+                push_sanitized(&mut scratch.buf, seg, self.cfg.control_chars);
             }
         }
-        self.push_piece_range(start, style, sc);
+        self.push_piece_range(start, style, scratch);
     }
 
-    pub(super) fn push_piece_range(&mut self, start: usize, style: Style, sc: &mut Scratch) {
-        let start = join_cluster(sc, start);
-        if sc.buf.len() == start {
+    pub(super) fn push_piece_range(&mut self, start: usize, style: Style, scratch: &mut Scratch) {
+        let start = join_cluster(scratch, start);
+        if scratch.buf.len() == start {
             return;
         }
         let link = if self.cfg.hyperlinks {
-            sc.links.last().map(|l| l.url).filter(|u| u.1 > u.0)
+            scratch.links.last().map(|l| l.url).filter(|u| u.1 > u.0)
         } else {
             None
         };
-        sc.pieces.push(PieceRec {
-            text: (start as u32, sc.buf.len() as u32),
+        scratch.pieces.push(PieceRec {
+            text: (start as u32, scratch.buf.len() as u32),
             style,
             link,
             hard_break: false,
         });
     }
 
-    pub(super) fn push_link(&mut self, url: &str, kind: LinkType, image: bool, sc: &mut Scratch) {
-        let start = sc.buf.len();
+    pub(super) fn push_link(
+        &mut self,
+        url: &str,
+        kind: LinkType,
+        image: bool,
+        scratch: &mut Scratch,
+    ) {
+        let start = scratch.buf.len();
         if self.cfg.hyperlinks {
             if let Some(u) = osc8_url(url) {
-                sc.buf.push_str(&u);
+                scratch.buf.push_str(&u);
             }
         } else {
-            push_sanitized(&mut sc.buf, url, self.cfg.control_chars);
+            push_sanitized(&mut scratch.buf, url, self.cfg.control_chars);
         }
-        let url_range = (start as u32, sc.buf.len() as u32);
+        let url_range = (start as u32, scratch.buf.len() as u32);
         let display_url = !matches!(kind, LinkType::Autolink | LinkType::Email) || image;
-        sc.links.push(LinkRec {
+        scratch.links.push(LinkRec {
             url: url_range,
-            text_start: sc.pieces.len() as u32,
+            text_start: scratch.pieces.len() as u32,
             display_url,
             image,
         });
     }
 
-    pub(super) fn end_link(&mut self, sc: &mut Scratch) {
-        sc.styles.pop();
-        let Some(link) = sc.links.pop() else { return };
+    pub(super) fn end_link(&mut self, scratch: &mut Scratch) {
+        scratch.styles.pop();
+        let Some(link) = scratch.links.pop() else {
+            return;
+        };
         if link.image {
-            let start = sc.buf.len();
-            sc.buf.push(']');
-            self.push_piece_range(start, sc.top_style().patch(self.cfg.theme.image), sc);
+            let start = scratch.buf.len();
+            scratch.buf.push(']');
+            self.push_piece_range(
+                start,
+                scratch.top_style().patch(self.cfg.theme.image),
+                scratch,
+            );
         }
         if self.cfg.hyperlinks || !link.display_url || link.url.0 == link.url.1 {
             return;
         }
         // Show the URL after the text when it differs from the text.
-        let url = &sc.buf[link.url.0 as usize..link.url.1 as usize];
+        let url = &scratch.buf[link.url.0 as usize..link.url.1 as usize];
         let mut text = String::new();
-        for p in &sc.pieces[link.text_start as usize..] {
-            text.push_str(&sc.buf[p.text.0 as usize..p.text.1 as usize]);
+        for p in &scratch.pieces[link.text_start as usize..] {
+            text.push_str(&scratch.buf[p.text.0 as usize..p.text.1 as usize]);
         }
         let text = text.trim_start_matches("[image: ").trim_end_matches(']');
         if text == url || url.strip_prefix("mailto:") == Some(text) {
             return;
         }
         let url = url.to_owned();
-        let start = sc.buf.len();
-        sc.buf.push_str(" (");
-        sc.buf.push_str(&url);
-        sc.buf.push(')');
-        let style = sc
+        let start = scratch.buf.len();
+        scratch.buf.push_str(" (");
+        scratch.buf.push_str(&url);
+        scratch.buf.push(')');
+        let style = scratch
             .styles
             .first()
             .copied()
             .unwrap_or_default()
             .patch(self.cfg.theme.link_url);
-        sc.pieces.push(PieceRec {
-            text: (start as u32, sc.buf.len() as u32),
+        scratch.pieces.push(PieceRec {
+            text: (start as u32, scratch.buf.len() as u32),
             style,
             link: None,
             hard_break: false,
@@ -196,7 +208,7 @@ impl Layout<'_> {
     }
 
     /// Wraps and writes the open leaf (paragraph or heading).
-    pub(super) fn flush_leaf(&mut self, out: &mut Lines, sc: &mut Scratch) {
+    pub(super) fn flush_leaf(&mut self, out: &mut Lines, scratch: &mut Scratch) {
         let leaf = std::mem::take(&mut self.state.leaf);
         if let Leaf::Heading(level) = leaf {
             self.push_container(Container {
@@ -208,20 +220,20 @@ impl Layout<'_> {
             });
         }
         let tab_width = self.cfg.tab_width;
-        self.with_pieces(out, sc, |items, avail, sink| {
+        self.with_pieces(out, scratch, |items, avail, sink| {
             wrap::wrap(items, avail, tab_width, sink);
         });
         if matches!(leaf, Leaf::Heading(_)) {
             self.state.stack.pop();
         }
-        sc.clear_inline();
+        scratch.clear_inline();
     }
 
     /// Runs `f` with the collected inline pieces, the available width and a prefix sink.
     pub(super) fn with_pieces(
         &mut self,
         out: &mut Lines,
-        sc: &mut Scratch,
+        scratch: &mut Scratch,
         f: impl FnOnce(&[Piece<'_>], usize, &mut PrefixSink<'_>),
     ) {
         let Scratch {
@@ -230,7 +242,7 @@ impl Layout<'_> {
             bump,
             marker,
             ..
-        } = &mut *sc;
+        } = &mut *scratch;
         let items =
             bumpalo::collections::Vec::from_iter_in(pieces.iter().map(|p| piece_of(p, buf)), bump);
         let mut sink = PrefixSink {
@@ -249,27 +261,17 @@ impl Layout<'_> {
 /// arriving in its own text event, after an entity or a style change) joins that piece, so
 /// no cluster spans two pieces and every width is measured on whole clusters (FUZZING.md
 /// finding 1). Returns the new start of the text at `start`.
-fn join_cluster(sc: &mut Scratch, start: usize) -> usize {
-    use unicode_segmentation::UnicodeSegmentation;
-    let Some(prev) = sc.pieces.last_mut() else {
+fn join_cluster(scratch: &mut Scratch, start: usize) -> usize {
+    let Some(prev) = scratch.pieces.last_mut() else {
         return start;
     };
-    let first = sc.buf[start..].chars().next();
-    if prev.hard_break
-        || prev.text.1 as usize != start
-        || !first.is_some_and(|c| {
-            !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) == 0
-        })
-    {
+    if prev.hard_break || prev.text.1 as usize != start {
         return start;
     }
-    let ps = prev.text.0 as usize;
-    let crossing = sc.buf[ps..]
-        .grapheme_indices(true)
-        .map(|(at, g)| (ps + at, ps + at + g.len()))
-        .find(|&(a, e)| a < start && e > start);
-    match crossing {
-        Some((_, end)) => {
+    let prev_start = prev.text.0 as usize;
+    match crate::width::cluster_end_across(&scratch.buf[prev_start..], start - prev_start) {
+        Some(end) => {
+            let end = prev_start + end;
             prev.text.1 = end as u32;
             end
         }

@@ -195,13 +195,13 @@ impl<'a> Layout<'a> {
         self.state.continue_list = self.state.in_top_list();
     }
 
-    fn sink<'s>(&'s mut self, out: &'s mut Lines, sc: &'s mut Scratch) -> PrefixSink<'s> {
+    fn sink<'s>(&'s mut self, out: &'s mut Lines, scratch: &'s mut Scratch) -> PrefixSink<'s> {
         PrefixSink {
             out,
             stack: &mut self.state.stack,
             theme: &self.cfg.theme,
             width: self.cfg.width,
-            mbuf: &mut sc.marker,
+            mbuf: &mut scratch.marker,
         }
     }
 
@@ -212,62 +212,62 @@ impl<'a> Layout<'a> {
         range: Range<usize>,
         src: &str,
         out: &mut Lines,
-        sc: &mut Scratch,
+        scratch: &mut Scratch,
     ) {
         match ev {
-            Event::Start(tag) => self.start(tag, range, src, out, sc),
-            Event::End(tag) => self.end(tag, out, sc),
+            Event::Start(tag) => self.start(tag, range, src, out, scratch),
+            Event::End(tag) => self.end(tag, out, scratch),
             Event::Text(t) => {
                 if self.state.code.is_some() {
-                    self.code_text(&t, out, sc);
+                    self.code_text(&t, out, scratch);
                 } else if self.state.leaf == Leaf::Html {
-                    self.html_text(&t, out, sc);
+                    self.html_text(&t, out, scratch);
                 } else {
-                    self.inline_text(&t, None, range, src, out, sc);
+                    self.inline_text(&t, None, range, src, out, scratch);
                 }
             }
             Event::Code(t) => {
                 // The leaf first: its start resets the style stack the style is based on
                 // (finding 15: a tight item starting with code took the previous block's).
-                self.ensure_leaf(range.clone(), src, out, sc);
-                let style = sc.top_style().patch(self.cfg.theme.inline_code);
-                self.inline_text(&t, Some(style), range, src, out, sc);
+                self.ensure_leaf(range.clone(), src, out, scratch);
+                let style = scratch.top_style().patch(self.cfg.theme.inline_code);
+                self.inline_text(&t, Some(style), range, src, out, scratch);
             }
             Event::Html(t) => {
                 if self.state.leaf == Leaf::Html {
-                    self.html_text(&t, out, sc);
+                    self.html_text(&t, out, scratch);
                 } else {
                     let style = self.cfg.theme.html;
-                    self.inline_text(&t, Some(style), range, src, out, sc);
+                    self.inline_text(&t, Some(style), range, src, out, scratch);
                 }
             }
             Event::InlineHtml(t) => {
-                self.ensure_leaf(range.clone(), src, out, sc);
-                let style = sc.top_style().patch(self.cfg.theme.html);
-                self.inline_text(&t, Some(style), range, src, out, sc);
+                self.ensure_leaf(range.clone(), src, out, scratch);
+                let style = scratch.top_style().patch(self.cfg.theme.html);
+                self.inline_text(&t, Some(style), range, src, out, scratch);
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => {
-                self.ensure_leaf(range.clone(), src, out, sc);
-                let style = sc.top_style().patch(self.cfg.theme.inline_code);
-                self.inline_text(&t, Some(style), range, src, out, sc);
+                self.ensure_leaf(range.clone(), src, out, scratch);
+                let style = scratch.top_style().patch(self.cfg.theme.inline_code);
+                self.inline_text(&t, Some(style), range, src, out, scratch);
             }
             Event::FootnoteReference(label) => {
-                self.ensure_leaf(range, src, out, sc);
-                let style = sc.top_style().patch(self.cfg.theme.footnote);
-                let start = sc.buf.len();
-                sc.buf.push('[');
-                push_sanitized(&mut sc.buf, &label, self.cfg.control_chars);
-                sc.buf.push(']');
-                self.push_piece_range(start, style, sc);
+                self.ensure_leaf(range, src, out, scratch);
+                let style = scratch.top_style().patch(self.cfg.theme.footnote);
+                let start = scratch.buf.len();
+                scratch.buf.push('[');
+                push_sanitized(&mut scratch.buf, &label, self.cfg.control_chars);
+                scratch.buf.push(']');
+                self.push_piece_range(start, style, scratch);
             }
             Event::SoftBreak => {
-                self.ensure_leaf(range.clone(), src, out, sc);
-                let style = sc.top_style();
-                self.inline_text(" ", Some(style), range, src, out, sc);
+                self.ensure_leaf(range.clone(), src, out, scratch);
+                let style = scratch.top_style();
+                self.inline_text(" ", Some(style), range, src, out, scratch);
             }
             Event::HardBreak => {
-                self.ensure_leaf(range, src, out, sc);
-                sc.pieces.push(PieceRec {
+                self.ensure_leaf(range, src, out, scratch);
+                scratch.pieces.push(PieceRec {
                     text: (0, 0),
                     style: Style::PLAIN,
                     link: None,
@@ -275,9 +275,9 @@ impl<'a> Layout<'a> {
                 });
             }
             Event::Rule => {
-                self.begin_block(range.start, src, out, sc);
+                self.begin_block(range.start, src, out, scratch);
                 let theme = &self.cfg.theme;
-                let mut sink = self.sink(out, sc);
+                let mut sink = self.sink(out, scratch);
                 let n = sink.avail();
                 sink.begin();
                 for _ in 0..n {
@@ -294,15 +294,15 @@ impl<'a> Layout<'a> {
                         return;
                     }
                 }
-                self.ensure_leaf(range, src, out, sc);
+                self.ensure_leaf(range, src, out, scratch);
                 let (text, style) = if done {
                     ("☑ ", self.cfg.theme.task_done)
                 } else {
                     ("☐ ", self.cfg.theme.task_open)
                 };
-                let start = sc.buf.len();
-                sc.buf.push_str(text);
-                self.push_piece_range(start, style, sc);
+                let start = scratch.buf.len();
+                scratch.buf.push_str(text);
+                self.push_piece_range(start, style, scratch);
             }
         }
     }
@@ -313,19 +313,19 @@ impl<'a> Layout<'a> {
         range: Range<usize>,
         src: &str,
         out: &mut Lines,
-        sc: &mut Scratch,
+        scratch: &mut Scratch,
     ) {
         match tag {
             Tag::Paragraph => {
-                self.begin_block(range.start, src, out, sc);
-                self.begin_leaf(Leaf::Paragraph { implicit: false }, sc);
+                self.begin_block(range.start, src, out, scratch);
+                self.begin_leaf(Leaf::Paragraph { implicit: false }, scratch);
             }
             Tag::Heading { level, .. } => {
-                self.begin_block(range.start, src, out, sc);
-                self.begin_leaf(Leaf::Heading(level as u8), sc);
+                self.begin_block(range.start, src, out, scratch);
+                self.begin_leaf(Leaf::Heading(level as u8), scratch);
             }
             Tag::BlockQuote(_) => {
-                self.begin_block(range.start, src, out, sc);
+                self.begin_block(range.start, src, out, scratch);
                 self.push_container(Container {
                     kind: Kind::Quote,
                     marker: None,
@@ -335,23 +335,23 @@ impl<'a> Layout<'a> {
                 });
             }
             Tag::CodeBlock(kind) => {
-                self.begin_block(range.start, src, out, sc);
+                self.begin_block(range.start, src, out, scratch);
                 let info = match &kind {
                     CodeBlockKind::Fenced(info) => info.as_ref(),
                     CodeBlockKind::Indented => "",
                 };
-                self.code_start(info, matches!(kind, CodeBlockKind::Fenced(_)), out, sc);
+                self.code_start(info, matches!(kind, CodeBlockKind::Fenced(_)), out, scratch);
             }
             Tag::HtmlBlock => {
-                self.begin_block(range.start, src, out, sc);
-                self.begin_leaf(Leaf::Html, sc);
+                self.begin_block(range.start, src, out, scratch);
+                self.begin_leaf(Leaf::Html, scratch);
             }
             Tag::List(start) => {
                 if self.state.continue_list && self.state.in_top_list() {
                     self.state.continue_list = false;
                     return;
                 }
-                self.begin_block(range.start, src, out, sc);
+                self.begin_block(range.start, src, out, scratch);
                 self.push_container(Container {
                     kind: Kind::List { next: start },
                     marker: None,
@@ -362,7 +362,7 @@ impl<'a> Layout<'a> {
             }
             Tag::Item => {
                 self.state.continue_list = false;
-                self.begin_block(range.start, src, out, sc);
+                self.begin_block(range.start, src, out, scratch);
                 let depth = self.state.stack.last().map_or(0, |c| c.bullets as usize);
                 let (marker, width) = match self.state.stack.last_mut() {
                     Some(Container {
@@ -384,7 +384,7 @@ impl<'a> Layout<'a> {
                 });
             }
             Tag::FootnoteDefinition(label) => {
-                self.begin_block(range.start, src, out, sc);
+                self.begin_block(range.start, src, out, scratch);
                 let mut clean = String::new();
                 push_sanitized(&mut clean, &label, self.cfg.control_chars);
                 let clean = truncate_to_width(&clean, MAX_FOOTNOTE_LABEL);
@@ -398,92 +398,92 @@ impl<'a> Layout<'a> {
                 });
             }
             Tag::Table(aligns) => {
-                self.begin_block(range.start, src, out, sc);
-                self.begin_leaf(Leaf::Table, sc);
-                sc.table.begin(&aligns);
+                self.begin_block(range.start, src, out, scratch);
+                self.begin_leaf(Leaf::Table, scratch);
+                scratch.table.begin(&aligns);
             }
-            Tag::TableHead | Tag::TableRow => sc.table.begin_row(),
+            Tag::TableHead | Tag::TableRow => scratch.table.begin_row(),
             Tag::TableCell => {
-                let head = sc.table.in_head();
-                sc.reset_inline(if head {
+                let head = scratch.table.in_head();
+                scratch.reset_inline(if head {
                     self.cfg.theme.table_header
                 } else {
                     Style::PLAIN
                 });
-                sc.table.begin_cell(sc.pieces.len());
+                scratch.table.begin_cell(scratch.pieces.len());
             }
             // Inline containers open the implicit paragraph of a tight list item first, so
             // its start does not reset the style they push (FUZZING.md finding 6).
             Tag::Emphasis => {
-                self.ensure_leaf(range, src, out, sc);
-                sc.push_style(self.cfg.theme.emphasis);
+                self.ensure_leaf(range, src, out, scratch);
+                scratch.push_style(self.cfg.theme.emphasis);
             }
             Tag::Strong => {
-                self.ensure_leaf(range, src, out, sc);
-                sc.push_style(self.cfg.theme.strong);
+                self.ensure_leaf(range, src, out, scratch);
+                scratch.push_style(self.cfg.theme.strong);
             }
             Tag::Strikethrough => {
-                self.ensure_leaf(range, src, out, sc);
-                sc.push_style(self.cfg.theme.strikethrough);
+                self.ensure_leaf(range, src, out, scratch);
+                scratch.push_style(self.cfg.theme.strikethrough);
             }
             Tag::Superscript | Tag::Subscript => {
-                self.ensure_leaf(range, src, out, sc);
-                sc.push_style(Style::PLAIN);
+                self.ensure_leaf(range, src, out, scratch);
+                scratch.push_style(Style::PLAIN);
             }
             Tag::Link {
                 link_type,
                 dest_url,
                 ..
             } => {
-                self.ensure_leaf(range, src, out, sc);
-                sc.push_style(self.cfg.theme.link);
-                self.push_link(&dest_url, link_type, false, sc);
+                self.ensure_leaf(range, src, out, scratch);
+                scratch.push_style(self.cfg.theme.link);
+                self.push_link(&dest_url, link_type, false, scratch);
             }
             Tag::Image {
                 link_type,
                 dest_url,
                 ..
             } => {
-                self.ensure_leaf(range, src, out, sc);
-                sc.push_style(self.cfg.theme.image);
-                self.push_link(&dest_url, link_type, true, sc);
-                let start = sc.buf.len();
-                sc.buf.push_str("[image: ");
-                self.push_piece_range(start, sc.top_style(), sc);
+                self.ensure_leaf(range, src, out, scratch);
+                scratch.push_style(self.cfg.theme.image);
+                self.push_link(&dest_url, link_type, true, scratch);
+                let start = scratch.buf.len();
+                scratch.buf.push_str("[image: ");
+                self.push_piece_range(start, scratch.top_style(), scratch);
             }
             Tag::MetadataBlock(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition => {
-                self.begin_block(range.start, src, out, sc);
-                self.begin_leaf(Leaf::Paragraph { implicit: false }, sc);
+                self.begin_block(range.start, src, out, scratch);
+                self.begin_leaf(Leaf::Paragraph { implicit: false }, scratch);
             }
         }
     }
 
-    fn end(&mut self, tag: TagEnd, out: &mut Lines, sc: &mut Scratch) {
+    fn end(&mut self, tag: TagEnd, out: &mut Lines, scratch: &mut Scratch) {
         match tag {
             TagEnd::Paragraph
             | TagEnd::Heading(_)
             | TagEnd::MetadataBlock(_)
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition
-            | TagEnd::DefinitionList => self.flush_leaf(out, sc),
+            | TagEnd::DefinitionList => self.flush_leaf(out, scratch),
             TagEnd::HtmlBlock => self.state.leaf = Leaf::None,
             TagEnd::BlockQuote(_) => {
-                self.flush_implicit(out, sc);
+                self.flush_implicit(out, scratch);
                 self.state.stack.pop();
             }
-            TagEnd::CodeBlock => self.code_end(out, sc),
+            TagEnd::CodeBlock => self.code_end(out, scratch),
             TagEnd::List(_) => {
-                self.flush_implicit(out, sc);
+                self.flush_implicit(out, scratch);
                 self.state.stack.pop();
             }
             TagEnd::Item | TagEnd::FootnoteDefinition => {
-                self.flush_implicit(out, sc);
+                self.flush_implicit(out, scratch);
                 if self.state.stack.last().is_some_and(|c| c.marker.is_some()) {
                     // An empty item still shows its marker.
-                    let mut sink = self.sink(out, sc);
+                    let mut sink = self.sink(out, scratch);
                     sink.begin();
                     sink.end();
                 }
@@ -491,32 +491,32 @@ impl<'a> Layout<'a> {
             }
             TagEnd::Table => {
                 let cfg = self.cfg;
-                let table = std::mem::take(&mut sc.table);
-                self.with_pieces(out, sc, |items, avail, sink| {
+                let table = std::mem::take(&mut scratch.table);
+                self.with_pieces(out, scratch, |items, avail, sink| {
                     table::render(&table, items, avail, cfg, sink);
                 });
-                sc.table = table;
+                scratch.table = table;
                 self.state.leaf = Leaf::None;
-                sc.clear_inline();
+                scratch.clear_inline();
             }
-            TagEnd::TableHead | TagEnd::TableRow => sc.table.end_row(),
-            TagEnd::TableCell => sc.table.end_cell(sc.pieces.len()),
+            TagEnd::TableHead | TagEnd::TableRow => scratch.table.end_row(),
+            TagEnd::TableCell => scratch.table.end_cell(scratch.pieces.len()),
             TagEnd::Emphasis
             | TagEnd::Strong
             | TagEnd::Strikethrough
             | TagEnd::Superscript
             | TagEnd::Subscript => {
-                sc.styles.pop();
+                scratch.styles.pop();
             }
-            TagEnd::Link | TagEnd::Image => self.end_link(sc),
+            TagEnd::Link | TagEnd::Image => self.end_link(scratch),
         }
     }
 
     // ---- blocks ----
 
     /// Separator logic before any block (see the module docs).
-    fn begin_block(&mut self, pos: usize, src: &str, out: &mut Lines, sc: &mut Scratch) {
-        self.flush_implicit(out, sc);
+    fn begin_block(&mut self, pos: usize, src: &str, out: &mut Lines, scratch: &mut Scratch) {
+        self.flush_implicit(out, scratch);
         match self.state.stack.last_mut() {
             None => {
                 if self.state.emitted_any {
@@ -528,13 +528,13 @@ impl<'a> Layout<'a> {
                 c.children += 1;
                 if c.children > 1 && prev_line_blank(src, pos).unwrap_or(self.state.seg_prev_blank)
                 {
-                    self.sink(out, sc).blank();
+                    self.sink(out, scratch).blank();
                 }
             }
         }
     }
 
-    fn begin_leaf(&mut self, leaf: Leaf, sc: &mut Scratch) {
+    fn begin_leaf(&mut self, leaf: Leaf, scratch: &mut Scratch) {
         self.state.leaf = leaf;
         let base = match leaf {
             Leaf::Heading(l) => self.cfg.theme.heading[(l as usize).clamp(1, 6) - 1],
@@ -544,56 +544,67 @@ impl<'a> Layout<'a> {
             }
             _ => Style::PLAIN,
         };
-        sc.clear_inline();
-        sc.reset_inline(base);
+        scratch.clear_inline();
+        scratch.reset_inline(base);
     }
 
     /// Inline content outside a paragraph (tight list items) opens an implicit paragraph.
-    fn ensure_leaf(&mut self, range: Range<usize>, src: &str, out: &mut Lines, sc: &mut Scratch) {
+    fn ensure_leaf(
+        &mut self,
+        range: Range<usize>,
+        src: &str,
+        out: &mut Lines,
+        scratch: &mut Scratch,
+    ) {
         if self.state.leaf == Leaf::None {
-            self.begin_block(range.start, src, out, sc);
-            self.begin_leaf(Leaf::Paragraph { implicit: true }, sc);
+            self.begin_block(range.start, src, out, scratch);
+            self.begin_leaf(Leaf::Paragraph { implicit: true }, scratch);
         }
     }
 
-    fn flush_implicit(&mut self, out: &mut Lines, sc: &mut Scratch) {
+    fn flush_implicit(&mut self, out: &mut Lines, scratch: &mut Scratch) {
         if self.state.leaf == (Leaf::Paragraph { implicit: true }) {
-            self.flush_leaf(out, sc);
+            self.flush_leaf(out, scratch);
         }
     }
 
     /// Shows `text` as plain source lines in a block of its own (the fallback when parsing
     /// it failed). Open containers are closed first.
-    pub(crate) fn plain_block(&mut self, text: &str, out: &mut Lines, sc: &mut Scratch) {
+    pub(crate) fn plain_block(&mut self, text: &str, out: &mut Lines, scratch: &mut Scratch) {
         self.state.stack.clear();
         self.state.code = None;
         self.state.leaf = Leaf::None;
-        self.begin_block(0, "", out, sc);
+        self.begin_block(0, "", out, scratch);
         self.state.leaf = Leaf::Html;
-        self.source_lines(text.trim_end_matches(['\n', '\r']), Style::PLAIN, out, sc);
+        self.source_lines(
+            text.trim_end_matches(['\n', '\r']),
+            Style::PLAIN,
+            out,
+            scratch,
+        );
         self.state.leaf = Leaf::None;
     }
 
-    fn html_text(&mut self, t: &str, out: &mut Lines, sc: &mut Scratch) {
-        self.source_lines(t, self.cfg.theme.html, out, sc);
+    fn html_text(&mut self, t: &str, out: &mut Lines, scratch: &mut Scratch) {
+        self.source_lines(t, self.cfg.theme.html, out, scratch);
     }
 
     /// Lays out each source line of `t` on its own, wrapped, in `style`.
-    fn source_lines(&mut self, t: &str, style: Style, out: &mut Lines, sc: &mut Scratch) {
+    fn source_lines(&mut self, t: &str, style: Style, out: &mut Lines, scratch: &mut Scratch) {
         for line in t.split_inclusive('\n') {
             let line = line.strip_suffix('\n').unwrap_or(line);
             let line = line.strip_suffix('\r').unwrap_or(line);
-            sc.buf.clear();
-            sc.pieces.clear();
-            self.inline_text(line, Some(style), 0..0, "", out, sc);
+            scratch.buf.clear();
+            scratch.pieces.clear();
+            self.inline_text(line, Some(style), 0..0, "", out, scratch);
             self.state.leaf = Leaf::Html;
             let tab_width = self.cfg.tab_width;
-            self.with_pieces(out, sc, |items, avail, sink| {
+            self.with_pieces(out, scratch, |items, avail, sink| {
                 wrap::wrap(items, avail, tab_width, sink);
             });
         }
-        sc.buf.clear();
-        sc.pieces.clear();
+        scratch.buf.clear();
+        scratch.pieces.clear();
     }
 
     // ---- code blocks (also driven directly by the stream in fence mode) ----
@@ -604,7 +615,7 @@ impl<'a> Layout<'a> {
         info: &str,
         fenced: bool,
         out: &mut Lines,
-        sc: &mut Scratch,
+        scratch: &mut Scratch,
     ) {
         let cfg = self.cfg;
         let state = CodeState::new(info, cfg.highlight && fenced, &cfg.theme.syntax_theme);
@@ -613,7 +624,7 @@ impl<'a> Layout<'a> {
             partial: String::new(),
         });
         let label = crate::highlight::language_tag(info);
-        let mut sink = self.sink(out, sc);
+        let mut sink = self.sink(out, scratch);
         let avail = sink.avail();
         sink.begin();
         code::header(&mut sink, label, &cfg.theme, avail, cfg.control_chars);
@@ -621,19 +632,19 @@ impl<'a> Layout<'a> {
     }
 
     /// Starts a top-level fenced code block (fence mode): the block separator and header.
-    pub(crate) fn fence_start(&mut self, info: &str, out: &mut Lines, sc: &mut Scratch) {
-        self.begin_block(0, "", out, sc);
-        self.code_start(info, true, out, sc);
+    pub(crate) fn fence_start(&mut self, info: &str, out: &mut Lines, scratch: &mut Scratch) {
+        self.begin_block(0, "", out, scratch);
+        self.code_start(info, true, out, scratch);
     }
 
     /// Writes one complete code line (with its `\n`, or without for a block's last line).
-    pub(crate) fn code_line(&mut self, line: &str, out: &mut Lines, sc: &mut Scratch) {
+    pub(crate) fn code_line(&mut self, line: &str, out: &mut Lines, scratch: &mut Scratch) {
         let cfg = self.cfg;
         let Some(mut open) = self.state.code.take() else {
             return;
         };
         {
-            let mut sink = self.sink(out, sc);
+            let mut sink = self.sink(out, scratch);
             let avail = sink.avail();
             code::line(
                 &mut sink,
@@ -649,7 +660,7 @@ impl<'a> Layout<'a> {
         self.state.code = Some(open);
     }
 
-    fn code_text(&mut self, t: &str, out: &mut Lines, sc: &mut Scratch) {
+    fn code_text(&mut self, t: &str, out: &mut Lines, scratch: &mut Scratch) {
         let Some(open) = self.state.code.as_mut() else {
             return;
         };
@@ -662,11 +673,11 @@ impl<'a> Layout<'a> {
             let mut line = std::mem::take(&mut open.partial);
             line.push_str(&rest[..=i]);
             rest = &rest[i + 1..];
-            self.code_line(&line, out, sc);
+            self.code_line(&line, out, scratch);
         }
         while let Some(i) = rest.find('\n') {
             let (line, tail) = rest.split_at(i + 1);
-            self.code_line(line, out, sc);
+            self.code_line(line, out, scratch);
             rest = tail;
         }
         if let Some(open) = self.state.code.as_mut() {
@@ -675,32 +686,32 @@ impl<'a> Layout<'a> {
     }
 
     /// Closes the open code block: its unfinished last line, then the footer.
-    pub(crate) fn code_end(&mut self, out: &mut Lines, sc: &mut Scratch) {
+    pub(crate) fn code_end(&mut self, out: &mut Lines, scratch: &mut Scratch) {
         let Some(open) = self.state.code.as_mut() else {
             return;
         };
         let partial = std::mem::take(&mut open.partial);
         if !partial.is_empty() {
-            self.code_line(&partial, out, sc);
+            self.code_line(&partial, out, scratch);
         }
         self.state.code = None;
         let theme = &self.cfg.theme;
-        let mut sink = self.sink(out, sc);
+        let mut sink = self.sink(out, scratch);
         sink.begin();
         code::footer(&mut sink, theme);
         sink.end();
     }
 
     /// Ends the document: closes whatever is open.
-    pub(crate) fn finish(&mut self, out: &mut Lines, sc: &mut Scratch) {
-        self.flush_implicit(out, sc);
+    pub(crate) fn finish(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        self.flush_implicit(out, scratch);
         if self.state.code.is_some() {
-            self.code_end(out, sc);
+            self.code_end(out, scratch);
         }
         while let Some(c) = self.state.stack.pop() {
             if c.marker.is_some() && c.kind != Kind::Heading {
                 self.state.stack.push(c);
-                let mut sink = self.sink(out, sc);
+                let mut sink = self.sink(out, scratch);
                 sink.begin();
                 sink.end();
                 self.state.stack.pop();
