@@ -175,15 +175,22 @@ impl std::fmt::Debug for Loaded {
 }
 
 impl CodeState {
-    /// State for a block with this info string. `enabled: false` gives plain code (but
-    /// `diff` still gets its line colors, which need no grammar).
+    /// State for a block with this info string. `enabled: false` gives plain code; `diff`
+    /// (and `patch`, `udiff`) always gets the theme's line styles, which need no grammar.
     #[must_use]
     pub(crate) fn new(info: &str, enabled: bool, syntax_theme: &str) -> Self {
         let tag = language_tag(info);
-        let is_diff = matches!(tag, "diff" | "patch" | "udiff");
+        // Diffs take the theme's own diff styles, highlighted or not, so a theme's
+        // `diff_added`, `diff_removed` and `diff_hunk` always apply.
+        if matches!(tag, "diff" | "patch" | "udiff") {
+            return Self {
+                mode: Mode::Diff,
+                bytes: 0,
+            };
+        }
         if !enabled || tag.is_empty() {
             return Self {
-                mode: if is_diff { Mode::Diff } else { Mode::Plain },
+                mode: Mode::Plain,
                 bytes: 0,
             };
         }
@@ -193,7 +200,6 @@ impl CodeState {
                 highlight: HighlightState::new(&l.highlighter, ScopeStack::new()),
                 loaded: l,
             },
-            _ if is_diff => Mode::Diff,
             _ => Mode::Plain,
         };
         Self { mode, bytes: 0 }

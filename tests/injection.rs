@@ -79,7 +79,13 @@ fn check_all(options: Options) {
                     let mut s = r.stream();
                     for c in doc.as_bytes().chunks(chunk.min(doc.len().max(1))) {
                         s.push_bytes(c);
-                        let _ = s.tentative().count();
+                        // The tentative tail is shown to users too: it obeys the same rule.
+                        for line in s.tentative() {
+                            let out = w.line_to_string(&line);
+                            if let Err(e) = check_escapes(&out) {
+                                panic!("{name} in {ctx:?}, tentative tail: {e}\noutput: {out:?}");
+                            }
+                        }
                     }
                     s.finalize();
                     for line in s.committed() {

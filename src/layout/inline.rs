@@ -123,7 +123,7 @@ impl Layout<'_> {
         if scratch.buf.len() == start {
             return;
         }
-        let link = if self.cfg.hyperlinks {
+        let link = if self.cfg.osc8_links() {
             scratch.links.last().map(|l| l.url).filter(|u| u.1 > u.0)
         } else {
             None
@@ -144,7 +144,7 @@ impl Layout<'_> {
         scratch: &mut Scratch,
     ) {
         let start = scratch.buf.len();
-        if self.cfg.hyperlinks {
+        if self.cfg.osc8_links() {
             if let Some(u) = osc8_url(url) {
                 scratch.buf.push_str(&u);
             }
@@ -175,7 +175,7 @@ impl Layout<'_> {
                 scratch,
             );
         }
-        if self.cfg.hyperlinks || !link.display_url || link.url.0 == link.url.1 {
+        if self.cfg.osc8_links() || !link.display_url || link.url.0 == link.url.1 {
             return;
         }
         // Show the URL after the text when it differs from the text.
