@@ -407,3 +407,48 @@ fn tentative_budget_bounds_rerendering_of_a_long_open_block() {
     // renders ≈ sqrt(2 × 16 × pushes) at most (≈ 120 here), not one per push (1,275).
     assert!(renders < 200, "{renders} renders for {pushes} pushes");
 }
+
+/// Labels whose case folding goes beyond ASCII: full folding (`ẞ` ~ `ss`), special
+/// casings (`İ`, Kelvin and Ångström signs, titlecase digraphs, final sigma, ligatures),
+/// scripts without case, and whitespace that pulldown-cmark collapses (ASCII only).
+const LABELS: &[&str] = &[
+    "SS", "ss", "ẞ", "ß", "Straße", "STRASSE", "İ", "i\u{307}", "\u{212A}", "k", "K",
+    "Σ", "σ", "ς", "ǅ", "ǆ", "Ǆ", "ﬁ", "FI", "\u{212B}", "å", "Å", "中文", "Ⅻ", "ⅻ",
+    "a  b", "a\tb", "A B", "a\u{3000}b", "ǰ", "J\u{30C}",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Non-ASCII link labels: a streamed render resolves exactly the references a
+    /// whole-document parse resolves (definitions first, so the forward-reference rule
+    /// does not apply), in any chunking.
+    #[test]
+    fn non_ascii_labels_match_as_in_a_whole_document_parse(
+        defs in proptest::collection::vec(0..LABELS.len(), 1..4),
+        uses in proptest::collection::vec((0..LABELS.len(), 0..3usize), 1..6),
+        chunk in 1usize..24,
+    ) {
+        use std::fmt::Write;
+        let mut text = String::new();
+        for (i, &d) in defs.iter().enumerate() {
+            writeln!(text, "[{}]: https://e.test/{i}", LABELS[d]).unwrap();
+        }
+        text.push('\n');
+        for (u, form) in uses {
+            let l = LABELS[u];
+            match form {
+                0 => writeln!(text, "see [{l}] here\n"),
+                1 => writeln!(text, "see [text][{l}] here\n"),
+                _ => writeln!(text, "see [{l}][] here\n"),
+            }
+            .unwrap();
+        }
+        let r = renderer(60);
+        let whole = ansi(&r.render_whole(&text));
+        prop_assert_eq!(&ansi(&r.render(&text)), &whole, "render vs render_whole");
+        let cuts: Vec<usize> = (0..text.len()).step_by(chunk).collect();
+        let (_, streamed) = stream(&r, text.as_bytes(), &cuts, false);
+        prop_assert_eq!(&streamed, &whole, "streamed vs render_whole");
+    }
+}
