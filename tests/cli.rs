@@ -116,6 +116,94 @@ fn color_rules() {
         .stdout("b\n");
 }
 
+/// The bytes termark writes for `input` with color forced and the given environment
+/// (everything else about the terminal cleared).
+fn forced_color(env: &[(&str, &str)], input: &str) -> String {
+    let mut c = Command::cargo_bin("termark").unwrap();
+    c.env_clear().env("CLICOLOR_FORCE", "1");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.args(["--width", "40"]).write_stdin(input).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn color_depth_follows_colorterm_and_term() {
+    let link = "`code`\n";
+    // COLORTERM=truecolor (or 24bit): 24-bit color.
+    assert!(forced_color(&[("TERM", "xterm"), ("COLORTERM", "truecolor")], code).contains("38;2;"));
+    assert!(forced_color(&[("TERM", "xterm"), ("COLORTERM", "24bit")], code).contains("38;2;"));
+    // A 256-color TERM: the 256-color palette.
+    assert!(forced_color(&[("TERM", "xterm-256color")], code).contains("38;5;"));
+    // Terminals known to draw 24-bit color without saying so in COLORTERM.
+    assert!(forced_color(&[("TERM", "xterm-kitty")], code).contains("38;2;"));
+    // Anything else, an unset TERM included: the 16 colors every color terminal has (an
+    // unset or empty TERM is not taken for a truecolor terminal).
+    for env in [&[("TERM", "xterm")][..], &[][..], &[("TERM", "")][..]] {
+        let out = forced_color(env, code);
+        assert!(!out.contains("38;2;") && !out.contains("38;5;"), "{env:?}: {out:?}");
+        assert!(out.contains("\x1b[3") || out.contains("\x1b[9"), "{env:?}: {out:?}");
+    }
+}
+
+#[test]
+fn force_hyperlink_turns_osc8_on_and_off() {
+    let doc = "[a](https://e.test/a)\n";
+    let on = forced_color(&[("TERM", "xterm"), ("FORCE_HYPERLINK", "1")], doc);
+    assert!(on.contains("\x1b]8;;https://e.test/a\x1b\\"), "{on:?}");
+    // Off a terminal and without FORCE_HYPERLINK: no OSC 8, the destination is shown.
+    let off = forced_color(&[("TERM", "xterm")], doc);
+    assert!(!off.contains("\x1b]8;") && off.contains("https://e.test/a"), "{off:?}");
+    let zero = forced_color(
+        &[("TERM", "xterm-kitty"), ("KITTY_WINDOW_ID", "1"), ("FORCE_HYPERLINK", "0")],
+        doc,
+    );
+    assert!(!zero.contains("\x1b]8;"), "{zero:?}");
+}
+
+/// Runs termark on a pseudo-terminal (with `script` from util-linux), so `--color auto`
+/// sees a terminal. `None` where `script` is missing.
+fn on_a_tty(env: &[(&str, &str)], file: &str) -> Option<String> {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let cmd = format!("{} --width 40 {file}", env!("CARGO_BIN_EXE_termark"));
+    let mut c = std::process::Command::new(script);
+    c.env_clear().env("PATH", "/usr/bin:/bin");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn clicolor_zero_turns_color_off_on_a_terminal() {
+    let dir = std::env::temp_dir().join(format!("termark-tty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("b.md");
+    std::fs::write(&file, "**bold**\n").unwrap();
+    let file = file.to_str().unwrap();
+    let Some(colored) = on_a_tty(&[("TERM", "xterm-256color")], file) else {
+        eprintln!("skipped: no `script` (util-linux) to make a pseudo-terminal");
+        return;
+    };
+    assert!(colored.contains("\x1b[1m"), "a terminal gets styles: {colored:?}");
+    let off = on_a_tty(&[("TERM", "xterm-256color"), ("CLICOLOR", "0")], file).unwrap();
+    assert!(!off.contains("\x1b[1m"), "CLICOLOR=0: {off:?}");
+    let off = on_a_tty(&[("TERM", "xterm-256color"), ("NO_COLOR", "1")], file).unwrap();
+    assert!(!off.contains("\x1b[1m"), "NO_COLOR: {off:?}");
+    let dumb = on_a_tty(&[("TERM", "dumb")], file).unwrap();
+    assert!(!dumb.contains("\x1b[1m"), "TERM=dumb: {dumb:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn stats_go_to_stderr() {
     termark()
