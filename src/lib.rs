@@ -113,6 +113,18 @@
 //!   reference whether or not its definition has arrived yet.
 //! - **Tables** stay tentative until they end (their column widths depend on every row).
 //!
+//! # Display width
+//! Widths are display columns as [`unicode-width`](https://docs.rs/unicode-width) 0.2
+//! counts them (`UnicodeWidthStr::width`, the non-CJK variant: East Asian *ambiguous*
+//! characters count 1 column), and text is only ever broken at grapheme-cluster boundaries
+//! (UAX #29). Terminals do not agree on every width: unicode-width counts an emoji
+//! presentation sequence such as `⚠️` (U+26A0 U+FE0F) and a recognised emoji ZWJ sequence
+//! such as `👨‍👩‍👧` as 2 columns, while some terminals (and `wcwidth`) draw `⚠️` in 1 column
+//! or a ZWJ sequence as its parts. termark follows unicode-width everywhere, so its own
+//! arithmetic is consistent; on such a terminal a line with these clusters may look one
+//! column shorter or longer. Box-drawing characters (ambiguous width) count 1 column, as in
+//! every non-CJK locale.
+//!
 //! # Module map (the pipeline, in data-flow order)
 //! | stage | module |
 //! |---|---|
@@ -135,7 +147,7 @@
 //!
 //! # Cargo features
 //! - `cli` (default): the `termark` binary and the crates only it uses (clap, anyhow,
-//!   terminal_size, anstyle-query). Libraries and apps that embed termark turn it off with
+//!   `terminal_size`, `anstyle-query`). Libraries and apps that embed termark turn it off with
 //!   `default-features = false`.
 
 mod ansi;

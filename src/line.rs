@@ -26,7 +26,8 @@ struct LineRec {
 
 /// An append-only buffer of styled lines.
 ///
-/// Units: [`Line::width`] is in display columns (see [`crate::width`]); all offsets are bytes.
+/// Units: [`Line::width`] is in display columns (see the crate docs, *Display width*); all
+/// offsets are bytes.
 #[derive(Clone, Debug, Default)]
 pub struct Lines {
     text: String,

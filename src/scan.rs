@@ -350,15 +350,55 @@ mod tests {
         assert_eq!(s, "x");
     }
 
+    /// The line classes that decide when the stream looks for a commit, one case per rule.
     #[test]
     fn classifies() {
-        assert_eq!(classify("# h"), LineClass::OneLine);
-        assert_eq!(classify("#tag"), LineClass::Plain);
-        assert_eq!(classify("- x"), LineClass::Item { content_indent: 2 });
-        assert_eq!(classify("10.  x"), LineClass::Item { content_indent: 5 });
-        assert_eq!(classify("-"), LineClass::OneLine);
-        assert_eq!(classify("***"), LineClass::OneLine);
-        assert_eq!(classify("> q"), LineClass::Quote);
-        assert_eq!(classify("1"), LineClass::Plain);
+        use LineClass::{Interrupts, OneLine, Plain, Quote};
+        let item = |content_indent| LineClass::Item { content_indent };
+        let cases: &[(&str, LineClass)] = &[
+            ("# h", OneLine),
+            ("###### six", OneLine),
+            ("####### seven", Plain),
+            ("#tag", Plain),
+            ("#", OneLine),
+            ("   # indented up to three", OneLine),
+            ("    # four spaces is code", Plain),
+            ("===", OneLine),
+            ("= =", OneLine),
+            ("=x", Plain),
+            ("-", OneLine),
+            ("---", OneLine),
+            ("- - -", OneLine),
+            ("***", OneLine),
+            ("* * *", OneLine),
+            ("___", OneLine),
+            ("__", Plain),
+            ("- x", item(2)),
+            ("-  x", item(3)),
+            ("-     x", item(2)),
+            ("-\tx", item(2)),
+            ("* x", item(2)),
+            ("+ x", item(2)),
+            ("+", item(2)),
+            ("-x", Plain),
+            ("1. x", item(3)),
+            ("10.  x", item(5)),
+            ("7) x", item(3)),
+            ("1234567890. too long", Plain),
+            ("1", Plain),
+            ("1.x", Plain),
+            ("> q", Quote),
+            (">", Quote),
+            ("```", Interrupts),
+            ("~~~ info", Interrupts),
+            ("``", Plain),
+            ("```a`b", Plain),
+            ("<div>", Interrupts),
+            ("plain text", Plain),
+            ("", Plain),
+        ];
+        for &(line, want) in cases {
+            assert_eq!(classify(line), want, "{line:?}");
+        }
     }
 }

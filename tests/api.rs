@@ -125,7 +125,13 @@ fn getters_return_what_the_setters_set() {
 #[test]
 fn bad_options_name_the_option_the_value_and_the_range() {
     let e = Renderer::new(Options::new().with_width(termark::MIN_WIDTH - 1)).unwrap_err();
-    assert!(matches!(e, Error::InvalidOption { option: "width", .. }));
+    assert!(matches!(
+        e,
+        Error::InvalidOption {
+            option: "width",
+            ..
+        }
+    ));
     assert_eq!(
         e.to_string(),
         "invalid option width=7: a number of columns from 8 to 4096"
@@ -162,7 +168,11 @@ fn a_theme_can_ask_for_the_default_color_inside_a_colored_block() {
     let quoted = line.spans().find(|s| s.text.contains("quoted")).unwrap();
     let code = line.spans().find(|s| s.text == "code").unwrap();
     assert_eq!(quoted.style.fg, Some(Color::Ansi(1)));
-    assert_eq!(code.style.fg, Some(Color::Reset), "inherited the quote's red");
+    assert_eq!(
+        code.style.fg,
+        Some(Color::Reset),
+        "inherited the quote's red"
+    );
     // Written, the code span turns the red off (SGR 39, or a reset).
     let out = r.writer().line_to_string(&line);
     let before_code = &out[..out.find("code").unwrap()];

@@ -124,14 +124,18 @@ fn forced_color(env: &[(&str, &str)], input: &str) -> String {
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.args(["--width", "40"]).write_stdin(input).output().unwrap();
+    let out = c
+        .args(["--width", "40"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
 fn color_depth_follows_colorterm_and_term() {
-    let link = "`code`\n";
+    let code = "`code`\n";
     // COLORTERM=truecolor (or 24bit): 24-bit color.
     assert!(forced_color(&[("TERM", "xterm"), ("COLORTERM", "truecolor")], code).contains("38;2;"));
     assert!(forced_color(&[("TERM", "xterm"), ("COLORTERM", "24bit")], code).contains("38;2;"));
@@ -143,8 +147,14 @@ fn color_depth_follows_colorterm_and_term() {
     // unset or empty TERM is not taken for a truecolor terminal).
     for env in [&[("TERM", "xterm")][..], &[][..], &[("TERM", "")][..]] {
         let out = forced_color(env, code);
-        assert!(!out.contains("38;2;") && !out.contains("38;5;"), "{env:?}: {out:?}");
-        assert!(out.contains("\x1b[3") || out.contains("\x1b[9"), "{env:?}: {out:?}");
+        assert!(
+            !out.contains("38;2;") && !out.contains("38;5;"),
+            "{env:?}: {out:?}"
+        );
+        assert!(
+            out.contains("\x1b[3") || out.contains("\x1b[9"),
+            "{env:?}: {out:?}"
+        );
     }
 }
 
@@ -155,9 +165,16 @@ fn force_hyperlink_turns_osc8_on_and_off() {
     assert!(on.contains("\x1b]8;;https://e.test/a\x1b\\"), "{on:?}");
     // Off a terminal and without FORCE_HYPERLINK: no OSC 8, the destination is shown.
     let off = forced_color(&[("TERM", "xterm")], doc);
-    assert!(!off.contains("\x1b]8;") && off.contains("https://e.test/a"), "{off:?}");
+    assert!(
+        !off.contains("\x1b]8;") && off.contains("https://e.test/a"),
+        "{off:?}"
+    );
     let zero = forced_color(
-        &[("TERM", "xterm-kitty"), ("KITTY_WINDOW_ID", "1"), ("FORCE_HYPERLINK", "0")],
+        &[
+            ("TERM", "xterm-kitty"),
+            ("KITTY_WINDOW_ID", "1"),
+            ("FORCE_HYPERLINK", "0"),
+        ],
         doc,
     );
     assert!(!zero.contains("\x1b]8;"), "{zero:?}");
@@ -194,7 +211,10 @@ fn clicolor_zero_turns_color_off_on_a_terminal() {
         eprintln!("skipped: no `script` (util-linux) to make a pseudo-terminal");
         return;
     };
-    assert!(colored.contains("\x1b[1m"), "a terminal gets styles: {colored:?}");
+    assert!(
+        colored.contains("\x1b[1m"),
+        "a terminal gets styles: {colored:?}"
+    );
     let off = on_a_tty(&[("TERM", "xterm-256color"), ("CLICOLOR", "0")], file).unwrap();
     assert!(!off.contains("\x1b[1m"), "CLICOLOR=0: {off:?}");
     let off = on_a_tty(&[("TERM", "xterm-256color"), ("NO_COLOR", "1")], file).unwrap();
