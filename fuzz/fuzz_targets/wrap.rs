@@ -138,7 +138,7 @@ fn words(items: &[Item<'_>]) -> Vec<Word> {
                 sep += n;
             }
             Item::G(g, w, kind) => {
-                if kind == Kind::Wide {
+                if kind == Kind::Wide || kind == Kind::Lead {
                     flush(&mut cur, &mut out);
                 }
                 let word = cur.get_or_insert_with(|| Word {
@@ -253,6 +253,9 @@ enum Kind {
     Space(usize),
     Narrow,
     Wide,
+    /// A cluster led by U+0020 (` \u{301}`): it starts a word (a break may come before it,
+    /// with no space to drop) and is never dropped itself.
+    Lead,
 }
 
 enum Item<'a> {
@@ -351,6 +354,12 @@ impl Ref {
                     r.word.push((g.to_owned(), w));
                     r.word_w += w;
                 }
+                Item::G(g, w, Kind::Lead) => {
+                    r.flush_word();
+                    r.pending.get_or_insert(0);
+                    r.word.push((g.to_owned(), w));
+                    r.word_w += w;
+                }
                 Item::G(g, w, Kind::Wide) => {
                     r.flush_word();
                     r.word.push((g.to_owned(), w));
@@ -378,6 +387,7 @@ fn items(texts: &[(String, u8, bool)], tab_width: usize) -> Vec<Item<'_>> {
                 " " => Kind::Space(1),
                 "\t" => Kind::Space(tab_width),
                 _ if w >= 2 => Kind::Wide,
+                _ if g.starts_with(' ') => Kind::Lead,
                 _ => Kind::Narrow,
             };
             out.push(Item::G(g, w, kind));

@@ -1,36 +1,61 @@
-//! Inline content of a leaf block (paragraph, heading, table cell): styles, links,
-//! footnote references, collected as pieces and wrapped when the leaf ends.
+//! Inline content of a leaf block: styles, links, footnote references, breaks.
+//!
+//! A paragraph or heading streams: each text event goes straight into the leaf's
+//! [`Wrapper`], which writes finished words into the output lines with their prefix, so no
+//! inline text is collected first. A table cell collects its content as pieces instead,
+//! because column widths depend on every cell; the table is laid out when it ends.
+//!
+//! Untrusted text is sanitized on the way ([`crate::sanitize`]): printable ASCII goes
+//! through as it is; anything else is checked, and control characters are replaced (or
+//! dropped) before the wrapper sees them. Newlines inside inline text (inline HTML that
+//! spans lines) read as spaces; tabs stay for the wrapper to expand.
 
-use super::{Container, Kind, Layout, Leaf, Lines, Marker, PrefixSink};
+use super::{Layout, Leaf, Lines, PrefixSink};
 use crate::sanitize::{osc8_url, push_sanitized};
 use crate::style::Style;
-use crate::wrap::{self, Piece};
+use crate::wrap::{Piece, Wrapper};
 use pulldown_cmark::LinkType;
-use std::ops::Range;
 
+/// A collected piece of a table cell: text in `Scratch::buf`, link in `Scratch::urls`.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct PieceRec {
-    pub(super) text: (u32, u32),
-    pub(super) style: Style,
-    pub(super) link: Option<(u32, u32)>,
-    pub(super) hard_break: bool,
+pub(super) enum PieceRec {
+    Text {
+        text: (u32, u32),
+        style: Style,
+        link: Option<(u32, u32)>,
+    },
+    HardBreak,
 }
 
+/// An open link or image.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct LinkRec {
-    pub(super) url: (u32, u32),
-    pub(super) text_start: u32,
-    pub(super) display_url: bool,
-    pub(super) image: bool,
+    /// Its destination in `Scratch::urls` (sanitized for OSC 8, or for display).
+    url: (u32, u32),
+    /// Where its text starts in `Scratch::link_text` (kept to compare with the URL).
+    text_start: u32,
+    /// Show the URL after the text (not for autolinks and email links, whose text is the
+    /// URL).
+    display_url: bool,
+    image: bool,
 }
 
 /// Reusable per-block buffers.
 #[derive(Default)]
 pub(crate) struct Scratch {
+    /// The open leaf's wrapper (paragraphs, headings, source lines).
+    pub(super) flow: Wrapper,
+    /// Sanitized text of one event, when it needed sanitizing.
+    tmp: String,
+    /// Text of the collected pieces (table cells).
     pub(super) buf: String,
     pub(super) pieces: Vec<PieceRec>,
     pub(super) styles: Vec<Style>,
-    pub(super) links: Vec<LinkRec>,
+    links: Vec<LinkRec>,
+    /// Destinations of the open links.
+    urls: String,
+    /// Text of the open links that show their URL (to leave out a URL equal to its text).
+    link_text: String,
     pub(super) marker: String,
     pub(super) table: super::table::TableScratch,
     pub(super) bump: bumpalo::Bump,
@@ -41,6 +66,8 @@ impl Scratch {
         self.buf.clear();
         self.pieces.clear();
         self.links.clear();
+        self.urls.clear();
+        self.link_text.clear();
         self.bump.reset();
     }
 
@@ -70,70 +97,142 @@ impl Scratch {
     pub(crate) fn clear_all(&mut self) {
         *self = Self::default();
     }
+
     /// Heap bytes held.
     #[must_use]
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.buf.capacity()
+        self.flow.heap_bytes()
+            + self.tmp.capacity()
+            + self.buf.capacity()
             + self.pieces.capacity() * std::mem::size_of::<PieceRec>()
             + self.styles.capacity() * std::mem::size_of::<Style>()
             + self.links.capacity() * std::mem::size_of::<LinkRec>()
+            + self.urls.capacity()
+            + self.link_text.capacity()
             + self.marker.capacity()
             + self.table.heap_bytes()
             + self.bump.allocated_bytes()
     }
+
+    /// The OSC 8 target of text written now: the innermost open link, if links are OSC 8.
+    fn current_link(&self, osc8: bool) -> Option<(u32, u32)> {
+        if !osc8 {
+            return None;
+        }
+        self.links.last().map(|l| l.url).filter(|u| u.1 > u.0)
+    }
 }
 
 impl Layout<'_> {
+    /// Starts the wrapper of a streaming leaf at the width its prefix leaves.
+    pub(super) fn begin_flow(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        let avail = self.sink(out, scratch).avail();
+        scratch.flow.begin(avail, self.cfg.tab_width);
+    }
+
+    /// Untrusted inline text (text, code spans, inline HTML) in `style`.
     pub(super) fn inline_text(
         &mut self,
         t: &str,
-        style: Option<Style>,
-        range: Range<usize>,
-        src: &str,
+        style: Style,
         out: &mut Lines,
         scratch: &mut Scratch,
     ) {
-        self.ensure_leaf(range, src, out, scratch);
-        let style = style.unwrap_or_else(|| scratch.top_style());
-        let start = scratch.buf.len();
-        if !crate::sanitize::needs_sanitizing(t) {
-            // No control character, tab or newline (the common case): copied as it is.
-            scratch.buf.push_str(t);
-            self.push_piece_range(start, style, scratch);
+        if crate::width::is_printable_ascii(t.as_bytes()) || !crate::sanitize::needs_sanitizing(t) {
+            // No control character, tab or newline (the common case): as it is.
+            self.emit(t, style, out, scratch);
             return;
         }
-        // Newlines inside inline text (inline HTML spanning lines) read as spaces; tabs stay
-        // for the wrapper to expand.
+        let mut clean = std::mem::take(&mut scratch.tmp);
+        clean.clear();
         for (i, part) in t.split('\n').enumerate() {
             if i > 0 {
-                scratch.buf.push(' ');
+                clean.push(' ');
             }
             for (j, seg) in part.split('\t').enumerate() {
                 if j > 0 {
-                    scratch.buf.push('\t');
+                    clean.push('\t');
                 }
-                push_sanitized(&mut scratch.buf, seg, self.cfg.control_chars);
+                push_sanitized(&mut clean, seg, self.cfg.control_chars);
             }
         }
-        self.push_piece_range(start, style, scratch);
+        self.emit(&clean, style, out, scratch);
+        scratch.tmp = clean;
     }
 
-    pub(super) fn push_piece_range(&mut self, start: usize, style: Style, scratch: &mut Scratch) {
-        let start = join_cluster(scratch, start);
-        if scratch.buf.len() == start {
+    /// Text that is already safe (termark's own, or sanitized): into the wrapper, or
+    /// collected for a table cell.
+    pub(super) fn emit(
+        &mut self,
+        text: &str,
+        style: Style,
+        out: &mut Lines,
+        scratch: &mut Scratch,
+    ) {
+        if text.is_empty() {
             return;
         }
-        let link = if self.cfg.osc8_links() {
-            scratch.links.last().map(|l| l.url).filter(|u| u.1 > u.0)
-        } else {
-            None
+        let osc8 = self.cfg.osc8_links();
+        if !osc8 && scratch.links.iter().any(|l| l.display_url) {
+            scratch.link_text.push_str(text);
+        }
+        if self.state.leaf == Leaf::Table {
+            let start = scratch.buf.len();
+            scratch.buf.push_str(text);
+            let start = join_cluster(scratch, start);
+            if scratch.buf.len() > start {
+                let link = scratch.current_link(osc8);
+                scratch.pieces.push(PieceRec::Text {
+                    text: (start as u32, scratch.buf.len() as u32),
+                    style,
+                    link,
+                });
+            }
+            return;
+        }
+        let link = scratch.current_link(osc8);
+        let Scratch {
+            flow, urls, marker, ..
+        } = scratch;
+        let link = link.map(|(s, e)| &urls[s as usize..e as usize]);
+        let mut sink = PrefixSink {
+            out,
+            stack: &mut self.state.stack,
+            theme: &self.cfg.theme,
+            width: self.cfg.width,
+            mbuf: marker,
         };
-        scratch.pieces.push(PieceRec {
-            text: (start as u32, scratch.buf.len() as u32),
-            style,
-            link,
-            hard_break: false,
-        });
+        flow.push(&mut sink, text, style, link);
+    }
+
+    /// A hard line break in the open leaf.
+    pub(super) fn hard_break(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        if self.state.leaf == Leaf::Table {
+            scratch.pieces.push(PieceRec::HardBreak);
+            return;
+        }
+        let Scratch { flow, marker, .. } = scratch;
+        let mut sink = PrefixSink {
+            out,
+            stack: &mut self.state.stack,
+            theme: &self.cfg.theme,
+            width: self.cfg.width,
+            mbuf: marker,
+        };
+        flow.hard_break(&mut sink);
+    }
+
+    /// Ends the streaming leaf: its last word and line.
+    pub(super) fn finish_flow(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        let Scratch { flow, marker, .. } = scratch;
+        let mut sink = PrefixSink {
+            out,
+            stack: &mut self.state.stack,
+            theme: &self.cfg.theme,
+            width: self.cfg.width,
+            mbuf: marker,
+        };
+        flow.finish(&mut sink);
     }
 
     pub(super) fn push_link(
@@ -143,93 +242,67 @@ impl Layout<'_> {
         image: bool,
         scratch: &mut Scratch,
     ) {
-        let start = scratch.buf.len();
+        let start = scratch.urls.len();
         if self.cfg.osc8_links() {
             if let Some(u) = osc8_url(url) {
-                scratch.buf.push_str(&u);
+                scratch.urls.push_str(&u);
             }
         } else {
-            push_sanitized(&mut scratch.buf, url, self.cfg.control_chars);
+            push_sanitized(&mut scratch.urls, url, self.cfg.control_chars);
         }
-        let url_range = (start as u32, scratch.buf.len() as u32);
         let display_url = !matches!(kind, LinkType::Autolink | LinkType::Email) || image;
         scratch.links.push(LinkRec {
-            url: url_range,
-            text_start: scratch.pieces.len() as u32,
+            url: (start as u32, scratch.urls.len() as u32),
+            text_start: scratch.link_text.len() as u32,
             display_url,
             image,
         });
     }
 
-    pub(super) fn end_link(&mut self, scratch: &mut Scratch) {
+    pub(super) fn end_link(&mut self, out: &mut Lines, scratch: &mut Scratch) {
         scratch.styles.pop();
         let Some(link) = scratch.links.pop() else {
             return;
         };
         if link.image {
-            let start = scratch.buf.len();
-            scratch.buf.push(']');
-            self.push_piece_range(
-                start,
-                scratch.top_style().patch(self.cfg.theme.image),
-                scratch,
-            );
+            let style = scratch.top_style().patch(self.cfg.theme.image);
+            self.emit("]", style, out, scratch);
         }
-        if self.cfg.osc8_links() || !link.display_url || link.url.0 == link.url.1 {
-            return;
+        let osc8 = self.cfg.osc8_links();
+        let shown = !osc8 && link.display_url && link.url.0 < link.url.1 && {
+            // Show the URL after the text when it differs from the text.
+            let url = &scratch.urls[link.url.0 as usize..link.url.1 as usize];
+            let text = scratch.link_text[link.text_start as usize..]
+                .trim_start_matches("[image: ")
+                .trim_end_matches(']');
+            text != url && url.strip_prefix("mailto:") != Some(text)
+        };
+        if shown {
+            let style = scratch
+                .styles
+                .first()
+                .copied()
+                .unwrap_or_default()
+                .patch(self.cfg.theme.link_url);
+            let mut text = std::mem::take(&mut scratch.tmp);
+            text.clear();
+            text.push_str(" (");
+            text.push_str(&scratch.urls[link.url.0 as usize..link.url.1 as usize]);
+            text.push(')');
+            self.emit(&text, style, out, scratch);
+            scratch.tmp = text;
         }
-        // Show the URL after the text when it differs from the text.
-        let url = &scratch.buf[link.url.0 as usize..link.url.1 as usize];
-        let mut text = String::new();
-        for p in &scratch.pieces[link.text_start as usize..] {
-            text.push_str(&scratch.buf[p.text.0 as usize..p.text.1 as usize]);
+        if scratch.links.is_empty() {
+            scratch.link_text.clear();
+            if self.state.leaf != Leaf::Table {
+                // (A table's pieces keep their link ranges until the table ends.)
+                scratch.urls.clear();
+            }
         }
-        let text = text.trim_start_matches("[image: ").trim_end_matches(']');
-        if text == url || url.strip_prefix("mailto:") == Some(text) {
-            return;
-        }
-        let url = url.to_owned();
-        let start = scratch.buf.len();
-        scratch.buf.push_str(" (");
-        scratch.buf.push_str(&url);
-        scratch.buf.push(')');
-        let style = scratch
-            .styles
-            .first()
-            .copied()
-            .unwrap_or_default()
-            .patch(self.cfg.theme.link_url);
-        scratch.pieces.push(PieceRec {
-            text: (start as u32, scratch.buf.len() as u32),
-            style,
-            link: None,
-            hard_break: false,
-        });
     }
 
-    /// Wraps and writes the open leaf (paragraph or heading).
-    pub(super) fn flush_leaf(&mut self, out: &mut Lines, scratch: &mut Scratch) {
-        let leaf = std::mem::take(&mut self.state.leaf);
-        if let Leaf::Heading(level) = leaf {
-            self.push_container(Container {
-                kind: Kind::Heading,
-                marker: Some(Marker::Heading(level)),
-                indent: level as usize + 1,
-                children: 0,
-                bullets: 0,
-            });
-        }
-        let tab_width = self.cfg.tab_width;
-        self.with_pieces(out, scratch, |items, avail, sink| {
-            wrap::wrap(items, avail, tab_width, sink);
-        });
-        if matches!(leaf, Leaf::Heading(_)) {
-            self.state.stack.pop();
-        }
-        scratch.clear_inline();
-    }
-
-    /// Runs `f` with the collected inline pieces, the available width and a prefix sink.
+    /// Runs `f` with the collected pieces (a table's cells), the available width and a
+    /// prefix sink.
     pub(super) fn with_pieces(
         &mut self,
         out: &mut Lines,
@@ -239,12 +312,15 @@ impl Layout<'_> {
         let Scratch {
             buf,
             pieces,
+            urls,
             bump,
             marker,
             ..
         } = &mut *scratch;
-        let items =
-            bumpalo::collections::Vec::from_iter_in(pieces.iter().map(|p| piece_of(p, buf)), bump);
+        let items = bumpalo::collections::Vec::from_iter_in(
+            pieces.iter().map(|p| piece_of(p, buf, urls)),
+            bump,
+        );
         let mut sink = PrefixSink {
             out,
             stack: &mut self.state.stack,
@@ -262,32 +338,30 @@ impl Layout<'_> {
 /// no cluster spans two pieces and every width is measured on whole clusters (FUZZING.md
 /// finding 1). Returns the new start of the text at `start`.
 fn join_cluster(scratch: &mut Scratch, start: usize) -> usize {
-    let Some(prev) = scratch.pieces.last_mut() else {
+    let Some(PieceRec::Text { text: prev, .. }) = scratch.pieces.last_mut() else {
         return start;
     };
-    if prev.hard_break || prev.text.1 as usize != start {
+    if prev.1 as usize != start {
         return start;
     }
-    let prev_start = prev.text.0 as usize;
+    let prev_start = prev.0 as usize;
     match crate::width::cluster_end_across(&scratch.buf[prev_start..], start - prev_start) {
         Some(end) => {
             let end = prev_start + end;
-            prev.text.1 = end as u32;
+            prev.1 = end as u32;
             end
         }
         None => start,
     }
 }
 
-fn piece_of<'b>(p: &PieceRec, buf: &'b str) -> Piece<'b> {
-    if p.hard_break {
-        Piece::hard_break()
-    } else {
-        Piece {
-            text: &buf[p.text.0 as usize..p.text.1 as usize],
-            style: p.style,
-            link: p.link.map(|l| &buf[l.0 as usize..l.1 as usize]),
-            hard_break: false,
-        }
+fn piece_of<'b>(p: &PieceRec, buf: &'b str, urls: &'b str) -> Piece<'b> {
+    match *p {
+        PieceRec::HardBreak => Piece::HardBreak,
+        PieceRec::Text { text, style, link } => Piece::Text {
+            text: &buf[text.0 as usize..text.1 as usize],
+            style,
+            link: link.map(|l| &urls[l.0 as usize..l.1 as usize]),
+        },
     }
 }

@@ -38,11 +38,10 @@ use crate::options::Options;
 use crate::sanitize::push_sanitized;
 use crate::style::Style;
 use crate::width::str_width;
-use crate::wrap::{self, LineSink};
+use crate::wrap::LineSink;
 use container::{
     decimal_width, truncate_to_width, Container, Kind, Marker, PrefixSink, MAX_FOOTNOTE_LABEL,
 };
-use inline::PieceRec;
 pub(crate) use inline::Scratch;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::ops::Range;
@@ -223,56 +222,53 @@ impl<'a> Layout<'a> {
                 } else if self.state.leaf == Leaf::Html {
                     self.html_text(&t, out, scratch);
                 } else {
-                    self.inline_text(&t, None, range, src, out, scratch);
+                    self.ensure_leaf(range, src, out, scratch);
+                    let style = scratch.top_style();
+                    self.inline_text(&t, style, out, scratch);
                 }
             }
             Event::Code(t) => {
                 // The leaf first: its start resets the style stack the style is based on
                 // (finding 15: a tight item starting with code took the previous block's).
-                self.ensure_leaf(range.clone(), src, out, scratch);
+                self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.inline_code);
-                self.inline_text(&t, Some(style), range, src, out, scratch);
+                self.inline_text(&t, style, out, scratch);
             }
             Event::Html(t) => {
                 if self.state.leaf == Leaf::Html {
                     self.html_text(&t, out, scratch);
                 } else {
-                    let style = self.cfg.theme.html;
-                    self.inline_text(&t, Some(style), range, src, out, scratch);
+                    self.ensure_leaf(range, src, out, scratch);
+                    self.inline_text(&t, self.cfg.theme.html, out, scratch);
                 }
             }
             Event::InlineHtml(t) => {
-                self.ensure_leaf(range.clone(), src, out, scratch);
+                self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.html);
-                self.inline_text(&t, Some(style), range, src, out, scratch);
+                self.inline_text(&t, style, out, scratch);
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => {
-                self.ensure_leaf(range.clone(), src, out, scratch);
+                self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.inline_code);
-                self.inline_text(&t, Some(style), range, src, out, scratch);
+                self.inline_text(&t, style, out, scratch);
             }
             Event::FootnoteReference(label) => {
                 self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.footnote);
-                let start = scratch.buf.len();
-                scratch.buf.push('[');
-                push_sanitized(&mut scratch.buf, &label, self.cfg.control_chars);
-                scratch.buf.push(']');
-                self.push_piece_range(start, style, scratch);
+                let mut text = String::with_capacity(label.len() + 2);
+                text.push('[');
+                push_sanitized(&mut text, &label, self.cfg.control_chars);
+                text.push(']');
+                self.emit(&text, style, out, scratch);
             }
             Event::SoftBreak => {
-                self.ensure_leaf(range.clone(), src, out, scratch);
+                self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style();
-                self.inline_text(" ", Some(style), range, src, out, scratch);
+                self.emit(" ", style, out, scratch);
             }
             Event::HardBreak => {
                 self.ensure_leaf(range, src, out, scratch);
-                scratch.pieces.push(PieceRec {
-                    text: (0, 0),
-                    style: Style::PLAIN,
-                    link: None,
-                    hard_break: true,
-                });
+                self.hard_break(out, scratch);
             }
             Event::Rule => {
                 self.begin_block(range.start, src, out, scratch);
@@ -300,9 +296,7 @@ impl<'a> Layout<'a> {
                 } else {
                     ("☐ ", self.cfg.theme.task_open)
                 };
-                let start = scratch.buf.len();
-                scratch.buf.push_str(text);
-                self.push_piece_range(start, style, scratch);
+                self.emit(text, style, out, scratch);
             }
         }
     }
@@ -318,11 +312,11 @@ impl<'a> Layout<'a> {
         match tag {
             Tag::Paragraph => {
                 self.begin_block(range.start, src, out, scratch);
-                self.begin_leaf(Leaf::Paragraph { implicit: false }, scratch);
+                self.begin_leaf(Leaf::Paragraph { implicit: false }, out, scratch);
             }
             Tag::Heading { level, .. } => {
                 self.begin_block(range.start, src, out, scratch);
-                self.begin_leaf(Leaf::Heading(level as u8), scratch);
+                self.begin_leaf(Leaf::Heading(level as u8), out, scratch);
             }
             Tag::BlockQuote(_) => {
                 self.begin_block(range.start, src, out, scratch);
@@ -344,7 +338,7 @@ impl<'a> Layout<'a> {
             }
             Tag::HtmlBlock => {
                 self.begin_block(range.start, src, out, scratch);
-                self.begin_leaf(Leaf::Html, scratch);
+                self.begin_leaf(Leaf::Html, out, scratch);
             }
             Tag::List(start) => {
                 if self.state.continue_list && self.state.in_top_list() {
@@ -399,7 +393,7 @@ impl<'a> Layout<'a> {
             }
             Tag::Table(aligns) => {
                 self.begin_block(range.start, src, out, scratch);
-                self.begin_leaf(Leaf::Table, scratch);
+                self.begin_leaf(Leaf::Table, out, scratch);
                 scratch.table.begin(&aligns);
             }
             Tag::TableHead | Tag::TableRow => scratch.table.begin_row(),
@@ -447,16 +441,15 @@ impl<'a> Layout<'a> {
                 self.ensure_leaf(range, src, out, scratch);
                 scratch.push_style(self.cfg.theme.image);
                 self.push_link(&dest_url, link_type, true, scratch);
-                let start = scratch.buf.len();
-                scratch.buf.push_str("[image: ");
-                self.push_piece_range(start, scratch.top_style(), scratch);
+                let style = scratch.top_style();
+                self.emit("[image: ", style, out, scratch);
             }
             Tag::MetadataBlock(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition => {
                 self.begin_block(range.start, src, out, scratch);
-                self.begin_leaf(Leaf::Paragraph { implicit: false }, scratch);
+                self.begin_leaf(Leaf::Paragraph { implicit: false }, out, scratch);
             }
         }
     }
@@ -508,7 +501,7 @@ impl<'a> Layout<'a> {
             | TagEnd::Subscript => {
                 scratch.styles.pop();
             }
-            TagEnd::Link | TagEnd::Image => self.end_link(scratch),
+            TagEnd::Link | TagEnd::Image => self.end_link(out, scratch),
         }
     }
 
@@ -534,7 +527,7 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn begin_leaf(&mut self, leaf: Leaf, scratch: &mut Scratch) {
+    fn begin_leaf(&mut self, leaf: Leaf, out: &mut Lines, scratch: &mut Scratch) {
         self.state.leaf = leaf;
         let base = match leaf {
             Leaf::Heading(l) => self.cfg.theme.heading[(l as usize).clamp(1, 6) - 1],
@@ -546,6 +539,31 @@ impl<'a> Layout<'a> {
         };
         scratch.clear_inline();
         scratch.reset_inline(base);
+        match leaf {
+            Leaf::Heading(level) => {
+                // The `#` marker is drawn as a prefix of the heading's first line.
+                self.push_container(Container {
+                    kind: Kind::Heading,
+                    marker: Some(Marker::Heading(level)),
+                    indent: level as usize + 1,
+                    children: 0,
+                    bullets: 0,
+                });
+                self.begin_flow(out, scratch);
+            }
+            Leaf::Paragraph { .. } => self.begin_flow(out, scratch),
+            Leaf::Html | Leaf::Table | Leaf::None => {}
+        }
+    }
+
+    /// Ends the open paragraph or heading: its last line.
+    fn flush_leaf(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        let leaf = std::mem::take(&mut self.state.leaf);
+        self.finish_flow(out, scratch);
+        if matches!(leaf, Leaf::Heading(_)) {
+            self.state.stack.pop();
+        }
+        scratch.clear_inline();
     }
 
     /// Inline content outside a paragraph (tight list items) opens an implicit paragraph.
@@ -558,7 +576,7 @@ impl<'a> Layout<'a> {
     ) {
         if self.state.leaf == Leaf::None {
             self.begin_block(range.start, src, out, scratch);
-            self.begin_leaf(Leaf::Paragraph { implicit: true }, scratch);
+            self.begin_leaf(Leaf::Paragraph { implicit: true }, out, scratch);
         }
     }
 
@@ -594,17 +612,10 @@ impl<'a> Layout<'a> {
         for line in t.split_inclusive('\n') {
             let line = line.strip_suffix('\n').unwrap_or(line);
             let line = line.strip_suffix('\r').unwrap_or(line);
-            scratch.buf.clear();
-            scratch.pieces.clear();
-            self.inline_text(line, Some(style), 0..0, "", out, scratch);
-            self.state.leaf = Leaf::Html;
-            let tab_width = self.cfg.tab_width;
-            self.with_pieces(out, scratch, |items, avail, sink| {
-                wrap::wrap(items, avail, tab_width, sink);
-            });
+            self.begin_flow(out, scratch);
+            self.inline_text(line, style, out, scratch);
+            self.finish_flow(out, scratch);
         }
-        scratch.buf.clear();
-        scratch.pieces.clear();
     }
 
     // ---- code blocks (also driven directly by the stream in fence mode) ----

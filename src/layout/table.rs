@@ -235,7 +235,10 @@ fn measure(pieces: &[Piece<'_>], tab: usize) -> (usize, usize) {
     let mut longest = 0;
     let mut word = 0;
     for p in pieces {
-        let b = p.text.as_bytes();
+        let Piece::Text { text, .. } = *p else {
+            continue;
+        };
+        let b = text.as_bytes();
         if crate::width::is_printable_ascii(b) {
             // One column and one cluster per byte: the same sums without segmentation.
             natural += b.len();
@@ -248,7 +251,7 @@ fn measure(pieces: &[Piece<'_>], tab: usize) -> (usize, usize) {
             }
             continue;
         }
-        for (_, g) in crate::width::clusters(p.text) {
+        for (_, g) in crate::width::clusters(text) {
             let w = match g {
                 " " => 1,
                 "\t" => tab,
@@ -369,9 +372,13 @@ fn records<S: LineSink>(
         for c in 0..ncols {
             line.clear();
             if let Some(&(s, e)) = header_cells.get(c) {
-                line.extend(pieces[s as usize..e as usize].iter().map(|p| Piece {
-                    style: p.style.patch(cfg.theme.table_header),
-                    ..*p
+                line.extend(pieces[s as usize..e as usize].iter().map(|p| match *p {
+                    Piece::Text { text, style, link } => Piece::Text {
+                        text,
+                        style: style.patch(cfg.theme.table_header),
+                        link,
+                    },
+                    Piece::HardBreak => Piece::HardBreak,
                 }));
             }
             line.push(Piece::text(": ", cfg.theme.table_border, None));
@@ -413,7 +420,7 @@ mod tests {
                 .map(|t| Piece::text(t, crate::style::Style::PLAIN, None))
                 .collect();
             let (mut natural, mut longest, mut word) = (0, 0, 0);
-            for g in pieces.iter().flat_map(|p| p.text.graphemes(true)) {
+            for g in parts.iter().flat_map(|t| t.graphemes(true)) {
                 let w = match g {
                     " " => 1,
                     "\t" => 4,
