@@ -4,7 +4,8 @@
 //! `cargo run --release --example profile_render -- FILE|prose|llm|list|table|paragraph [ITERATIONS]`
 //! (environment: `PROFILE_CHUNK=16` streams in chunks, `PROFILE_TENTATIVE=1` also asks for
 //! the tentative lines after every push, `PROFILE_BUDGET=none|N` sets the tentative budget,
-//! `PROFILE_HIGHLIGHT=1` turns highlighting on, `PROFILE_DUMP=PATH` writes the input there)
+//! `PROFILE_HIGHLIGHT=1` turns highlighting on, `PROFILE_DUMP=PATH` writes the input there,
+//! `PROFILE_PARSES=N` times N bare parses instead of as many as renders)
 //! (generated inputs are about 64 KB, the same generators as `benches/render.rs`).
 #![allow(clippy::cast_precision_loss, missing_docs)] // MB/s for display
 
@@ -67,7 +68,13 @@ fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     let start = std::time::Instant::now();
-    for _ in 0..n {
+    // PROFILE_PARSES=N: how many bare parses to time (default: as many as renders; 0 under
+    // callgrind to count the renders' instructions alone).
+    let bare_parses: usize = std::env::var("PROFILE_PARSES")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(n);
+    for _ in 0..bare_parses {
         pulldown_cmark::Parser::new_ext(&text, termark::internals::parse_options()).for_each(drop);
     }
     let parse = start.elapsed().as_secs_f64();

@@ -244,17 +244,55 @@ impl Wrapper {
         style: Style,
         link: Option<&str>,
     ) {
-        let text = self.join_extension(text);
-        if text.is_empty() {
+        let ascii = self.ascii && crate::width::is_printable_ascii(text.as_bytes());
+        self.push_checked(sink, text, style, link, ascii);
+    }
+
+    /// [`push`](Self::push) for a caller that knows whether `text` is printable ASCII.
+    pub(crate) fn push_checked<S: LineSink + ?Sized>(
+        &mut self,
+        sink: &mut S,
+        text: &str,
+        style: Style,
+        link: Option<&str>,
+        printable_ascii: bool,
+    ) {
+        if printable_ascii && self.ascii {
+            if self.word.sealed {
+                self.flush_word(sink);
+            }
+            self.ascii_text(sink, text, style, link);
+            return;
+        }
+        let mut rest = self.join_extension(text);
+        if rest.is_empty() {
             return;
         }
         if self.word.sealed {
             self.flush_word(sink);
         }
-        if self.ascii && crate::width::is_printable_ascii(text.as_bytes()) {
-            self.ascii_text(sink, text, style, link);
-        } else {
-            self.general_text(sink, text, style, link);
+        if !self.ascii {
+            self.general_text(sink, rest, style, link);
+            return;
+        }
+        // Mixed text: the printable-ASCII stretches take the fast path. A stretch ends at
+        // the last space before the first other byte, so the word holding that byte (and a
+        // combining mark on a character before it) goes through segmentation whole.
+        // Splitting text between calls changes nothing (the wrapper carries its state).
+        while !rest.is_empty() {
+            let b = rest.as_bytes();
+            let Some(p) = b.iter().position(|&c| !(0x20..0x7f).contains(&c)) else {
+                self.ascii_text(sink, rest, style, link);
+                return;
+            };
+            let q = memchr::memrchr(b' ', &b[..p]).map_or(0, |i| i + 1);
+            if q > 0 {
+                self.ascii_text(sink, &rest[..q], style, link);
+            }
+            // The general stretch runs to the next space after `p` (or the end).
+            let r = memchr::memchr(b' ', &b[p..]).map_or(b.len(), |i| p + i);
+            self.general_text(sink, &rest[q..r], style, link);
+            rest = &rest[r..];
         }
     }
 
@@ -550,7 +588,7 @@ impl Wrapper {
                 return;
             }
             // The last word may go on in the next call: it stays pending.
-            let Some(last_space) = bytes[pos..].iter().rposition(|&c| c == b' ') else {
+            let Some(last_space) = memchr::memrchr(b' ', &bytes[pos..]) else {
                 self.word.add(&text[pos..], len - pos, style, link);
                 return;
             };
@@ -587,7 +625,7 @@ impl Wrapper {
                 end
             } else {
                 // A word fits if the space after it is at or before `limit`.
-                match bytes[pos..=limit].iter().rposition(|&c| c == b' ') {
+                match memchr::memrchr(b' ', &bytes[pos..=limit]) {
                     Some(k) => {
                         let mut e = pos + k;
                         while bytes[e - 1] == b' ' {
@@ -648,7 +686,7 @@ impl Wrapper {
 }
 
 fn memchr_space(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b' ')
+    memchr::memchr(b' ', b)
 }
 
 /// Writes a word longer than the room left, breaking it at grapheme-cluster boundaries

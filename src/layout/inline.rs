@@ -138,9 +138,10 @@ impl Layout<'_> {
         out: &mut Lines,
         scratch: &mut Scratch,
     ) {
-        if crate::width::is_printable_ascii(t.as_bytes()) || !crate::sanitize::needs_sanitizing(t) {
+        let ascii = crate::width::is_printable_ascii(t.as_bytes());
+        if ascii || !crate::sanitize::needs_sanitizing(t) {
             // No control character, tab or newline (the common case): as it is.
-            self.emit(t, style, out, scratch);
+            self.emit_checked(t, style, out, scratch, ascii);
             return;
         }
         let mut clean = std::mem::take(&mut scratch.tmp);
@@ -156,18 +157,25 @@ impl Layout<'_> {
                 push_sanitized(&mut clean, seg, self.cfg.control_chars);
             }
         }
-        self.emit(&clean, style, out, scratch);
+        self.emit_checked(&clean, style, out, scratch, false);
         scratch.tmp = clean;
     }
 
     /// Text that is already safe (termark's own, or sanitized): into the wrapper, or
     /// collected for a table cell.
-    pub(super) fn emit(
+    pub(super) fn emit(&mut self, text: &str, style: Style, out: &mut Lines, scratch: &mut Scratch) {
+        let ascii = crate::width::is_printable_ascii(text.as_bytes());
+        self.emit_checked(text, style, out, scratch, ascii);
+    }
+
+    /// [`emit`](Self::emit) for a caller that knows whether `text` is printable ASCII.
+    fn emit_checked(
         &mut self,
         text: &str,
         style: Style,
         out: &mut Lines,
         scratch: &mut Scratch,
+        printable_ascii: bool,
     ) {
         if text.is_empty() {
             return;
@@ -202,7 +210,7 @@ impl Layout<'_> {
             width: self.cfg.width,
             mbuf: marker,
         };
-        flow.push(&mut sink, text, style, link);
+        flow.push_checked(&mut sink, text, style, link, printable_ascii);
     }
 
     /// A hard line break in the open leaf.
