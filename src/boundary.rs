@@ -218,7 +218,6 @@ pub(crate) fn commit(
     prev_blank_at_start: bool,
     defs: &mut Defs,
     sink: &mut impl EventSink,
-    bump: &mut bumpalo::Bump,
 ) -> Option<Cut> {
     let blank_closed = !last && scan::ends_with_blank_line(src);
     let parser = parse::parser(src, defs);
@@ -231,7 +230,7 @@ pub(crate) fn commit(
             blank_closed,
             list_continues: false,
         };
-        let offset = match parse::feed(parser, src, defs, mode, sink, bump) {
+        let offset = match parse::feed(parser, src, defs, mode, sink) {
             Held::Everything => return None,
             Held::LastUnitFrom(pos) => scan::nl_line_start(src, pos),
             Held::Nothing => src.len(),
@@ -277,7 +276,7 @@ pub(crate) fn commit(
             list_continues,
             ..FeedMode::default()
         };
-        parse::feed(parse::parser(text, defs), text, defs, mode, sink, bump);
+        parse::feed(parse::parser(text, defs), text, defs, mode, sink);
         while added < found.len() && found[added].span.start < end {
             let d = &found[added];
             defs.insert(&d.label, &d.dest, &d.title);
@@ -499,17 +498,9 @@ pub(crate) fn render_all(
     prev_blank_at_start: bool,
     defs: &Defs,
     sink: &mut impl EventSink,
-    bump: &mut bumpalo::Bump,
 ) {
     sink.begin_segment(prev_blank_at_start);
-    parse::feed(
-        parse::parser(src, defs),
-        src,
-        defs,
-        FeedMode::default(),
-        sink,
-        bump,
-    );
+    parse::feed(parse::parser(src, defs), src, defs, FeedMode::default(), sink);
 }
 
 #[cfg(test)]
@@ -523,6 +514,7 @@ mod tests {
     struct Recorder {
         segments: usize,
         starts: Vec<String>,
+        mark: usize,
     }
 
     impl EventSink for Recorder {
@@ -534,14 +526,19 @@ mod tests {
                 self.starts.push(text[range].trim_end().to_owned());
             }
         }
+        fn checkpoint(&mut self) {
+            self.mark = self.starts.len();
+        }
+        fn rollback(&mut self) {
+            self.starts.truncate(self.mark);
+        }
     }
 
     /// (what was fed, the cut) for a region of complete lines.
     fn cut(src: &str) -> (Vec<String>, Option<usize>) {
         let mut rec = Recorder::default();
         let mut defs = Defs::default();
-        let mut bump = bumpalo::Bump::new();
-        let cut = commit(src, false, true, &mut defs, &mut rec, &mut bump);
+        let cut = commit(src, false, true, &mut defs, &mut rec);
         (rec.starts, cut.map(|c| c.offset))
     }
 
@@ -586,9 +583,8 @@ mod tests {
     fn a_definition_after_the_first_unit_starts_a_group() {
         let mut rec = Recorder::default();
         let mut defs = Defs::default();
-        let mut bump = bumpalo::Bump::new();
         let src = "see [r]\n\n[r]: /u\n\nuse [r]\n\nlast\n";
-        let c = commit(src, false, true, &mut defs, &mut rec, &mut bump).unwrap();
+        let c = commit(src, false, true, &mut defs, &mut rec).unwrap();
         assert_eq!(rec.segments, 2, "parsed in two groups");
         assert_eq!(rec.starts, ["see [r]", "use [r]"]);
         assert_eq!(&src[c.offset..], "last\n");

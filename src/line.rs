@@ -250,7 +250,7 @@ impl<'a> IntoIterator for &'a Lines {
 }
 
 /// A rollback point of a [`Lines`] buffer.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Mark {
     recs: usize,
     spans: usize,

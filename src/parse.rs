@@ -71,6 +71,10 @@ pub(crate) trait EventSink {
     fn begin_segment(&mut self, prev_blank: bool);
     /// One event; `range` indexes `text`, the segment's source.
     fn event(&mut self, event: Event<'_>, range: Range<usize>, text: &str);
+    /// Remembers the state at the start of a unit, to roll back to.
+    fn checkpoint(&mut self);
+    /// Drops everything done since the last checkpoint.
+    fn rollback(&mut self);
 }
 
 /// A reference resolved by a definition in the parsed region, for a label that a committed
@@ -147,31 +151,35 @@ pub(crate) struct FeedMode {
 
 /// Feeds `sink` the events of `parser` (a parse of `text`) unit by unit (see
 /// [`FeedMode`]). A *unit* is a top-level block or one item of a top-level list.
+///
+/// Events go to the sink as they come; the sink takes a checkpoint where each unit starts,
+/// and to hold the last unit back it is rolled back to the last checkpoint at the end (the
+/// last unit is laid out once for nothing, which costs less than holding every unit's
+/// events until the next one starts).
 pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     parser: Parser<'a, F>,
     text: &'a str,
     defs: &'a Defs,
     mode: FeedMode,
     sink: &mut impl EventSink,
-    bump: &mut bumpalo::Bump,
 ) -> Held {
-    bump.reset();
     let mut depth = 0usize;
-    let mut held: bumpalo::collections::Vec<'_, (Event<'a>, Range<usize>)> =
-        bumpalo::collections::Vec::new_in(bump);
     let mut unit_start = None;
     let mut list_just_started = false;
+    // Units fed before the one the last checkpoint was taken at.
     let mut fed_any = false;
     // End of the held-back unit's own extent (not of a list's: a list's units are items),
     // and that end before a `Start(List)` joined it.
     let mut held_end = 0;
     let mut held_end_before_list = 0;
-    // Whether the last unit (of the held-back ones) is a block a blank line closes.
+    let mut checkpointed = false;
+    // Whether the last unit is a block a blank line closes.
     let mut last_closed_by_blank = false;
+    // A top-level `End(List)`, not fed until another event follows it.
+    let mut list_end: Option<(Event<'a>, Range<usize>)> = None;
     for (event, range) in parser.into_offset_iter() {
         let event = prefer_committed(event, defs);
-        let first_item =
-            list_just_started && depth == 1 && matches!(event, Event::Start(Tag::Item));
+        let first_item = list_just_started && depth == 1 && matches!(event, Event::Start(Tag::Item));
         let starts_unit = match &event {
             Event::Start(Tag::Item) => depth == 1 && !std::mem::take(&mut list_just_started),
             Event::Start(tag) => {
@@ -186,28 +194,20 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
-        // The cut before the held-back unit is at the start of its `\n`-terminated line, so
-        // a unit that starts on a line the held-back unit reaches joins it: two footnote
-        // definitions on one line (`[^a]:[^b]:`, finding 13), or blocks split by a bare CR
-        // (`a\n- \rf`: a setext heading, then `f`; findings 2 and 18).
-        let joins_held = starts_unit
-            && mode.hold_last
-            && !held.is_empty()
-            && crate::scan::nl_line_start(text, range.start) < held_end;
-        if starts_unit && !joins_held {
-            if mode.hold_last {
-                fed_any |= !held.is_empty();
-                for (e, r) in held.drain(..) {
-                    sink.event(e, r, text);
-                }
-            }
-            unit_start = Some(range.start);
-            held_end = 0;
-        }
-        if starts_unit {
-            last_closed_by_blank = crate::boundary::closed_by_blank(&event);
-        }
         if mode.hold_last {
+            // The cut before the held-back unit is at the start of its `\n`-terminated line,
+            // so a unit that starts on a line the held-back unit reaches joins it: two
+            // footnote definitions on one line (`[^a]:[^b]:`, finding 13), or blocks split by
+            // a bare CR (`a\n- \rf`: a setext heading, then `f`; findings 2 and 18).
+            let joins_held =
+                starts_unit && checkpointed && crate::scan::nl_line_start(text, range.start) < held_end;
+            if starts_unit && !joins_held {
+                fed_any |= checkpointed;
+                sink.checkpoint();
+                checkpointed = true;
+                unit_start = Some(range.start);
+                held_end = 0;
+            }
             if first_item {
                 held_end = held_end_before_list.max(range.end);
             } else if starts_unit {
@@ -218,28 +218,27 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
                 }
             }
         }
-        let list_end = depth == 0 && matches!(event, Event::End(TagEnd::List(_)));
-        if mode.hold_last || (mode.list_continues && list_end) {
-            held.push((event, range));
+        if starts_unit {
+            last_closed_by_blank = crate::boundary::closed_by_blank(&event);
+        }
+        if let Some((e, r)) = list_end.take() {
+            sink.event(e, r, text);
+        }
+        if mode.list_continues && depth == 0 && matches!(event, Event::End(TagEnd::List(_))) {
+            list_end = Some((event, range));
         } else {
-            for (e, r) in held.drain(..) {
-                sink.event(e, r, text);
-            }
             sink.event(event, range, text);
         }
     }
-    if mode.hold_last {
-        if mode.blank_closed && last_closed_by_blank {
-            for (e, r) in held.drain(..) {
-                sink.event(e, r, text);
-            }
-            return Held::Nothing;
-        }
-        return match unit_start {
-            Some(at) if fed_any => Held::LastUnitFrom(at),
-            _ => Held::Everything,
-        };
+    // A final `End(List)` that continues in the next group is dropped.
+    if !mode.hold_last || (mode.blank_closed && last_closed_by_blank) {
+        return Held::Nothing;
     }
-    // `held` holds at most a final End(List) that continues in the next group: dropped.
-    Held::Nothing
+    if checkpointed {
+        sink.rollback();
+    }
+    match unit_start {
+        Some(at) if fed_any => Held::LastUnitFrom(at),
+        _ => Held::Everything,
+    }
 }

@@ -257,6 +257,9 @@ impl Wrapper {
         link: Option<&str>,
         printable_ascii: bool,
     ) {
+        if text.is_empty() {
+            return;
+        }
         if printable_ascii && self.ascii {
             if self.word.sealed {
                 self.flush_word(sink);
@@ -291,7 +294,9 @@ impl Wrapper {
             }
             // The general stretch runs to the next space after `p` (or the end).
             let r = memchr::memchr(b' ', &b[p..]).map_or(b.len(), |i| p + i);
-            self.general_text(sink, &rest[q..r], style, link);
+            // (It may start with a mark that joins the space just pending.)
+            let stretch = self.join_extension(&rest[q..r]);
+            self.general_text(sink, stretch, style, link);
             rest = &rest[r..];
         }
     }

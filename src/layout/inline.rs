@@ -59,6 +59,9 @@ pub(crate) struct Scratch {
     pub(super) marker: String,
     pub(super) table: super::table::TableScratch,
     pub(super) bump: bumpalo::Bump,
+    /// The layout state and the output position where the last unit started (see
+    /// `parse::feed`).
+    pub(super) checkpoint: (super::State, crate::line::Mark),
 }
 
 impl Scratch {
@@ -112,6 +115,7 @@ impl Scratch {
             + self.marker.capacity()
             + self.table.heap_bytes()
             + self.bump.allocated_bytes()
+            + self.checkpoint.0.heap_bytes()
     }
 
     /// The OSC 8 target of text written now: the innermost open link, if links are OSC 8.

@@ -172,6 +172,17 @@ impl crate::parse::EventSink for LayoutSink<'_> {
         self.layout
             .event(event, range, text, self.out, self.scratch);
     }
+    fn checkpoint(&mut self) {
+        let saved = &mut self.scratch.checkpoint;
+        saved.0.clone_from(self.layout.state);
+        saved.1 = self.out.mark();
+    }
+    fn rollback(&mut self) {
+        let (state, mark) = &self.scratch.checkpoint;
+        self.layout.state.clone_from(state);
+        self.out.reset_to(*mark);
+        self.scratch.end_render();
+    }
 }
 
 /// Is the source line before the line holding `pos` blank? (`None`: no such line in `src`.)

@@ -115,15 +115,13 @@ struct Carry {
 #[derive(Default)]
 struct Work {
     scratch: Scratch,
-    /// Arena for the events of a held-back unit.
-    bump: bumpalo::Bump,
     /// One code line (fence mode).
     line: String,
 }
 
 impl Work {
     fn heap_bytes(&self) -> usize {
-        self.scratch.heap_bytes() + self.bump.allocated_bytes() + self.line.capacity()
+        self.scratch.heap_bytes() + self.line.capacity()
     }
     fn is_live(&self) -> bool {
         self.heap_bytes() > 0
@@ -430,9 +428,6 @@ impl Stream {
         if self.work.scratch.heap_bytes() > KEEP_BUFFER_BYTES {
             self.work.scratch.clear_all();
         }
-        if self.work.bump.allocated_bytes() > KEEP_BUFFER_BYTES {
-            self.work.bump = bumpalo::Bump::new();
-        }
         self.tail.trim(self.source.origin(), KEEP_BUFFER_BYTES);
         self.source.trim(KEEP_BUFFER_BYTES);
     }
@@ -547,7 +542,6 @@ impl Stream {
                 prev_blank,
                 &mut self.carry.defs,
                 &mut sink,
-                &mut self.work.bump,
             )
         }));
         if let Ok(cut) = result {

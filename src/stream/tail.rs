@@ -150,11 +150,10 @@ impl Stream {
             return;
         }
         let defs = &self.carry.defs;
-        let bump = &mut self.work.bump;
         let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             #[cfg(test)]
             super::fault::check(region);
-            crate::boundary::render_all(region, prev_blank, defs, &mut sink, bump);
+            crate::boundary::render_all(region, prev_blank, defs, &mut sink);
             sink.finish();
         }));
         self.work.scratch.end_render();
