@@ -500,7 +500,13 @@ pub(crate) fn render_all(
     sink: &mut impl EventSink,
 ) {
     sink.begin_segment(prev_blank_at_start);
-    parse::feed(parse::parser(src, defs), src, defs, FeedMode::default(), sink);
+    parse::feed(
+        parse::parser(src, defs),
+        src,
+        defs,
+        FeedMode::default(),
+        sink,
+    );
 }
 
 #[cfg(test)]

@@ -1,58 +1,72 @@
 //! The output model: styled spans grouped into lines, stored in one growable buffer.
 //!
 //! [`Lines`] is an append-only arena of lines in struct-of-arrays form: all text in one
-//! `String`, all span records in one `Vec`, all line records in another. Appending a line
-//! allocates nothing once the buffer has grown, clearing keeps the capacity, and a whole
-//! buffer can be handed back to the renderer's [`Pool`](crate::pool::Pool). [`Line`] and
-//! [`Span`] are borrowed views into it (the ratatui `Line { spans }` / `Span { style,
-//! content }` shape, without owning the text).
+//! `String`, one 8-byte record per span and one 24-byte record per line. A span record
+//! holds where its text ends (relative to its line, so a buffer may hold more than 4 GiB)
+//! and an *attribute* id: an index into a small table of the distinct (style, link) pairs,
+//! which a document has a few dozen of. Appending a line allocates nothing once the buffer
+//! has grown, clearing keeps the capacity, and a whole buffer can be handed back to the
+//! renderer's pool. [`Line`] and [`Span`] are borrowed views into it (the ratatui
+//! `Line { spans }` / `Span { style, content }` shape, without owning the text).
 
 use crate::style::Style;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
+/// One span: its text ends at `end` bytes after its line's text start; its look is
+/// `attrs[attr]`.
 #[derive(Clone, Copy, Debug)]
 struct SpanRec {
-    text: (usize, usize),
-    style: Style,
-    /// 0: no link; otherwise index + 1 into `Lines::links`.
+    end: u32,
+    attr: u32,
+}
+
+/// One line: its text ends at byte `text_end` of the buffer, its spans at `spans_end`.
+#[derive(Clone, Copy, Debug)]
+struct LineRec {
+    text_end: usize,
+    spans_end: usize,
+    width: u32,
+}
+
+/// A span's look: the style ([`Style::packed`]), and the link as index + 1 into `links`
+/// (0: none).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+struct Attr {
+    style: u64,
     link: u32,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct LineRec {
-    spans: (usize, usize),
-    width: usize,
-}
+/// Recently used attributes kept in front of the attribute table's hash map.
+const RECENT_ATTRS: usize = 4;
 
 /// An append-only buffer of styled lines.
 ///
 /// Units: [`Line::width`] is in display columns (see the crate docs, *Display width*); all
-/// offsets are bytes.
+/// offsets are bytes. Memory: the text, 8 bytes per span and 24 per line
+/// ([`heap_bytes`](Self::heap_bytes) counts capacities).
 #[derive(Clone, Debug, Default)]
 pub struct Lines {
     text: String,
     spans: Vec<SpanRec>,
     recs: Vec<LineRec>,
+    attrs: Vec<Attr>,
+    attr_ids: FxHashMap<Attr, u32>,
+    /// The attributes used last, with their ids (id + 1; 0: empty slot), round robin.
+    recent: [(Attr, u32); RECENT_ATTRS],
+    recent_next: u8,
     links: Vec<(usize, usize)>,
     link_text: String,
-    /// First span of the line being built (`None` when no line is open).
-    open: Option<usize>,
+    /// The line being built: its first span and its text start (`None`: no line open).
+    open: Option<(usize, usize)>,
     open_width: usize,
 }
 
 impl Lines {
     /// An empty buffer; allocates nothing until the first line.
     #[must_use]
-    pub const fn new() -> Self {
-        Self {
-            text: String::new(),
-            spans: Vec::new(),
-            recs: Vec::new(),
-            links: Vec::new(),
-            link_text: String::new(),
-            open: None,
-            open_width: 0,
-        }
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// Number of finished lines.
@@ -70,10 +84,7 @@ impl Lines {
     /// The line at `index`, or `None` past the end.
     #[must_use]
     pub fn get(&self, index: usize) -> Option<Line<'_>> {
-        self.recs.get(index).map(|rec| Line {
-            buf: self,
-            rec: *rec,
-        })
+        (index < self.recs.len()).then(|| Line { buf: self, index })
     }
 
     /// All lines, in order.
@@ -112,11 +123,41 @@ impl Lines {
             + self.spans.capacity() * std::mem::size_of::<SpanRec>()
             + self.recs.capacity() * std::mem::size_of::<LineRec>()
             + self.links.capacity() * std::mem::size_of::<(usize, usize)>()
+            + self.attrs.capacity() * std::mem::size_of::<Attr>()
+            + self.attr_ids.capacity() * (std::mem::size_of::<(Attr, u32)>() + 1)
     }
 
     /// Frees all memory (unlike [`clear`](Self::clear)).
     pub fn shrink_to_nothing(&mut self) {
         *self = Self::new();
+    }
+
+    /// Frees the spare capacity, keeping the lines (for a finished message an app keeps).
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.spans.shrink_to_fit();
+        self.recs.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.link_text.shrink_to_fit();
+        self.attrs.shrink_to_fit();
+        self.attr_ids.shrink_to_fit();
+    }
+
+    /// Makes room for about `bytes` more bytes of text (and the spans and lines that usually
+    /// come with them), so a render of known size grows its buffers once.
+    pub(crate) fn reserve_for_text(&mut self, bytes: usize) {
+        self.text.reserve(bytes);
+        self.spans.reserve(bytes / 12);
+        self.recs.reserve(bytes / 40);
+    }
+
+    /// Appends a copy of `line` (from this buffer or another) as a finished line.
+    pub fn push_line(&mut self, line: Line<'_>) {
+        for span in line.spans() {
+            self.push_measured(span.text, span.style, span.link, 0);
+        }
+        self.open_width = line.width();
+        self.end_line_untrimmed();
     }
 
     /// A position to [`reset_to`](Self::reset_to) (closes no line).
@@ -139,6 +180,8 @@ impl Lines {
         self.link_text.truncate(mark.link_text);
         self.open = None;
         self.open_width = 0;
+        // The attribute table stays: an attribute names a link by its index, and the links
+        // kept keep theirs.
     }
 
     // ---- building (crate-internal) ----
@@ -150,7 +193,8 @@ impl Lines {
         self.push_measured(text, style, link, width);
     }
 
-    /// Like [`push`](Self::push) with the display width already known.
+    /// Appends `text` of `width` display columns to the open line (opening one if needed).
+    #[inline]
     pub(crate) fn push_measured(
         &mut self,
         text: &str,
@@ -161,26 +205,41 @@ impl Lines {
         if text.is_empty() {
             return;
         }
-        let first = *self.open.get_or_insert(self.spans.len());
+        let (first, line_start) = *self.open.get_or_insert((self.spans.len(), self.text.len()));
         let link_id = match link {
             None => 0,
             Some(url) => self.intern_link(url),
         };
-        let start = self.text.len();
         self.text.push_str(text);
         self.open_width += width;
+        let end = (self.text.len() - line_start) as u32;
+        let attr = Attr {
+            style: style.packed(),
+            link: link_id,
+        };
         if self.spans.len() > first {
             let last = self.spans.last_mut().expect("open line has a span");
-            if last.style == style && last.link == link_id && last.text.1 == start {
-                last.text.1 = self.text.len();
+            if self.attrs[last.attr as usize] == attr {
+                last.end = end;
                 return;
             }
         }
-        self.spans.push(SpanRec {
-            text: (start, self.text.len()),
-            style,
-            link: link_id,
+        let attr = self.attr_id(attr);
+        self.spans.push(SpanRec { end, attr });
+    }
+
+    /// The id of `attr` in the attribute table, adding it if new.
+    fn attr_id(&mut self, attr: Attr) -> u32 {
+        if let Some(&(_, id)) = self.recent.iter().find(|(a, id)| *id > 0 && *a == attr) {
+            return id - 1;
+        }
+        let id = *self.attr_ids.entry(attr).or_insert_with(|| {
+            self.attrs.push(attr);
+            (self.attrs.len() - 1) as u32
         });
+        self.recent[usize::from(self.recent_next)] = (attr, id + 1);
+        self.recent_next = (self.recent_next + 1) % RECENT_ATTRS as u8;
+        id
     }
 
     /// Appends `n` unstyled spaces to the open line.
@@ -208,36 +267,57 @@ impl Lines {
 
     /// Ends the open line (an empty line if none is open), trimming trailing spaces.
     pub(crate) fn end_line(&mut self) {
-        let first = self.open.take().unwrap_or(self.spans.len());
-        let mut width = self.open_width;
-        self.open_width = 0;
+        let Some((first, line_start)) = self.open else {
+            self.end_line_untrimmed();
+            return;
+        };
         // Trim trailing spaces: no line is padded.
         while self.spans.len() > first {
-            let last = self.spans.last_mut().expect("non-empty");
-            let s = &self.text[last.text.0..last.text.1];
-            let trimmed = s.trim_end_matches(' ');
-            let removed = s.len() - trimmed.len();
-            width -= removed;
-            last.text.1 -= removed;
-            if last.text.0 == last.text.1 {
+            let n = self.spans.len();
+            let start = if n - 1 > first {
+                self.spans[n - 2].end as usize
+            } else {
+                0
+            };
+            let last = self.spans[n - 1];
+            let s = &self.text[line_start + start..line_start + last.end as usize];
+            let trimmed = s.trim_end_matches(' ').len();
+            let removed = s.len() - trimmed;
+            self.open_width -= removed;
+            if trimmed == 0 {
                 self.spans.pop();
             } else {
+                self.spans[n - 1].end -= removed as u32;
                 break;
             }
         }
-        if self.spans.len() > first {
-            let end = self.spans[self.spans.len() - 1].text.1;
-            self.text.truncate(end);
-        } else if first > 0 {
-            let end = self.spans[first - 1].text.1;
-            self.text.truncate(end);
-        } else {
-            self.text.clear();
-        }
+        let end = line_start
+            + self
+                .spans
+                .get(first..)
+                .and_then(<[_]>::last)
+                .map_or(0, |s| s.end as usize);
+        self.text.truncate(end.max(line_start));
+        self.end_line_untrimmed();
+    }
+
+    /// Ends the open line as it is.
+    fn end_line_untrimmed(&mut self) {
+        self.open = None;
         self.recs.push(LineRec {
-            spans: (first, self.spans.len()),
-            width,
+            text_end: self.text.len(),
+            spans_end: self.spans.len(),
+            width: self.open_width as u32,
         });
+        self.open_width = 0;
+    }
+
+    /// (first span, text start) of line `i`.
+    fn line_starts(&self, i: usize) -> (usize, usize) {
+        match i.checked_sub(1) {
+            Some(p) => (self.recs[p].spans_end, self.recs[p].text_end),
+            None => (0, 0),
+        }
     }
 }
 
@@ -246,6 +326,15 @@ impl<'a> IntoIterator for &'a Lines {
     type IntoIter = LineIter<'a>;
     fn into_iter(self) -> LineIter<'a> {
         self.iter()
+    }
+}
+
+impl<'a> Extend<Line<'a>> for Lines {
+    /// Appends copies of the lines.
+    fn extend<T: IntoIterator<Item = Line<'a>>>(&mut self, lines: T) {
+        for line in lines {
+            self.push_line(line);
+        }
     }
 }
 
@@ -263,45 +352,57 @@ pub(crate) struct Mark {
 #[derive(Clone, Copy, Debug)]
 pub struct Line<'a> {
     buf: &'a Lines,
-    rec: LineRec,
+    index: usize,
 }
 
 impl<'a> Line<'a> {
     /// Display width in columns (never counts escape bytes; there are none in the text).
     #[must_use]
     pub fn width(&self) -> usize {
-        self.rec.width
+        self.buf.recs[self.index].width as usize
     }
 
     /// The styled spans of this line, left to right.
     pub fn spans(&self) -> impl ExactSizeIterator<Item = Span<'a>> + DoubleEndedIterator + 'a {
         let buf = self.buf;
-        buf.spans[self.rec.spans.0..self.rec.spans.1]
-            .iter()
-            .map(move |s| Span {
-                text: &buf.text[s.text.0..s.text.1],
-                style: s.style,
-                link: (s.link > 0).then(|| {
-                    let (a, b) = buf.links[s.link as usize - 1];
+        let (first, text_start) = buf.line_starts(self.index);
+        let last = buf.recs[self.index].spans_end;
+        (first..last).map(move |i| {
+            let rec = buf.spans[i];
+            let start = if i > first {
+                buf.spans[i - 1].end as usize
+            } else {
+                0
+            };
+            let attr = buf.attrs[rec.attr as usize];
+            Span {
+                text: &buf.text[text_start + start..text_start + rec.end as usize],
+                style: Style::from_packed(attr.style),
+                link: (attr.link > 0).then(|| {
+                    let (a, b) = buf.links[attr.link as usize - 1];
                     &buf.link_text[a..b]
                 }),
-            })
+            }
+        })
+    }
+
+    /// The line's text without any style (borrowed from the buffer).
+    #[must_use]
+    pub fn text(&self) -> &'a str {
+        let (_, start) = self.buf.line_starts(self.index);
+        &self.buf.text[start..self.buf.recs[self.index].text_end]
     }
 
     /// The line's text without any style, as a new `String`.
     #[must_use]
     pub fn plain(&self) -> String {
-        let mut out = String::with_capacity(self.rec.width + 8);
-        for span in self.spans() {
-            out.push_str(span.text);
-        }
-        out
+        self.text().to_owned()
     }
 
     /// True if the line has no text.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.rec.spans.0 == self.rec.spans.1
+        self.text().is_empty()
     }
 }
 
@@ -326,10 +427,10 @@ pub struct LineIter<'a> {
 impl<'a> Iterator for LineIter<'a> {
     type Item = Line<'a>;
     fn next(&mut self) -> Option<Line<'a>> {
-        let i = self.range.next()?;
+        let index = self.range.next()?;
         Some(Line {
             buf: self.buf,
-            rec: self.buf.recs[i],
+            index,
         })
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -339,10 +440,10 @@ impl<'a> Iterator for LineIter<'a> {
 impl ExactSizeIterator for LineIter<'_> {}
 impl<'a> DoubleEndedIterator for LineIter<'a> {
     fn next_back(&mut self) -> Option<Line<'a>> {
-        let i = self.range.next_back()?;
+        let index = self.range.next_back()?;
         Some(Line {
             buf: self.buf,
-            rec: self.buf.recs[i],
+            index,
         })
     }
 }
@@ -365,5 +466,56 @@ mod tests {
         assert_eq!(line.width(), 3);
         assert_eq!(line.spans().count(), 1);
         assert!(l.get(1).unwrap().is_empty());
+    }
+
+    #[test]
+    fn spans_keep_styles_links_and_text_across_lines() {
+        let bold = Style::new().add_modifier(crate::style::Modifiers::BOLD);
+        let mut l = Lines::new();
+        l.push("a", bold, None);
+        l.push("b", Style::PLAIN, Some("u1"));
+        l.push("  ", bold, None);
+        l.end_line();
+        l.push("c", bold, Some("u2"));
+        l.end_line();
+        let spans: Vec<Vec<Span<'_>>> = l.iter().map(|line| line.spans().collect()).collect();
+        assert_eq!(
+            spans,
+            [
+                vec![
+                    Span {
+                        text: "a",
+                        style: bold,
+                        link: None
+                    },
+                    Span {
+                        text: "b",
+                        style: Style::PLAIN,
+                        link: Some("u1")
+                    },
+                ],
+                vec![Span {
+                    text: "c",
+                    style: bold,
+                    link: Some("u2")
+                }],
+            ]
+        );
+        // A copy, appended to another buffer, is the same line.
+        let mut other = Lines::new();
+        other.extend(l.iter());
+        let again: Vec<Vec<Span<'_>>> = other.iter().map(|line| line.spans().collect()).collect();
+        assert_eq!(again, spans);
+        assert_eq!(other.get(0).unwrap().width(), 2);
+        // Rolling back drops lines, spans and links; the rest still reads the same.
+        let mark = l.mark();
+        l.push("d", Style::PLAIN, Some("u3"));
+        l.end_line();
+        l.reset_to(mark);
+        assert_eq!(l.len(), 2);
+        l.push("e", Style::PLAIN, Some("u4"));
+        l.end_line();
+        assert_eq!(l.get(2).unwrap().spans().next().unwrap().link, Some("u4"));
+        assert_eq!(l.get(1).unwrap().spans().next().unwrap().link, Some("u2"));
     }
 }

@@ -179,7 +179,8 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     let mut list_end: Option<(Event<'a>, Range<usize>)> = None;
     for (event, range) in parser.into_offset_iter() {
         let event = prefer_committed(event, defs);
-        let first_item = list_just_started && depth == 1 && matches!(event, Event::Start(Tag::Item));
+        let first_item =
+            list_just_started && depth == 1 && matches!(event, Event::Start(Tag::Item));
         let starts_unit = match &event {
             Event::Start(Tag::Item) => depth == 1 && !std::mem::take(&mut list_just_started),
             Event::Start(tag) => {
@@ -199,8 +200,9 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
             // so a unit that starts on a line the held-back unit reaches joins it: two
             // footnote definitions on one line (`[^a]:[^b]:`, finding 13), or blocks split by
             // a bare CR (`a\n- \rf`: a setext heading, then `f`; findings 2 and 18).
-            let joins_held =
-                starts_unit && checkpointed && crate::scan::nl_line_start(text, range.start) < held_end;
+            let joins_held = starts_unit
+                && checkpointed
+                && crate::scan::nl_line_start(text, range.start) < held_end;
             if starts_unit && !joins_held {
                 fed_any |= checkpointed;
                 sink.checkpoint();

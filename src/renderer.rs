@@ -79,6 +79,8 @@ impl Renderer {
     #[must_use]
     pub fn render(&self, text: &str) -> Lines {
         let mut s = self.stream();
+        // The whole size is known: grow the line buffers once.
+        s.reserve_output(text.len());
         s.push(text);
         s.finalize();
         s.take_committed()

@@ -148,9 +148,65 @@ impl Style {
     }
 }
 
+impl Style {
+    /// The style in 8 bytes (for the line store): a 3-bit tag per color (none, reset,
+    /// ANSI, indexed, RGB) and the modifiers in the top byte, the payloads below. Lossless:
+    /// [`Style::from_packed`] gives the style back.
+    pub(crate) fn packed(self) -> u64 {
+        fn color(c: Option<Color>) -> (u64, u64) {
+            match c {
+                None => (0, 0),
+                Some(Color::Reset) => (1, 0),
+                Some(Color::Ansi(n)) => (2, u64::from(n)),
+                Some(Color::Indexed(n)) => (3, u64::from(n)),
+                Some(Color::Rgb(r, g, b)) => {
+                    (4, (u64::from(r) << 16) | (u64::from(g) << 8) | u64::from(b))
+                }
+            }
+        }
+        let (ft, fv) = color(self.fg);
+        let (bt, bv) = color(self.bg);
+        (u64::from(self.mods.bits()) << 56) | (ft << 51) | (bt << 48) | (fv << 24) | bv
+    }
+
+    /// The style [`packed`](Self::packed) made `p` from.
+    pub(crate) fn from_packed(p: u64) -> Self {
+        fn color(tag: u64, v: u64) -> Option<Color> {
+            let byte = |shift: u32| ((v >> shift) & 0xff) as u8;
+            match tag {
+                1 => Some(Color::Reset),
+                2 => Some(Color::Ansi(byte(0))),
+                3 => Some(Color::Indexed(byte(0))),
+                4 => Some(Color::Rgb(byte(16), byte(8), byte(0))),
+                _ => None,
+            }
+        }
+        Self {
+            fg: color((p >> 51) & 7, (p >> 24) & 0xff_ffff),
+            bg: color((p >> 48) & 7, p & 0xff_ffff),
+            mods: Modifiers((p >> 56) as u8),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn packing_is_lossless(fg in 0u8..5, bg in 0u8..5, a: u8, b: u8, c: u8, mods in 0u8..32) {
+            let color = |t: u8| match t {
+                0 => None,
+                1 => Some(Color::Reset),
+                2 => Some(Color::Ansi(a)),
+                3 => Some(Color::Indexed(b)),
+                _ => Some(Color::Rgb(a, b, c)),
+            };
+            let s = Style { fg: color(fg), bg: color(bg), mods: Modifiers(mods) };
+            proptest::prop_assert_eq!(Style::from_packed(s.packed()), s);
+        }
+    }
 
     #[test]
     fn inherit_is_not_default() {

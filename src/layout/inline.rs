@@ -45,8 +45,8 @@ pub(super) struct LinkRec {
 pub(crate) struct Scratch {
     /// The open leaf's wrapper (paragraphs, headings, source lines).
     pub(super) flow: Wrapper,
-    /// Sanitized text of one event, when it needed sanitizing.
-    tmp: String,
+    /// Sanitized text of one event, when it needed sanitizing (or termark's own text).
+    pub(super) tmp: String,
     /// Text of the collected pieces (table cells).
     pub(super) buf: String,
     pub(super) pieces: Vec<PieceRec>,
@@ -82,6 +82,13 @@ impl Scratch {
     pub(super) fn push_style(&mut self, s: Style) {
         let top = self.top_style().patch(s);
         self.styles.push(top);
+    }
+
+    /// The temporary text buffer, empty (give it back in `tmp`).
+    pub(super) fn take_tmp(&mut self) -> String {
+        let mut t = std::mem::take(&mut self.tmp);
+        t.clear();
+        t
     }
 
     pub(super) fn top_style(&self) -> Style {
@@ -167,7 +174,13 @@ impl Layout<'_> {
 
     /// Text that is already safe (termark's own, or sanitized): into the wrapper, or
     /// collected for a table cell.
-    pub(super) fn emit(&mut self, text: &str, style: Style, out: &mut Lines, scratch: &mut Scratch) {
+    pub(super) fn emit(
+        &mut self,
+        text: &str,
+        style: Style,
+        out: &mut Lines,
+        scratch: &mut Scratch,
+    ) {
         let ascii = crate::width::is_printable_ascii(text.as_bytes());
         self.emit_checked(text, style, out, scratch, ascii);
     }

@@ -266,11 +266,12 @@ impl<'a> Layout<'a> {
             Event::FootnoteReference(label) => {
                 self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.footnote);
-                let mut text = String::with_capacity(label.len() + 2);
+                let mut text = scratch.take_tmp();
                 text.push('[');
                 push_sanitized(&mut text, &label, self.cfg.control_chars);
                 text.push(']');
                 self.emit(&text, style, out, scratch);
+                scratch.tmp = text;
             }
             Event::SoftBreak => {
                 self.ensure_leaf(range, src, out, scratch);
@@ -495,9 +496,9 @@ impl<'a> Layout<'a> {
             }
             TagEnd::Table => {
                 let cfg = self.cfg;
-                let table = std::mem::take(&mut scratch.table);
+                let mut table = std::mem::take(&mut scratch.table);
                 self.with_pieces(out, scratch, |items, avail, sink| {
-                    table::render(&table, items, avail, cfg, sink);
+                    table::render(&mut table, items, avail, cfg, sink);
                 });
                 scratch.table = table;
                 self.state.leaf = Leaf::None;

@@ -40,7 +40,8 @@ struct RowRec {
     head: bool,
 }
 
-/// The rows and cells of the open table, as ranges of the layout's inline pieces.
+/// The rows and cells of the open table, as ranges of the layout's inline pieces, and the
+/// buffers its layout reuses.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TableScratch {
     aligns: Vec<Alignment>,
@@ -49,6 +50,11 @@ pub(crate) struct TableScratch {
     cell_start: u32,
     in_head: bool,
     seen_head: bool,
+    /// The wrapped lines of every cell, row by row, and where each cell's lines end.
+    cell_lines: Lines,
+    cell_ends: Vec<u32>,
+    /// A rule line's text.
+    rule: String,
 }
 
 impl TableScratch {
@@ -81,7 +87,12 @@ impl TableScratch {
         self.cells.push((self.cell_start, piece as u32));
     }
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.aligns.capacity() + self.rows.capacity() * 8 + self.cells.capacity() * 8
+        self.aligns.capacity()
+            + self.rows.capacity() * 8
+            + self.cells.capacity() * 8
+            + self.cell_lines.heap_bytes()
+            + self.cell_ends.capacity() * 4
+            + self.rule.capacity()
     }
     fn row_cells(&self, r: usize) -> &[(u32, u32)] {
         let s = self.rows[r].first_cell as usize;
@@ -96,7 +107,7 @@ impl TableScratch {
 /// Writes the table to `sink` within `avail` columns.
 #[allow(clippy::needless_range_loop)] // rows and columns index several parallel arrays
 pub(crate) fn render<S: LineSink>(
-    t: &TableScratch,
+    t: &mut TableScratch,
     pieces: &[Piece<'_>],
     avail: usize,
     cfg: &Options,
@@ -136,26 +147,30 @@ pub(crate) fn render<S: LineSink>(
         return;
     }
     let widths = column_widths(&natural, &min_word, avail - border);
-    // Wrap every cell.
-    let mut cell_lines: Vec<Lines> = Vec::with_capacity(t.cells.len());
+    // Wrap every cell into one buffer: cell (r, c) is lines
+    // `cell_ends[r * ncols + c - 1]..cell_ends[r * ncols + c]`.
+    let mut cell_lines = std::mem::take(&mut t.cell_lines);
+    cell_lines.clear();
+    let mut cell_ends = std::mem::take(&mut t.cell_ends);
+    cell_ends.clear();
     let mut row_heights = Vec::with_capacity(t.rows.len());
     for r in 0..t.rows.len() {
         let cells = t.row_cells(r);
         let mut h = 1;
         for c in 0..ncols {
-            let mut lines = Lines::new();
+            let before = cell_lines.len();
             if let Some(&(s, e)) = cells.get(c) {
                 if e > s {
                     wrap::wrap(
                         &pieces[s as usize..e as usize],
                         widths[c].max(1),
                         cfg.tab_width,
-                        &mut Plain(&mut lines),
+                        &mut Plain(&mut cell_lines),
                     );
                 }
             }
-            h = h.max(lines.len());
-            cell_lines.push(lines);
+            h = h.max(cell_lines.len() - before);
+            cell_ends.push(cell_lines.len() as u32);
         }
         row_heights.push(h);
     }
@@ -165,12 +180,13 @@ pub(crate) fn render<S: LineSink>(
         .iter()
         .zip(&t.rows)
         .any(|(h, r)| *h > 1 && !r.head);
-    rule_line(sink, &widths, pad, ["┌", "┬", "┐"], b);
+    let mut rule = std::mem::take(&mut t.rule);
+    rule_line(sink, &mut rule, &widths, pad, ["┌", "┬", "┐"], b);
     for r in 0..t.rows.len() {
         if r > 0 {
             let after_head = t.rows[r - 1].head && !t.rows[r].head;
             if after_head || tall {
-                rule_line(sink, &widths, pad, ["├", "┼", "┤"], b);
+                rule_line(sink, &mut rule, &widths, pad, ["├", "┼", "┤"], b);
             }
         }
         for k in 0..row_heights[r] {
@@ -178,8 +194,12 @@ pub(crate) fn render<S: LineSink>(
             sink.push("│", b, None, 1);
             for c in 0..ncols {
                 push_spaces(sink, pad, Style::PLAIN, None);
-                let lines = &cell_lines[r * ncols + c];
-                let (lw, line) = lines.get(k).map_or((0, None), |l| (l.width(), Some(l)));
+                let i = r * ncols + c;
+                let first = i.checked_sub(1).map_or(0, |p| cell_ends[p] as usize);
+                let line = (first + k < cell_ends[i] as usize)
+                    .then(|| cell_lines.get(first + k))
+                    .flatten();
+                let lw = line.map_or(0, |l| l.width());
                 let slack = widths[c].saturating_sub(lw);
                 let (left, right) = match t.aligns.get(c).copied().unwrap_or(Alignment::None) {
                     Alignment::Right => (slack, 0),
@@ -198,33 +218,37 @@ pub(crate) fn render<S: LineSink>(
             sink.end();
         }
     }
-    rule_line(sink, &widths, pad, ["└", "┴", "┘"], b);
+    rule_line(sink, &mut rule, &widths, pad, ["└", "┴", "┘"], b);
+    t.rule = rule;
+    t.cell_lines = cell_lines;
+    t.cell_ends = cell_ends;
 }
 
+/// Writes a rule line (`┌──┬──┐` and the like) in one push, built in `buf`.
 fn rule_line<S: LineSink>(
     sink: &mut S,
+    buf: &mut String,
     widths: &[usize],
     pad: usize,
     parts: [&str; 3],
     style: Style,
 ) {
-    sink.begin();
-    sink.push(parts[0], style, None, 1);
+    buf.clear();
+    buf.push_str(parts[0]);
+    let mut width = 1;
     for (i, w) in widths.iter().enumerate() {
         for _ in 0..w + 2 * pad {
-            sink.push("─", style, None, 1);
+            buf.push('─');
         }
-        sink.push(
-            if i + 1 == widths.len() {
-                parts[2]
-            } else {
-                parts[1]
-            },
-            style,
-            None,
-            1,
-        );
+        buf.push_str(if i + 1 == widths.len() {
+            parts[2]
+        } else {
+            parts[1]
+        });
+        width += w + 2 * pad + 1;
     }
+    sink.begin();
+    sink.push(buf, style, None, width);
     sink.end();
 }
 

@@ -253,6 +253,14 @@ impl Stream {
         &self.committed.lines
     }
 
+    /// Makes room in the committed lines for the output of about `bytes` of input.
+    pub(crate) fn reserve_output(&mut self, bytes: usize) {
+        if self.committed.lines.heap_bytes() == 0 {
+            self.committed.lines = self.shared.pool.take();
+        }
+        self.committed.lines.reserve_for_text(bytes + bytes / 8);
+    }
+
     pub(crate) fn take_committed(&mut self) -> Lines {
         self.committed.drained = 0;
         std::mem::take(&mut self.committed.lines)
@@ -536,13 +544,7 @@ impl Stream {
                 &mut self.committed.lines,
                 &mut self.work.scratch,
             );
-            boundary::commit(
-                region,
-                last,
-                prev_blank,
-                &mut self.carry.defs,
-                &mut sink,
-            )
+            boundary::commit(region, last, prev_blank, &mut self.carry.defs, &mut sink)
         }));
         if let Ok(cut) = result {
             self.work.scratch.end_render();
