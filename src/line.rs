@@ -242,6 +242,71 @@ impl Lines {
         id
     }
 
+    /// The open line's text length so far, as a position for
+    /// [`unwrite`](Self::unwrite).
+    pub(crate) fn write_mark(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Takes back the text of the open line after `mark` (a [`write_mark`](Self::write_mark)
+    /// of this line), `width` columns, handing it to `back` span by span.
+    pub(crate) fn unwrite(
+        &mut self,
+        mark: usize,
+        width: usize,
+        back: &mut dyn FnMut(&str, Style, Option<&str>),
+    ) {
+        let Some((first, line_start)) = self.open else {
+            return;
+        };
+        if mark >= self.text.len() {
+            return;
+        }
+        let span_start = |spans: &[SpanRec], i: usize| {
+            line_start
+                + if i > first {
+                    spans[i - 1].end as usize
+                } else {
+                    0
+                }
+        };
+        // The first span that reaches past `mark`.
+        let mut i = self.spans.len();
+        while i > first && span_start(&self.spans, i - 1) >= mark {
+            i -= 1;
+        }
+        let from = if i > first && line_start + self.spans[i - 1].end as usize > mark {
+            i - 1
+        } else {
+            i
+        };
+        for j in from..self.spans.len() {
+            let rec = self.spans[j];
+            let a = span_start(&self.spans, j).max(mark);
+            let attr = self.attrs[rec.attr as usize];
+            let link = (attr.link > 0).then(|| {
+                let (s, e) = self.links[attr.link as usize - 1];
+                &self.link_text[s..e]
+            });
+            back(
+                &self.text[a..line_start + rec.end as usize],
+                Style::from_packed(attr.style),
+                link,
+            );
+        }
+        self.spans.truncate(i);
+        if from < i {
+            // The span holding `mark` keeps its part before it.
+            if span_start(&self.spans, from) == mark {
+                self.spans.truncate(from);
+            } else {
+                self.spans[from].end = (mark - line_start) as u32;
+            }
+        }
+        self.text.truncate(mark);
+        self.open_width -= width;
+    }
+
     /// Appends `n` unstyled spaces to the open line.
     pub(crate) fn push_spaces(&mut self, n: usize) {
         const SPACES: &str = "                                ";

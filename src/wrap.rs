@@ -60,6 +60,13 @@ pub trait LineSink {
     fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize);
     /// Ends the current line.
     fn end(&mut self);
+    /// A position in the current line, for [`unwrite`](Self::unwrite): the bytes written
+    /// so far (the sink's own count; only ever handed back to it).
+    fn mark(&self) -> usize;
+    /// Takes back what was pushed to the current line since `mark` (`width` columns, all of
+    /// it printable ASCII), handing it to `back` run by run, in order, with each run's
+    /// style and link.
+    fn unwrite(&mut self, mark: usize, width: usize, back: &mut dyn FnMut(&str, Style, Option<&str>));
 }
 
 const SPACES: &str = "                                                                ";
@@ -195,6 +202,20 @@ impl Word {
     }
 }
 
+/// A word written to the sink before it was known to be complete: a call's text ended
+/// inside it and it fit on the line. Most words stay where they are; one that the next call
+/// continues past the end of the line is taken back ([`LineSink::unwrite`]) into the
+/// pending word and placed again, exactly as if it had waited. It is printable ASCII.
+#[derive(Clone, Copy, Debug)]
+struct OpenWord {
+    /// The sink's mark before the spaces written in front of the word.
+    mark: usize,
+    /// Columns of those spaces.
+    space: usize,
+    /// Columns of the word so far.
+    width: usize,
+}
+
 /// The greedy wrapper, fed one run of text at a time (see the module docs).
 ///
 /// Call [`begin`](Self::begin) at the start of a paragraph, [`push`](Self::push) and
@@ -210,6 +231,7 @@ pub struct Wrapper {
     open: bool,
     space: Option<PendingSpace>,
     word: Word,
+    open_word: Option<OpenWord>,
     /// The ASCII fast path is on (tests turn it off to compare with the general path).
     ascii: bool,
 }
@@ -225,6 +247,7 @@ impl Wrapper {
         self.word.clear();
         self.word.links.clear();
         self.word.link_text.clear();
+        self.open_word = None;
         self.ascii = true;
     }
 
@@ -267,6 +290,15 @@ impl Wrapper {
             self.ascii_text(sink, text, style, link);
             return;
         }
+        if self.open_word.is_some() {
+            if text.starts_with([' ', '\t']) {
+                // The open word is complete where it stands.
+                self.open_word = None;
+            } else {
+                // It goes on in text the byte path does not take: it waits again.
+                self.reopen(sink);
+            }
+        }
         let mut rest = self.join_extension(text);
         if rest.is_empty() {
             return;
@@ -303,6 +335,7 @@ impl Wrapper {
 
     /// A forced line break: always yields a (possibly empty) next line.
     pub fn hard_break<S: LineSink + ?Sized>(&mut self, sink: &mut S) {
+        self.open_word = None;
         self.flush_word(sink);
         self.space = None;
         self.ensure_open(sink);
@@ -314,12 +347,38 @@ impl Wrapper {
 
     /// Ends the paragraph: the last word, then the last line (one line at least).
     pub fn finish<S: LineSink + ?Sized>(&mut self, sink: &mut S) {
+        self.open_word = None;
         self.flush_word(sink);
         self.space = None;
         self.ensure_open(sink);
         sink.end();
         self.open = false;
         self.line_width = 0;
+    }
+
+    /// Takes the open word back from the sink into the pending word, with the spaces in
+    /// front of it as the pending space again.
+    fn reopen<S: LineSink + ?Sized>(&mut self, sink: &mut S) {
+        let Some(ow) = self.open_word.take() else {
+            return;
+        };
+        self.line_width -= ow.width + ow.space;
+        let mut skip = ow.space;
+        let mut space_style: Option<(Style, Option<String>)> = None;
+        let word = &mut self.word;
+        sink.unwrite(ow.mark, ow.width + ow.space, &mut |text, style, link| {
+            let k = skip.min(text.len());
+            if k > 0 {
+                skip -= k;
+                space_style.get_or_insert_with(|| (style, link.map(str::to_owned)));
+            }
+            if k < text.len() {
+                word.add(&text[k..], text.len() - k, style, link);
+            }
+        });
+        if let Some((style, link)) = space_style {
+            self.add_space(ow.space, style, link.as_deref(), true);
+        }
     }
 
     fn ensure_open<S: LineSink + ?Sized>(&mut self, sink: &mut S) {
@@ -569,8 +628,29 @@ impl Wrapper {
         let bytes = text.as_bytes();
         let len = bytes.len();
         let mut pos = 0;
-        if !self.word.is_empty() && bytes[0] != b' ' {
-            // The word left open by the previous call goes on here.
+        if bytes[0] == b' ' {
+            // The open word (if any) is complete where it stands.
+            self.open_word = None;
+        } else if let Some(ow) = self.open_word {
+            // The open word goes on here: in place while it fits, else it waits again.
+            let e = memchr_space(bytes).unwrap_or(len);
+            if self.line_width + e <= self.avail {
+                sink.push(&text[..e], style, link, e);
+                self.line_width += e;
+                self.open_word = (e == len).then_some(OpenWord {
+                    width: ow.width + e,
+                    ..ow
+                });
+            } else {
+                self.reopen(sink);
+                self.word.add(&text[..e], e, style, link);
+            }
+            if e == len {
+                return;
+            }
+            pos = e;
+        } else if !self.word.is_empty() {
+            // The word left pending by the previous call goes on here.
             let e = memchr_space(bytes).unwrap_or(len);
             self.word.add(&text[..e], e, style, link);
             if e == len {
@@ -592,21 +672,25 @@ impl Wrapper {
             if pos == len {
                 return;
             }
-            // The last word may go on in the next call: it stays pending.
-            let Some(last_space) = memchr::memrchr(b' ', &bytes[pos..]) else {
-                self.word.add(&text[pos..], len - pos, style, link);
+            if bytes[len - 1] != b' ' {
+                // Words to the end: the last may go on in the next call (it is open).
+                self.ascii_fill(sink, text, pos, len, style, link, true);
                 return;
-            };
-            let mut words_end = pos + last_space;
+            }
+            // Complete words, then the trailing spaces are pending.
+            let mut words_end = len;
             while bytes[words_end - 1] == b' ' {
                 words_end -= 1;
             }
-            self.ascii_fill(sink, text, pos, words_end, style, link);
+            self.ascii_fill(sink, text, pos, words_end, style, link, false);
             pos = words_end;
         }
     }
 
-    /// Greedy fill of `text[pos..end]`: complete words that start and end with a non-space.
+    /// Greedy fill of `text[pos..end]`: words that start and end with a non-space. With
+    /// `open_last`, the last word may go on in the next call: if it ends up on a line, it
+    /// is left open there; if it is longer than a line, it waits in the pending word.
+    #[allow(clippy::too_many_arguments)] // the text, its range, its look, and one mode flag
     fn ascii_fill<S: LineSink + ?Sized>(
         &mut self,
         sink: &mut S,
@@ -615,8 +699,15 @@ impl Wrapper {
         end: usize,
         style: Style,
         link: Option<&str>,
+        open_last: bool,
     ) {
         let bytes = text.as_bytes();
+        // Where the last word starts (`end`: no open word).
+        let last_word = if open_last {
+            memchr::memrchr(b' ', &bytes[pos..end]).map_or(pos, |k| pos + k + 1)
+        } else {
+            end
+        };
         while pos < end {
             self.ensure_open(sink);
             let sw = if self.line_width > 0 {
@@ -647,8 +738,13 @@ impl Wrapper {
                     self.new_line(sink);
                     continue;
                 }
-                // A word longer than the line: broken at clusters (bytes, here).
+                // A word longer than the line: broken at clusters (bytes, here), unless it
+                // is the open last word, which waits (its end is not known yet).
                 let we = memchr_space(&bytes[pos..end]).map_or(end, |k| pos + k);
+                if pos == last_word {
+                    self.word.add(&text[pos..end], end - pos, style, link);
+                    return;
+                }
                 self.place_word(sink, &text[pos..we], we - pos, style, link);
                 pos = we;
                 // The spaces after it are the pending space (or the caller's, at `end`).
@@ -662,7 +758,9 @@ impl Wrapper {
                 }
                 continue;
             }
+            let before_space = sink.mark();
             let mut start = pos;
+            let mut space_written = 0;
             if let Some(s) = self.space.take() {
                 if sw > 0 {
                     let just_before =
@@ -674,10 +772,31 @@ impl Wrapper {
                         push_spaces(sink, sw, s.style, self.word.link(s.link));
                         self.line_width += sw;
                     }
+                    space_written = sw;
                 }
             }
+            let slice_mark = sink.mark();
             sink.push(&text[start..fits], style, link, fits - start);
             self.line_width += fits - start;
+            if fits == end && last_word < end {
+                self.open_word = Some(if last_word == pos {
+                    OpenWord {
+                        mark: before_space,
+                        space: space_written,
+                        width: end - last_word,
+                    }
+                } else {
+                    let mut sp = last_word;
+                    while bytes[sp - 1] == b' ' {
+                        sp -= 1;
+                    }
+                    OpenWord {
+                        mark: slice_mark + (sp - start),
+                        space: last_word - sp,
+                        width: end - last_word,
+                    }
+                });
+            }
             pos = fits;
             if pos < end {
                 // The next word does not fit: break here; the spaces at the break go.
@@ -903,6 +1022,19 @@ mod tests {
             self.lines.push(std::mem::take(&mut self.cur));
             self.widths.push(self.width);
         }
+        fn mark(&self) -> usize {
+            self.cur.len()
+        }
+        fn unwrite(
+            &mut self,
+            mark: usize,
+            width: usize,
+            back: &mut dyn FnMut(&str, Style, Option<&str>),
+        ) {
+            back(&self.cur[mark..], Style::PLAIN, None);
+            self.cur.truncate(mark);
+            self.width -= width;
+        }
     }
 
     fn wrap_str(parts: &[&str], avail: usize) -> Vec<String> {
@@ -950,6 +1082,34 @@ mod tests {
         }
         fn end(&mut self) {
             self.widths.push(self.width);
+        }
+        fn mark(&self) -> usize {
+            self.lines.last().map_or(0, |l| l.iter().map(|r| r.0.len()).sum())
+        }
+        fn unwrite(
+            &mut self,
+            mark: usize,
+            width: usize,
+            back: &mut dyn FnMut(&str, Style, Option<&str>),
+        ) {
+            self.width -= width;
+            let line = self.lines.last_mut().expect("begun");
+            let mut at = 0;
+            let mut keep = Vec::new();
+            for (text, style, link) in line.drain(..) {
+                let end = at + text.len();
+                if end <= mark {
+                    keep.push((text, style, link));
+                } else {
+                    let cut = mark.saturating_sub(at);
+                    back(&text[cut..], style, link.as_deref());
+                    if cut > 0 {
+                        keep.push((text[..cut].to_owned(), style, link));
+                    }
+                }
+                at = end;
+            }
+            *line = keep;
         }
     }
 

@@ -158,6 +158,12 @@ impl LineSink for PrefixSink<'_> {
     fn end(&mut self) {
         self.out.end_line();
     }
+    fn mark(&self) -> usize {
+        self.out.write_mark()
+    }
+    fn unwrite(&mut self, mark: usize, width: usize, back: &mut dyn FnMut(&str, Style, Option<&str>)) {
+        self.out.unwrite(mark, width, back);
+    }
 }
 
 impl Layout<'_> {

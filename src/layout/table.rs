@@ -425,6 +425,12 @@ impl LineSink for Plain<'_> {
     fn end(&mut self) {
         self.0.end_line();
     }
+    fn mark(&self) -> usize {
+        self.0.write_mark()
+    }
+    fn unwrite(&mut self, mark: usize, width: usize, back: &mut dyn FnMut(&str, Style, Option<&str>)) {
+        self.0.unwrite(mark, width, back);
+    }
 }
 
 #[cfg(test)]
