@@ -527,7 +527,7 @@ mod tests {
         fn begin_segment(&mut self, _prev_blank: bool) {
             self.segments += 1;
         }
-        fn event(&mut self, event: Event<'_>, range: Range<usize>, text: &str) {
+        fn event(&mut self, event: &Event<'_>, range: Range<usize>, text: &str) {
             if let Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item) = event {
                 self.starts.push(text[range].trim_end().to_owned());
             }

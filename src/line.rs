@@ -39,13 +39,15 @@ struct Attr {
 
 /// Recently used attributes kept in front of the attribute table's hash map.
 const RECENT_ATTRS: usize = 4;
+/// `Lines::last` when there is no last span to continue.
+const NO_SPAN: (Style, u32, u32) = (Style::PLAIN, u32::MAX, 0);
 
 /// An append-only buffer of styled lines.
 ///
 /// Units: [`Line::width`] is in display columns (see the crate docs, *Display width*); all
 /// offsets are bytes. Memory: the text, 8 bytes per span and 24 per line
 /// ([`heap_bytes`](Self::heap_bytes) counts capacities).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Lines {
     text: String,
     spans: Vec<SpanRec>,
@@ -55,11 +57,32 @@ pub struct Lines {
     /// The attributes used last, with their ids (id + 1; 0: empty slot), round robin.
     recent: [(Attr, u32); RECENT_ATTRS],
     recent_next: u8,
+    /// Style, link and attribute id of the last span (link `NO_SPAN`: no span to continue).
+    last: (Style, u32, u32),
     links: Vec<(usize, usize)>,
     link_text: String,
     /// The line being built: its first span and its text start (`None`: no line open).
     open: Option<(usize, usize)>,
     open_width: usize,
+}
+
+impl Default for Lines {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            spans: Vec::new(),
+            recs: Vec::new(),
+            attrs: Vec::new(),
+            attr_ids: FxHashMap::default(),
+            recent: [(Attr::default(), 0); RECENT_ATTRS],
+            recent_next: 0,
+            last: NO_SPAN,
+            links: Vec::new(),
+            link_text: String::new(),
+            open: None,
+            open_width: 0,
+        }
+    }
 }
 
 impl Lines {
@@ -113,6 +136,7 @@ impl Lines {
         self.link_text.clear();
         self.open = None;
         self.open_width = 0;
+        self.last = NO_SPAN;
     }
 
     /// Bytes of heap this buffer holds (capacities, not lengths).
@@ -180,6 +204,7 @@ impl Lines {
         self.link_text.truncate(mark.link_text);
         self.open = None;
         self.open_width = 0;
+        self.last = NO_SPAN;
         // The attribute table stays: an attribute names a link by its index, and the links
         // kept keep theirs.
     }
@@ -213,18 +238,23 @@ impl Lines {
         self.text.push_str(text);
         self.open_width += width;
         let end = (self.text.len() - line_start) as u32;
-        let attr = Attr {
-            style: style.packed(),
-            link: link_id,
-        };
-        if self.spans.len() > first {
+        // The last span's look is at hand: most pushes continue it.
+        let same = self.last.1 == link_id && self.last.0 == style;
+        if same && self.spans.len() > first {
             let last = self.spans.last_mut().expect("open line has a span");
-            if self.attrs[last.attr as usize] == attr {
-                last.end = end;
-                return;
-            }
+            last.end = end;
+            return;
         }
-        let attr = self.attr_id(attr);
+        let attr = if same {
+            self.last.2
+        } else {
+            let id = self.attr_id(Attr {
+                style: style.packed(),
+                link: link_id,
+            });
+            self.last = (style, link_id, id);
+            id
+        };
         self.spans.push(SpanRec { end, attr });
     }
 
@@ -305,6 +335,7 @@ impl Lines {
         }
         self.text.truncate(mark);
         self.open_width -= width;
+        self.last = NO_SPAN;
     }
 
     /// Appends `n` unstyled spaces to the open line.

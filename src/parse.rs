@@ -70,7 +70,7 @@ pub(crate) trait EventSink {
     /// line was blank.
     fn begin_segment(&mut self, prev_blank: bool);
     /// One event; `range` indexes `text`, the segment's source.
-    fn event(&mut self, event: Event<'_>, range: Range<usize>, text: &str);
+    fn event(&mut self, event: &Event<'_>, range: Range<usize>, text: &str);
     /// Remembers the state at the start of a unit, to roll back to.
     fn checkpoint(&mut self);
     /// Drops everything done since the last checkpoint.
@@ -224,12 +224,12 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
             last_closed_by_blank = crate::boundary::closed_by_blank(&event);
         }
         if let Some((e, r)) = list_end.take() {
-            sink.event(e, r, text);
+            sink.event(&e, r, text);
         }
         if mode.list_continues && depth == 0 && matches!(event, Event::End(TagEnd::List(_))) {
             list_end = Some((event, range));
         } else {
-            sink.event(event, range, text);
+            sink.event(&event, range, text);
         }
     }
     // A final `End(List)` that continues in the next group is dropped.

@@ -99,7 +99,7 @@ impl Renderer {
         for (event, range) in
             pulldown_cmark::Parser::new_ext(text, crate::parse::options()).into_offset_iter()
         {
-            sink.event(event, range, text);
+            sink.event(&event, range, text);
         }
         sink.finish();
         out

@@ -627,6 +627,9 @@ impl Wrapper {
     ) {
         let bytes = text.as_bytes();
         let len = bytes.len();
+        if self.word.is_empty() && self.fits_whole(sink, text, style, link) {
+            return;
+        }
         let mut pos = 0;
         if bytes[0] == b' ' {
             // The open word (if any) is complete where it stands.
@@ -685,6 +688,86 @@ impl Wrapper {
             self.ascii_fill(sink, text, pos, words_end, style, link, false);
             pos = words_end;
         }
+    }
+
+    /// The common case, in one push: `text` (printable ASCII, no word pending) fits on the
+    /// current line whole. Returns false (having done nothing) if it does not.
+    fn fits_whole<S: LineSink + ?Sized>(
+        &mut self,
+        sink: &mut S,
+        text: &str,
+        style: Style,
+        link: Option<&str>,
+    ) -> bool {
+        let bytes = text.as_bytes();
+        let len = bytes.len();
+        let lead = bytes.iter().take_while(|&&c| c == b' ').count();
+        if lead == len {
+            return false; // only spaces: the general loop makes them pending
+        }
+        let mut trim_end = len;
+        while bytes[trim_end - 1] == b' ' {
+            trim_end -= 1;
+        }
+        self.ensure_open(sink);
+        // Spaces before the first word: the pending ones and the text's own, dropped at
+        // the start of a line.
+        let (pending, start) = if self.line_width > 0 {
+            (self.space.map_or(0, |s| s.width), 0)
+        } else {
+            (0, lead)
+        };
+        if self.line_width + pending + (trim_end - start) > self.avail {
+            return false;
+        }
+        let spaces_before = if self.line_width > 0 { pending + lead } else { 0 };
+        let before_space = sink.mark();
+        let mut from = start;
+        if let Some(s) = self.space.take() {
+            if pending > 0 {
+                // One run of spaces, in the style of its first (as the general path does).
+                push_spaces(sink, pending + lead, s.style, self.word.link(s.link));
+                self.line_width += pending + lead;
+                from = lead;
+            }
+        }
+        let text_mark = sink.mark();
+        sink.push(&text[from..trim_end], style, link, trim_end - from);
+        self.line_width += trim_end - from;
+        if trim_end < len {
+            // It ends with spaces: every word is complete; the spaces are pending.
+            self.open_word = None;
+            self.add_space(len - trim_end, style, link, true);
+            return true;
+        }
+        // The last word is open.
+        self.open_word = Some(match memchr::memrchr(b' ', &bytes[lead..trim_end]) {
+            Some(k) => {
+                let word = lead + k + 1;
+                let mut sp = word - 1;
+                while sp > lead && bytes[sp - 1] == b' ' {
+                    sp -= 1;
+                }
+                OpenWord {
+                    mark: text_mark + (sp - from),
+                    space: word - sp,
+                    width: trim_end - word,
+                }
+            }
+            None => match self.open_word {
+                // The whole text goes on with the open word.
+                Some(ow) if lead == 0 => OpenWord {
+                    width: ow.width + trim_end,
+                    ..ow
+                },
+                _ => OpenWord {
+                    mark: before_space,
+                    space: spaces_before,
+                    width: trim_end - lead,
+                },
+            },
+        });
+        true
     }
 
     /// Greedy fill of `text[pos..end]`: words that start and end with a non-space. With

@@ -168,7 +168,7 @@ impl crate::parse::EventSink for LayoutSink<'_> {
     fn begin_segment(&mut self, prev_blank: bool) {
         self.layout.begin_segment(prev_blank);
     }
-    fn event(&mut self, event: Event<'_>, range: Range<usize>, text: &str) {
+    fn event(&mut self, event: &Event<'_>, range: Range<usize>, text: &str) {
         self.layout
             .event(event, range, text, self.out, self.scratch);
     }
@@ -218,7 +218,7 @@ impl<'a> Layout<'a> {
     /// Feeds one event. `range` indexes `src`, the segment's source.
     pub(crate) fn event(
         &mut self,
-        ev: Event<'_>,
+        ev: &Event<'_>,
         range: Range<usize>,
         src: &str,
         out: &mut Lines,
@@ -226,7 +226,7 @@ impl<'a> Layout<'a> {
     ) {
         match ev {
             Event::Start(tag) => self.start(tag, range, src, out, scratch),
-            Event::End(tag) => self.end(tag, out, scratch),
+            Event::End(tag) => self.end(*tag, out, scratch),
             Event::Text(t) => {
                 if self.state.code.is_some() {
                     self.code_text(&t, out, scratch);
@@ -268,7 +268,7 @@ impl<'a> Layout<'a> {
                 let style = scratch.top_style().patch(self.cfg.theme.footnote);
                 let mut text = scratch.take_tmp();
                 text.push('[');
-                push_sanitized(&mut text, &label, self.cfg.control_chars);
+                push_sanitized(&mut text, label, self.cfg.control_chars);
                 text.push(']');
                 self.emit(&text, style, out, scratch);
                 scratch.tmp = text;
@@ -297,13 +297,13 @@ impl<'a> Layout<'a> {
                 // A task item shows its box in place of the bullet.
                 if let Some(c) = self.state.stack.last_mut() {
                     if c.kind == Kind::Item && matches!(c.marker, Some(Marker::Bullet(_))) {
-                        c.marker = Some(Marker::Task(done));
+                        c.marker = Some(Marker::Task(*done));
                         c.indent = 2;
                         return;
                     }
                 }
                 self.ensure_leaf(range, src, out, scratch);
-                let (text, style) = if done {
+                let (text, style) = if *done {
                     ("☑ ", self.cfg.theme.task_done)
                 } else {
                     ("☐ ", self.cfg.theme.task_open)
@@ -315,7 +315,7 @@ impl<'a> Layout<'a> {
 
     fn start(
         &mut self,
-        tag: Tag<'_>,
+        tag: &Tag<'_>,
         range: Range<usize>,
         src: &str,
         out: &mut Lines,
@@ -328,7 +328,7 @@ impl<'a> Layout<'a> {
             }
             Tag::Heading { level, .. } => {
                 self.begin_block(range.start, src, out, scratch);
-                self.begin_leaf(Leaf::Heading(level as u8), out, scratch);
+                self.begin_leaf(Leaf::Heading(*level as u8), out, scratch);
             }
             Tag::BlockQuote(_) => {
                 self.begin_block(range.start, src, out, scratch);
@@ -359,7 +359,7 @@ impl<'a> Layout<'a> {
                 }
                 self.begin_block(range.start, src, out, scratch);
                 self.push_container(Container {
-                    kind: Kind::List { next: start },
+                    kind: Kind::List { next: *start },
                     marker: None,
                     indent: 0,
                     children: 0,
@@ -443,7 +443,7 @@ impl<'a> Layout<'a> {
             } => {
                 self.ensure_leaf(range, src, out, scratch);
                 scratch.push_style(self.cfg.theme.link);
-                self.push_link(&dest_url, link_type, false, scratch);
+                self.push_link(dest_url, *link_type, false, scratch);
             }
             Tag::Image {
                 link_type,
@@ -452,7 +452,7 @@ impl<'a> Layout<'a> {
             } => {
                 self.ensure_leaf(range, src, out, scratch);
                 scratch.push_style(self.cfg.theme.image);
-                self.push_link(&dest_url, link_type, true, scratch);
+                self.push_link(dest_url, *link_type, true, scratch);
                 let style = scratch.top_style();
                 self.emit("[image: ", style, out, scratch);
             }
