@@ -564,6 +564,14 @@ impl Wrapper {
     ) {
         // A word run of this text not yet known to be complete: (start, end, width).
         let mut run: Option<(usize, usize, usize)> = None;
+        // Wide clusters placed on the line and not pushed yet: one push for a run of them
+        // (a run of CJK characters), (start, end, width).
+        let mut wide: Option<(usize, usize, usize)> = None;
+        let flush_wide = |sink: &mut S, wide: &mut Option<(usize, usize, usize)>| {
+            if let Some((s, e, width)) = wide.take() {
+                sink.push(&text[s..e], style, link, width);
+            }
+        };
         let flush_run = |w: &mut Self,
                          sink: &mut S,
                          run: &mut Option<(usize, usize, usize)>,
@@ -584,33 +592,65 @@ impl Wrapper {
                 width,
                 ends_with_space,
             } => {
+                flush_wide(sink, &mut wide);
                 flush_run(self, sink, &mut run, true);
                 self.flush_word(sink);
                 self.add_space(width, style, link, ends_with_space);
             }
-            Token::Word { start, end, width } => match &mut run {
-                Some(r) if r.1 == start => {
-                    r.1 = end;
-                    r.2 += width;
+            Token::Word { start, end, width } => {
+                flush_wide(sink, &mut wide);
+                match &mut run {
+                    Some(r) if r.1 == start => {
+                        r.1 = end;
+                        r.2 += width;
+                    }
+                    _ => {
+                        flush_run(self, sink, &mut run, false);
+                        run = Some((start, end, width));
+                    }
                 }
-                _ => {
-                    flush_run(self, sink, &mut run, false);
-                    run = Some((start, end, width));
-                }
-            },
+            }
             Token::Wide { start, end, width } => {
-                flush_run(self, sink, &mut run, true);
-                self.flush_word(sink);
                 if end == text.len() {
                     // The last cluster of the call: an extending character in the next call
                     // may still join it, so it waits, sealed.
+                    flush_wide(sink, &mut wide);
+                    flush_run(self, sink, &mut run, true);
+                    self.flush_word(sink);
                     self.word.add(&text[start..end], width, style, link);
                     self.word.sealed = true;
+                    return;
+                }
+                // Right after the wide clusters before it, with room left: same run.
+                if let Some(r) = &mut wide {
+                    if r.1 == start && self.line_width + width <= self.avail {
+                        r.1 = end;
+                        r.2 += width;
+                        self.line_width += width;
+                        return;
+                    }
+                }
+                flush_wide(sink, &mut wide);
+                flush_run(self, sink, &mut run, true);
+                self.flush_word(sink);
+                self.place(sink, width);
+                if width <= self.avail - self.line_width {
+                    wide = Some((start, end, width));
+                    self.line_width += width;
                 } else {
-                    self.place_word(sink, &text[start..end], width, style, link);
+                    break_overlong(
+                        sink,
+                        &text[start..end],
+                        style,
+                        link,
+                        self.avail,
+                        &mut self.line_width,
+                        &mut self.open,
+                    );
                 }
             }
         });
+        flush_wide(sink, &mut wide);
         // The text's last word may go on in the next call.
         flush_run(self, sink, &mut run, false);
     }

@@ -396,15 +396,14 @@ impl Stream {
         // Only bytes that arrived since the last search can hold a new line break.
         loop {
             let from = self.source.searched.max(self.source.scanned);
-            let Some(nl) = self.source.text[from..].rfind('\n') else {
+            let Some(nl) = memchr::memrchr(b'\n', &self.source.text.as_bytes()[from..]) else {
                 break;
             };
             let end = from + nl + 1;
             while self.source.scanned < end {
                 let at = self.source.scanned;
                 let line_end = at
-                    + self.source.text[at..end]
-                        .find('\n')
+                    + memchr::memchr(b'\n', &self.source.text.as_bytes()[at..end])
                         .map_or(end - at, |i| i + 1);
                 // A fence closed by a bare CR consumes only part of the line.
                 self.source.scanned = self.scan_line(at, line_end);

@@ -74,7 +74,7 @@ impl Source {
     fn append(&mut self, text: &str) -> u64 {
         if self.line_len + text.len() <= MAX_LINE_BYTES {
             self.text.push_str(text);
-            self.line_len = match text.rfind('\n') {
+            self.line_len = match memchr::memrchr(b'\n', text.as_bytes()) {
                 Some(i) => {
                     self.new_break = true;
                     text.len() - i - 1
