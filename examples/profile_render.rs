@@ -21,6 +21,7 @@ fn main() {
         "llm" => common::llm_answer(64 * 1024),
         "list" => common::list_items(2000),
         "table" => common::table_rows(200),
+        "code" => common::code_only(64 * 1024),
         "paragraph" => common::single_paragraph(50_000),
         path => std::fs::read_to_string(path).expect("readable file"),
     };

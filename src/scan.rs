@@ -15,12 +15,11 @@ pub(crate) const SOURCE_TAB_STOP: usize = 4;
 pub(crate) fn line_start(src: &str, pos: usize) -> usize {
     let b = src.as_bytes();
     let mut i = pos.min(b.len());
-    while i > 0 {
-        let c = b[i - 1];
-        if c == b'\n' || (c == b'\r' && b.get(i) != Some(&b'\n')) {
-            return i;
+    while let Some(j) = memchr::memrchr2(b'\n', b'\r', &b[..i]) {
+        if b[j] == b'\n' || b.get(j + 1) != Some(&b'\n') {
+            return j + 1;
         }
-        i -= 1;
+        i = j; // the CR of a CRLF: the line ends at its LF
     }
     0
 }
@@ -171,7 +170,7 @@ pub(crate) fn fence_close(line: &str, fence: Fence) -> bool {
 /// the line as a new line after the block (FUZZING.md finding 8).
 #[must_use]
 pub(crate) fn fence_close_at_cr(line: &str, fence: Fence) -> Option<usize> {
-    let cr = line.find('\r')?;
+    let cr = memchr::memchr(b'\r', line.as_bytes())?;
     if line.as_bytes().get(cr + 1) == Some(&b'\n') {
         return None; // CRLF: an ordinary line ending
     }

@@ -93,7 +93,17 @@ pub fn wrap<S: LineSink + ?Sized>(
     tab_width: usize,
     sink: &mut S,
 ) {
-    let mut w = Wrapper::default();
+    wrap_with(&mut Wrapper::default(), pieces, avail, tab_width, sink);
+}
+
+/// [`wrap`] with a wrapper whose buffers are reused.
+pub(crate) fn wrap_with<S: LineSink + ?Sized>(
+    w: &mut Wrapper,
+    pieces: &[Piece<'_>],
+    avail: usize,
+    tab_width: usize,
+    sink: &mut S,
+) {
     w.begin(avail, tab_width);
     for p in pieces {
         match *p {

@@ -170,14 +170,24 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
         if text.is_empty() {
             return;
         }
-        // Fast path: printable ASCII that fits.
+        // Fast path: printable ASCII, one column a byte, broken into rows by count.
         let b = text.as_bytes();
-        if b.iter().all(|&c| (0x20..0x7f).contains(&c))
-            && (!self.wrap || self.row_width + b.len() <= self.avail)
-        {
-            self.sink.push(text, style, None, b.len());
-            self.row_width += b.len();
-            self.col += b.len();
+        if crate::width::is_printable_ascii(b) {
+            let mut pos = 0;
+            while pos < b.len() {
+                let n = if self.wrap {
+                    if self.row_width >= self.avail {
+                        self.start_row(true);
+                    }
+                    (self.avail - self.row_width).min(b.len() - pos)
+                } else {
+                    b.len() - pos
+                };
+                self.sink.push(&text[pos..pos + n], style, None, n);
+                self.row_width += n;
+                self.col += n;
+                pos += n;
+            }
             return;
         }
         let mut run_start = 0;

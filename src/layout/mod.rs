@@ -663,24 +663,30 @@ impl<'a> Layout<'a> {
     /// Writes one complete code line (with its `\n`, or without for a block's last line).
     pub(crate) fn code_line(&mut self, line: &str, out: &mut Lines, scratch: &mut Scratch) {
         let cfg = self.cfg;
-        let Some(mut open) = self.state.code.take() else {
+        // The code state and the container stack are borrowed apart (the highlight state is
+        // large: it is not moved out and back per line).
+        let State { stack, code, .. } = &mut *self.state;
+        let Some(open) = code.as_mut() else {
             return;
         };
-        {
-            let mut sink = self.sink(out, scratch);
-            let avail = sink.avail();
-            code::line(
-                &mut sink,
-                line,
-                &mut open.state,
-                &cfg.theme,
-                avail,
-                cfg.wrap_code,
-                cfg.tab_width,
-                cfg.control_chars,
-            );
-        }
-        self.state.code = Some(open);
+        let mut sink = PrefixSink {
+            out,
+            stack,
+            theme: &cfg.theme,
+            width: cfg.width,
+            mbuf: &mut scratch.marker,
+        };
+        let avail = sink.avail();
+        code::line(
+            &mut sink,
+            line,
+            &mut open.state,
+            &cfg.theme,
+            avail,
+            cfg.wrap_code,
+            cfg.tab_width,
+            cfg.control_chars,
+        );
     }
 
     fn code_text(&mut self, t: &str, out: &mut Lines, scratch: &mut Scratch) {

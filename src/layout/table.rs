@@ -55,6 +55,8 @@ pub(crate) struct TableScratch {
     cell_ends: Vec<u32>,
     /// A rule line's text.
     rule: String,
+    /// The wrapper of the cells.
+    wrapper: wrap::Wrapper,
 }
 
 impl TableScratch {
@@ -95,12 +97,16 @@ impl TableScratch {
             + self.rule.capacity()
     }
     fn row_cells(&self, r: usize) -> &[(u32, u32)] {
+        let (s, e) = self.row_cell_range(r);
+        &self.cells[s..e]
+    }
+    fn row_cell_range(&self, r: usize) -> (usize, usize) {
         let s = self.rows[r].first_cell as usize;
         let e = self
             .rows
             .get(r + 1)
             .map_or(self.cells.len(), |n| n.first_cell as usize);
-        &self.cells[s..e]
+        (s, e)
     }
 }
 
@@ -155,13 +161,14 @@ pub(crate) fn render<S: LineSink>(
     cell_ends.clear();
     let mut row_heights = Vec::with_capacity(t.rows.len());
     for r in 0..t.rows.len() {
-        let cells = t.row_cells(r);
+        let (first_cell, cells_end) = t.row_cell_range(r);
         let mut h = 1;
         for c in 0..ncols {
             let before = cell_lines.len();
-            if let Some(&(s, e)) = cells.get(c) {
+            if let Some(&(s, e)) = t.cells[first_cell..cells_end].get(c) {
                 if e > s {
-                    wrap::wrap(
+                    wrap::wrap_with(
+                        &mut t.wrapper,
                         &pieces[s as usize..e as usize],
                         widths[c].max(1),
                         cfg.tab_width,
@@ -193,7 +200,6 @@ pub(crate) fn render<S: LineSink>(
             sink.begin();
             sink.push("│", b, None, 1);
             for c in 0..ncols {
-                push_spaces(sink, pad, Style::PLAIN, None);
                 let i = r * ncols + c;
                 let first = i.checked_sub(1).map_or(0, |p| cell_ends[p] as usize);
                 let line = (first + k < cell_ends[i] as usize)
@@ -206,7 +212,7 @@ pub(crate) fn render<S: LineSink>(
                     Alignment::Center => (slack / 2, slack - slack / 2),
                     Alignment::Left | Alignment::None => (0, slack),
                 };
-                push_spaces(sink, left, Style::PLAIN, None);
+                push_spaces(sink, pad + left, Style::PLAIN, None);
                 if let Some(line) = line {
                     for span in line.spans() {
                         sink.push(span.text, span.style, span.link, str_width(span.text));
