@@ -59,6 +59,8 @@ pub struct Lines {
     recent_next: u8,
     /// Style, link and attribute id of the last span (link `NO_SPAN`: no span to continue).
     last: (Style, u32, u32),
+    /// The look of a span before the last one with another look (same form).
+    prev: (Style, u32, u32),
     links: Vec<(usize, usize)>,
     link_text: String,
     /// The line being built: its first span and its text start (`None`: no line open).
@@ -77,6 +79,7 @@ impl Default for Lines {
             recent: [(Attr::default(), 0); RECENT_ATTRS],
             recent_next: 0,
             last: NO_SPAN,
+            prev: NO_SPAN,
             links: Vec::new(),
             link_text: String::new(),
             open: None,
@@ -247,11 +250,16 @@ impl Lines {
         }
         let attr = if same {
             self.last.2
+        } else if self.prev.1 == link_id && self.prev.0 == style {
+            // Two looks that take turns (a code row's gutter and its text).
+            std::mem::swap(&mut self.last, &mut self.prev);
+            self.last.2
         } else {
             let id = self.attr_id(Attr {
                 style: style.packed(),
                 link: link_id,
             });
+            self.prev = self.last;
             self.last = (style, link_id, id);
             id
         };

@@ -189,11 +189,19 @@ pub(crate) fn render<S: LineSink>(
         .any(|(h, r)| *h > 1 && !r.head);
     let mut rule = std::mem::take(&mut t.rule);
     rule_line(sink, &mut rule, &widths, pad, ["┌", "┬", "┐"], b);
+    // The rule between rows, built once.
+    let mut mid = String::new();
+    let mut mid_width = 0;
     for r in 0..t.rows.len() {
         if r > 0 {
             let after_head = t.rows[r - 1].head && !t.rows[r].head;
             if after_head || tall {
-                rule_line(sink, &mut rule, &widths, pad, ["├", "┼", "┤"], b);
+                if mid.is_empty() {
+                    mid_width = build_rule(&mut mid, &widths, pad, ["├", "┼", "┤"]);
+                }
+                sink.begin();
+                sink.push(&mid, b, None, mid_width);
+                sink.end();
             }
         }
         for k in 0..row_heights[r] {
@@ -239,12 +247,24 @@ fn rule_line<S: LineSink>(
     parts: [&str; 3],
     style: Style,
 ) {
+    let width = build_rule(buf, widths, pad, parts);
+    sink.begin();
+    sink.push(buf, style, None, width);
+    sink.end();
+}
+
+/// The text of a rule line in `buf`; returns its width in columns.
+fn build_rule(buf: &mut String, widths: &[usize], pad: usize, parts: [&str; 3]) -> usize {
+    const RULE: &str = "────────────────────────────────";
     buf.clear();
     buf.push_str(parts[0]);
     let mut width = 1;
     for (i, w) in widths.iter().enumerate() {
-        for _ in 0..w + 2 * pad {
-            buf.push('─');
+        let mut n = w + 2 * pad;
+        while n > 0 {
+            let k = n.min(32);
+            buf.push_str(&RULE[..k * '─'.len_utf8()]);
+            n -= k;
         }
         buf.push_str(if i + 1 == widths.len() {
             parts[2]
@@ -253,9 +273,7 @@ fn rule_line<S: LineSink>(
         });
         width += w + 2 * pad + 1;
     }
-    sink.begin();
-    sink.push(buf, style, None, width);
-    sink.end();
+    width
 }
 
 /// (natural width on one line, longest unbreakable word), in columns, measured on whole
