@@ -282,6 +282,7 @@ impl Wrapper {
     }
 
     /// [`push`](Self::push) for a caller that knows whether `text` is printable ASCII.
+    #[inline]
     pub(crate) fn push_checked<S: LineSink + ?Sized>(
         &mut self,
         sink: &mut S,
@@ -668,6 +669,7 @@ impl Wrapper {
     /// Printable ASCII (spaces but no tabs), where every byte is one column: the words
     /// that fit on a line are found by looking for the last space within the room left,
     /// and go to the sink in one push per line rather than one per word.
+    #[inline]
     fn ascii_text<S: LineSink + ?Sized>(
         &mut self,
         sink: &mut S,
@@ -742,6 +744,7 @@ impl Wrapper {
 
     /// The common case, in one push: `text` (printable ASCII, no word pending) fits on the
     /// current line whole. Returns false (having done nothing) if it does not.
+    #[inline]
     fn fits_whole<S: LineSink + ?Sized>(
         &mut self,
         sink: &mut S,

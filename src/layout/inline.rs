@@ -142,6 +142,7 @@ impl Layout<'_> {
     }
 
     /// Untrusted inline text (text, code spans, inline HTML) in `style`.
+    #[inline]
     pub(super) fn inline_text(
         &mut self,
         t: &str,
@@ -186,6 +187,7 @@ impl Layout<'_> {
     }
 
     /// [`emit`](Self::emit) for a caller that knows whether `text` is printable ASCII.
+    #[inline]
     fn emit_checked(
         &mut self,
         text: &str,
