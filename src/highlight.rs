@@ -12,7 +12,7 @@
 //! partial line is highlighted from a clone. `finalize()` drops it.
 
 use crate::style::{Color, Modifiers, Style};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use syntect::highlighting::{
     FontStyle, HighlightIterator, HighlightState, Highlighter, Theme as SynTheme, ThemeSet,
 };
@@ -32,6 +32,20 @@ fn syntax_set() -> &'static SyntaxSet {
 fn theme_set() -> &'static ThemeSet {
     static SET: OnceLock<ThemeSet> = OnceLock::new();
     SET.get_or_init(ThemeSet::load_defaults)
+}
+
+/// Loads the syntax set and the syntax theme `syntax_theme` now (once per process), and
+/// compiles the first patterns of each language tag in `languages` by highlighting a line
+/// of it, so the first code block in those languages does not wait for them.
+pub(crate) fn preload(syntax_theme: &str, languages: &[&str]) {
+    let _ = syntax_set();
+    let _ = loaded(syntax_theme);
+    for tag in languages {
+        let mut state = CodeState::new(tag, true, syntax_theme);
+        for line in ["x = 1 // \"s\" 'c' (a, b) {}\n", "\n"] {
+            state.highlight_line(line, Style::PLAIN, [Style::PLAIN; 3], discard);
+        }
+    }
 }
 
 /// Names of the syntect themes that can be used as a theme's `syntax_theme`.
@@ -159,6 +173,135 @@ enum Mode {
         highlight: HighlightState,
         loaded: &'static Loaded,
     },
+    /// The block's highlighting, computed before (on another thread, or by an earlier
+    /// render of the same source), laid out again line by line.
+    Replay {
+        runs: Arc<BlockRuns>,
+        line: usize,
+        syntax_theme: String,
+    },
+    /// A replayed block without its source met a line it did not record: the rest is
+    /// plain, and the render that asked for the replay does its work again without one
+    /// (see [`CodeState::replay_missed`]).
+    Missed,
+}
+
+/// The highlighting of one fenced code block as runs: per line, a hash of its text (so a
+/// replay knows it sees the same line) and its styled pieces as (byte length, index into
+/// `styles`). Pieces are split at 65,535 bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct BlockRuns {
+    runs: Vec<(u16, u16)>,
+    lines: Vec<(u64, u32)>,
+    styles: Vec<Style>,
+    /// The block's info string and code, when kept: a replay that meets a line it did not
+    /// record then highlights on from there exactly, by running the lines before it
+    /// through a fresh highlighter.
+    source: Option<(String, Arc<str>)>,
+}
+
+impl BlockRuns {
+    fn push_line(&mut self, line: &str, pieces: &[(usize, Style)]) {
+        for &(mut len, style) in pieces {
+            let idx = match self.styles.iter().position(|&s| s == style) {
+                Some(i) => i,
+                None => {
+                    self.styles.push(style);
+                    self.styles.len() - 1
+                }
+            };
+            while len > 0 {
+                let n = len.min(usize::from(u16::MAX));
+                self.runs.push((n as u16, idx as u16));
+                len -= n;
+            }
+        }
+        self.lines.push((line_hash(line), self.runs.len() as u32));
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.runs.capacity() * 4
+            + self.lines.capacity() * 16
+            + self.styles.capacity() * std::mem::size_of::<Style>()
+            + self
+                .source
+                .as_ref()
+                .map_or(0, |(info, code)| info.capacity() + code.len())
+    }
+}
+
+/// A fenced code block of a document: its info string and its code, as the layout feeds it
+/// to the highlighter.
+pub(crate) struct FencedBlock {
+    pub(crate) info: String,
+    pub(crate) code: String,
+}
+
+/// Every fenced code block of `text`, in order (the order in which a render of `text`
+/// starts them), from one pulldown-cmark parse.
+pub(crate) fn fenced_blocks(text: &str) -> Vec<FencedBlock> {
+    use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+    let mut blocks = Vec::new();
+    let mut open: Option<FencedBlock> = None;
+    for event in pulldown_cmark::Parser::new_ext(text, crate::parse::options()) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                open = Some(FencedBlock {
+                    info: info.into_string(),
+                    code: String::new(),
+                });
+            }
+            Event::Text(t) => {
+                if let Some(b) = &mut open {
+                    b.code.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => blocks.extend(open.take()),
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// An output for lines highlighted only for their state.
+fn discard(_: &str, _: Style) {}
+
+fn line_hash(line: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(line.as_bytes());
+    h.finish()
+}
+
+/// Highlights the fenced code block `code` (its lines as the layout feeds them: each with
+/// its `\n`, the last maybe without) as [`CodeState::new`] with these arguments would, and
+/// returns the runs; `None` when the block is not syntax-highlighted (plain or diff), which
+/// needs no replay. Runs on any thread.
+/// `base` is the style of unhighlighted code, as for [`CodeState::highlight_line`].
+pub(crate) fn block_runs(
+    info: &str,
+    syntax_theme: &str,
+    base: Style,
+    code: &str,
+) -> Option<BlockRuns> {
+    let mut state = CodeState::new(info, true, syntax_theme);
+    if !matches!(state.mode, Mode::Syntax { .. }) {
+        return None;
+    }
+    let mut runs = BlockRuns {
+        source: Some((info.to_owned(), Arc::from(code))),
+        ..BlockRuns::default()
+    };
+    let mut pieces = Vec::new();
+    for line in code.split_inclusive('\n') {
+        pieces.clear();
+        state.highlight_line(line, base, [base; 3], |text, style| {
+            pieces.push((text.len(), style));
+        });
+        runs.push_line(line, &pieces);
+    }
+    Some(runs)
 }
 
 /// The resumable highlighting state of one code block (see the module's `# Caching`).
@@ -166,6 +309,8 @@ enum Mode {
 pub(crate) struct CodeState {
     mode: Mode,
     bytes: usize,
+    /// A replay met a line it had not recorded.
+    missed: bool,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -186,12 +331,14 @@ impl CodeState {
             return Self {
                 mode: Mode::Diff,
                 bytes: 0,
+                missed: false,
             };
         }
         if !enabled || tag.is_empty() {
             return Self {
                 mode: Mode::Plain,
                 bytes: 0,
+                missed: false,
             };
         }
         let mode = match (find_syntax(tag), loaded(syntax_theme)) {
@@ -202,7 +349,37 @@ impl CodeState {
             },
             _ => Mode::Plain,
         };
-        Self { mode, bytes: 0 }
+        Self {
+            mode,
+            bytes: 0,
+            missed: false,
+        }
+    }
+
+    /// State that lays out `runs` (a [`block_runs`] of the same block) instead of
+    /// highlighting.
+    pub(crate) fn replay(runs: Arc<BlockRuns>, syntax_theme: &str) -> Self {
+        Self {
+            mode: Mode::Replay {
+                runs,
+                line: 0,
+                syntax_theme: syntax_theme.to_owned(),
+            },
+            bytes: 0,
+            missed: false,
+        }
+    }
+
+    /// True if a replay met a line it had not recorded. With the block's source kept, the
+    /// output is still what highlighting gives; without, the rest of the block is plain.
+    pub(crate) fn replay_missed(&self) -> bool {
+        self.missed
+    }
+
+    /// True if a replay lost the block's highlighting (it met a line it had not recorded,
+    /// without the source to recover from).
+    pub(crate) fn replay_lost(&self) -> bool {
+        matches!(self.mode, Mode::Missed)
     }
 
     /// Highlights one line (`line` ends in `\n`, except a block's unfinished last line) and
@@ -216,12 +393,60 @@ impl CodeState {
         diff: [Style; 3],
         mut out: impl FnMut(&str, Style),
     ) {
+        if let Mode::Replay {
+            runs,
+            line: k,
+            syntax_theme,
+        } = &mut self.mode
+        {
+            // The recorded pieces already hold the block and line caps.
+            let from = k.checked_sub(1).map_or(0, |p| runs.lines[p].1 as usize);
+            match runs.lines.get(*k) {
+                Some(&(hash, to)) if hash == line_hash(line) => {
+                    let mut pos = 0;
+                    for &(len, idx) in &runs.runs[from..to as usize] {
+                        let end = (pos + usize::from(len)).min(line.len());
+                        if end > pos {
+                            out(&line[pos..end], runs.styles[usize::from(idx)]);
+                        }
+                        pos = end;
+                    }
+                    *k += 1;
+                    return;
+                }
+                _ => {
+                    self.missed = true;
+                    *self = match &runs.source {
+                        // Highlight on from here as if there had been no replay: the
+                        // lines before this one are the recorded ones (they matched).
+                        Some((info, code)) => {
+                            let mut live = CodeState::new(info, true, syntax_theme);
+                            for l in code.split_inclusive('\n').take(*k) {
+                                live.highlight_line(l, base, diff, discard);
+                            }
+                            live.missed = true;
+                            live
+                        }
+                        None => CodeState {
+                            mode: Mode::Missed,
+                            bytes: 0,
+                            missed: true,
+                        },
+                    };
+                }
+            }
+        }
         self.bytes += line.len();
         if self.bytes > MAX_HIGHLIGHT_BLOCK_BYTES {
-            self.mode = Mode::Plain;
+            self.mode = match self.mode {
+                Mode::Missed => Mode::Missed,
+                _ => Mode::Plain,
+            };
         }
         match &mut self.mode {
-            Mode::Plain => out(line, base),
+            Mode::Plain | Mode::Missed => out(line, base),
+            // (Handled above: a replay either returned or missed.)
+            Mode::Replay { .. } => out(line, base),
             Mode::Diff => {
                 let style = if line.starts_with("+++") || line.starts_with("---") {
                     base.add_modifier(Modifiers::BOLD)

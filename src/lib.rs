@@ -174,7 +174,8 @@ pub use ansi::AnsiWriter;
 pub use error::Error;
 pub use line::{Line, LineIter, Lines, Span};
 pub use options::{
-    ColorDepth, ControlChars, Options, DEFAULT_TENTATIVE_BUDGET, MAX_WIDTH, MIN_WIDTH, TAB_WIDTHS,
+    ColorDepth, ControlChars, Options, DEFAULT_TENTATIVE_BUDGET, MAX_HIGHLIGHT_THREADS, MAX_WIDTH,
+    MIN_WIDTH, TAB_WIDTHS,
 };
 pub use pool::{MAX_POOLED_BUFFERS, MAX_POOLED_BUFFER_BYTES};
 pub use renderer::Renderer;

@@ -13,6 +13,8 @@ pub const MAX_WIDTH: usize = 4096;
 /// Columns always left for text after container prefixes (quote bars, list indents): deeper
 /// nesting drops the outermost prefixes from view instead of squeezing the text.
 pub(crate) const MIN_CONTENT_WIDTH: usize = 6;
+/// Most threads [`Options::with_highlight_threads`] accepts.
+pub const MAX_HIGHLIGHT_THREADS: usize = 64;
 /// Accepted tab widths, in columns.
 pub const TAB_WIDTHS: std::ops::RangeInclusive<usize> = 1..=16;
 
@@ -80,6 +82,7 @@ pub struct Options {
     pub(crate) wrap_code: bool,
     pub(crate) control_chars: ControlChars,
     pub(crate) tentative_budget: Option<u32>,
+    pub(crate) highlight_threads: usize,
 }
 
 /// Default of [`Options::with_tentative_budget`]: re-rendering work, in bytes of open
@@ -111,6 +114,7 @@ impl Options {
             wrap_code: true,
             control_chars: ControlChars::Visible,
             tentative_budget: Some(DEFAULT_TENTATIVE_BUDGET),
+            highlight_threads: 1,
         }
     }
 
@@ -187,6 +191,19 @@ impl Options {
         self
     }
 
+    /// Threads a one-shot [`Renderer::render`](crate::Renderer::render) may use to
+    /// highlight a document's fenced code blocks, `1..=`[`MAX_HIGHLIGHT_THREADS`]. With
+    /// more than one, the blocks are highlighted side by side first (scoped threads that
+    /// end before `render` returns), then the document is laid out with their highlighting;
+    /// the lines are the same as with one thread. Streams always highlight on the thread
+    /// that pushes. Default 1: termark starts no thread unless asked to. (The binary asks
+    /// for one per core when it renders a file.)
+    #[must_use]
+    pub fn with_highlight_threads(mut self, threads: usize) -> Self {
+        self.highlight_threads = threads;
+        self
+    }
+
     /// The width in display columns.
     #[must_use]
     pub fn width(&self) -> usize {
@@ -228,6 +245,11 @@ impl Options {
     pub fn control_chars(&self) -> ControlChars {
         self.control_chars
     }
+    /// Threads a one-shot render may highlight code on.
+    #[must_use]
+    pub fn highlight_threads(&self) -> usize {
+        self.highlight_threads
+    }
     /// The tentative tail's work budget, in bytes of open block per pushed byte.
     #[must_use]
     pub fn tentative_budget(&self) -> Option<u32> {
@@ -258,6 +280,13 @@ impl Options {
                     TAB_WIDTHS.start(),
                     TAB_WIDTHS.end()
                 ),
+            });
+        }
+        if !(1..=MAX_HIGHLIGHT_THREADS).contains(&self.highlight_threads) {
+            return Err(Error::InvalidOption {
+                option: "highlight-threads",
+                value: self.highlight_threads.to_string(),
+                expected: format!("a number of threads from 1 to {MAX_HIGHLIGHT_THREADS}"),
             });
         }
         Ok(())

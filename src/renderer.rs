@@ -1,7 +1,8 @@
 //! The shared renderer: frozen options and the buffer pool, used by every message.
 
 use crate::ansi::AnsiWriter;
-use crate::layout::{LayoutSink, Scratch, State};
+use crate::highlight::BlockRuns;
+use crate::layout::{LayoutSink, ReplayBlocks, Scratch, State};
 use crate::line::Lines;
 use crate::options::Options;
 use crate::parse::EventSink;
@@ -9,6 +10,9 @@ use crate::pool::Pool;
 use crate::stream::Stream;
 use crate::Error;
 use std::sync::Arc;
+
+/// Code, in bytes, below which a parallel render is not worth its threads.
+const PARALLEL_MIN_CODE_BYTES: usize = 4096;
 
 pub(crate) struct Shared {
     pub(crate) options: Options,
@@ -68,6 +72,10 @@ impl Renderer {
         })
     }
 
+    pub(crate) fn from_shared(shared: Arc<Shared>) -> Self {
+        Self { shared }
+    }
+
     /// A new stream for one message.
     #[must_use]
     pub fn stream(&self) -> Stream {
@@ -78,12 +86,80 @@ impl Renderer {
     /// and finalized holds.
     #[must_use]
     pub fn render(&self, text: &str) -> Lines {
+        let options = &self.shared.options;
+        if options.highlight && options.highlight_threads > 1 {
+            if let Some(lines) = self.render_parallel(text, options.highlight_threads) {
+                return lines;
+            }
+        }
+        self.render_with(text, None).0
+    }
+
+    /// A one-shot render, with precomputed highlighting if given; also says whether a
+    /// replayed code block lost its highlighting (only replays without their source can).
+    fn render_with(&self, text: &str, replay: Option<Arc<ReplayBlocks>>) -> (Lines, bool) {
         let mut s = self.stream();
+        if let Some(r) = replay {
+            s.set_replay(r);
+        }
         // The whole size is known: grow the line buffers once.
         s.reserve_output(text.len());
         s.push(text);
         s.finalize();
-        s.take_committed()
+        let lost = s.replay_lost();
+        (s.take_committed(), lost)
+    }
+
+    /// Highlights the fenced code blocks of `text` on up to `threads` threads, then lays
+    /// the document out with their highlighting. `None` (nothing to gain) leaves the render
+    /// to one thread. A line the replay did not record (the line cap breaks one) is
+    /// highlighted on from there, so the lines are always those of one thread.
+    fn render_parallel(&self, text: &str, threads: usize) -> Option<Lines> {
+        let replay = self.highlight_ahead(text, threads)?;
+        let (lines, lost) = self.render_with(text, Some(replay));
+        (!lost).then_some(lines)
+    }
+
+    /// The highlighting of every fenced code block of `document`, computed on up to
+    /// `threads` threads (scoped: they end before this returns), for a replay. `None` when
+    /// there is too little code to gain from threads.
+    pub(crate) fn highlight_ahead(&self, document: &str, threads: usize) -> Option<Arc<ReplayBlocks>> {
+        let blocks = crate::highlight::fenced_blocks(document);
+        let work: usize = blocks.iter().map(|b| b.code.len()).sum();
+        if blocks.len() < 2 || work < PARALLEL_MIN_CODE_BYTES || threads < 2 {
+            return None;
+        }
+        let theme = &self.shared.options.theme;
+        // Biggest blocks first, to the next free thread.
+        let mut order: Vec<usize> = (0..blocks.len()).collect();
+        order.sort_unstable_by_key(|&i| std::cmp::Reverse(blocks[i].code.len()));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: Vec<std::sync::OnceLock<Option<Arc<BlockRuns>>>> =
+            (0..blocks.len()).map(|_| std::sync::OnceLock::new()).collect();
+        let worker = || loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = order.get(k) else { break };
+            let b = &blocks[i];
+            // A panicking grammar leaves the block to the render, which isolates it.
+            let runs = std::panic::catch_unwind(|| {
+                crate::highlight::block_runs(&b.info, &theme.syntax_theme, theme.code_text, &b.code)
+            })
+            .ok()
+            .flatten();
+            let _ = results[i].set(runs.map(Arc::new));
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..threads.min(blocks.len()) {
+                scope.spawn(worker);
+            }
+            worker();
+        });
+        Some(Arc::new(
+            results
+                .into_iter()
+                .map(|r| r.into_inner().flatten())
+                .collect(),
+        ))
     }
 
     /// Renders a whole document from one full pulldown-cmark parse, without any streaming
@@ -111,6 +187,19 @@ impl Renderer {
         &self.shared.options
     }
 
+    /// Loads what highlighting needs ahead of time, once per process: the syntax
+    /// definitions, the theme's syntax theme, and the first patterns of each language in
+    /// `languages` (info-string tags such as `rust`, `py`, `ts`). Without it they load the
+    /// first time a code block needs them, which stalls that push by about 10 ms. Call it
+    /// at start-up, or on a thread of your own (it is safe from any thread, and a render
+    /// that needs the syntaxes meanwhile waits for them). Does nothing with highlighting off.
+    pub fn preload_highlighting(&self, languages: &[&str]) {
+        let options = &self.shared.options;
+        if options.highlight {
+            crate::highlight::preload(&options.theme.syntax_theme, languages);
+        }
+    }
+
     /// A writer for this renderer's lines: the color depth and hyperlink setting of its
     /// options, so a line is written the way it was laid out (an OSC 8 link's destination
     /// is in the escape sequence, any other's in the text).
@@ -133,5 +222,58 @@ impl Renderer {
     #[must_use]
     pub fn pooled_bytes(&self) -> usize {
         self.shared.pool.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> String {
+        let mut s = String::from("# Code\n\n");
+        for i in 0..200 {
+            s.push_str(&format!(
+                "Text {i}.\n\n```rust\nfn f{i}() -> u32 {{ {i} }}\n```\n\n- item\n  ```python\n  print({i})\n  ```\n\n"
+            ));
+        }
+        s
+    }
+
+    #[test]
+    fn a_parallel_render_replays_every_block() {
+        let text = doc();
+        let r = Renderer::new(Options::new().with_highlight_threads(3)).unwrap();
+        let parallel = r.render_parallel(&text, 3).expect("taken, and no replay missed");
+        let sequential = r.render_with(&text, None).0;
+        let mut w = r.writer();
+        let a: Vec<String> = parallel.iter().map(|l| w.line_to_string(&l)).collect();
+        let b: Vec<String> = sequential.iter().map(|l| w.line_to_string(&l)).collect();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_replay_that_misses_highlights_on_exactly() {
+        let mut text = doc();
+        text.push_str("```rust\nlet before = 1;\n");
+        text.push_str(&"x".repeat(crate::stream::MAX_LINE_BYTES + 10));
+        text.push_str("\nlet after = \"s\"; // after the broken line\n```\n");
+        let r = Renderer::new(Options::new()).unwrap();
+        let mut s = r.stream();
+        let runs: ReplayBlocks = crate::highlight::fenced_blocks(&text)
+            .iter()
+            .map(|b| {
+                crate::highlight::block_runs(&b.info, &r.options().theme.syntax_theme, r.options().theme.code_text, &b.code)
+                    .map(Arc::new)
+            })
+            .collect();
+        s.set_replay(Arc::new(runs));
+        s.push(&text);
+        s.finalize();
+        assert_eq!(s.stats().replay_misses, 1, "the broken line must miss");
+        assert!(!s.replay_lost());
+        let mut w = r.writer();
+        let a: Vec<String> = s.committed().iter().map(|l| w.line_to_string(&l)).collect();
+        let b: Vec<String> = r.render_with(&text, None).0.iter().map(|l| w.line_to_string(&l)).collect();
+        assert_eq!(a, b);
     }
 }

@@ -32,7 +32,7 @@ mod container;
 mod inline;
 pub(crate) mod table;
 
-use crate::highlight::CodeState;
+use crate::highlight::{BlockRuns, CodeState};
 use crate::line::Lines;
 use crate::options::Options;
 use crate::sanitize::push_sanitized;
@@ -75,7 +75,20 @@ pub(crate) struct State {
     continue_list: bool,
     code: Option<OpenCode>,
     leaf: Leaf,
+    /// Fenced code blocks started so far: the index of the next one in a [`Replay`].
+    code_ordinal: u32,
+    /// A replayed code block met a line it had not recorded.
+    pub(crate) replay_missed: bool,
+    /// … and had no source to highlight on from there (its rest is plain).
+    pub(crate) replay_lost: bool,
 }
+
+/// Highlighting to lay out instead of running syntect: one entry per fenced code block of
+/// the document, in order (`None`: not syntax-highlighted). See
+/// [`crate::highlight::block_runs`].
+pub(crate) type Replay = [Option<std::sync::Arc<BlockRuns>>];
+/// The owned form of a [`Replay`].
+pub(crate) type ReplayBlocks = Vec<Option<std::sync::Arc<BlockRuns>>>;
 
 impl State {
     /// Heap bytes held: the container stack, footnote labels, an open code line.
@@ -113,6 +126,7 @@ impl State {
 pub(crate) struct Layout<'a> {
     cfg: &'a Options,
     state: &'a mut State,
+    replay: Option<&'a Replay>,
 }
 
 /// A layout with the buffers it writes into: where the events of a parse go.
@@ -135,6 +149,12 @@ impl<'a> LayoutSink<'a> {
             out,
             scratch,
         }
+    }
+
+    /// Lays out code blocks from `replay` where it has them.
+    pub(crate) fn with_replay(mut self, replay: Option<&'a Replay>) -> Self {
+        self.layout.replay = replay;
+        self
     }
 
     /// Ends the document: closes whatever is open.
@@ -194,7 +214,11 @@ impl<'a> Layout<'a> {
     /// A layout that continues from `state` (`State::default()` for the start of a
     /// document).
     pub(crate) fn new(cfg: &'a Options, state: &'a mut State) -> Self {
-        Self { cfg, state }
+        Self {
+            cfg,
+            state,
+            replay: None,
+        }
     }
 
     /// Announces a new segment of source: `prev_blank` says whether the line before its first
@@ -641,7 +665,17 @@ impl<'a> Layout<'a> {
         scratch: &mut Scratch,
     ) {
         let cfg = self.cfg;
-        let state = CodeState::new(info, cfg.highlight && fenced, &cfg.theme.syntax_theme);
+        let replayed = if fenced {
+            let k = self.state.code_ordinal as usize;
+            self.state.code_ordinal = self.state.code_ordinal.saturating_add(1);
+            self.replay.and_then(|r| r.get(k)).cloned().flatten()
+        } else {
+            None
+        };
+        let state = match replayed {
+            Some(runs) if cfg.highlight => CodeState::replay(runs, &cfg.theme.syntax_theme),
+            _ => CodeState::new(info, cfg.highlight && fenced, &cfg.theme.syntax_theme),
+        };
         self.state.code = Some(OpenCode {
             state,
             partial: String::new(),
@@ -665,7 +699,13 @@ impl<'a> Layout<'a> {
         let cfg = self.cfg;
         // The code state and the container stack are borrowed apart (the highlight state is
         // large: it is not moved out and back per line).
-        let State { stack, code, .. } = &mut *self.state;
+        let State {
+            stack,
+            code,
+            replay_missed,
+            replay_lost,
+            ..
+        } = &mut *self.state;
         let Some(open) = code.as_mut() else {
             return;
         };
@@ -687,6 +727,8 @@ impl<'a> Layout<'a> {
             cfg.tab_width,
             cfg.control_chars,
         );
+        *replay_missed |= open.state.replay_missed();
+        *replay_lost |= open.state.replay_lost();
     }
 
     fn code_text(&mut self, t: &str, out: &mut Lines, scratch: &mut Scratch) {

@@ -37,7 +37,8 @@ impl Stream {
             &mut self.carry.layout,
             &mut self.committed.lines,
             &mut self.work.scratch,
-        );
+        )
+        .with_replay(self.replay.as_deref().map(Vec::as_slice));
         if closed_at_cr.is_some() || scan::fence_close(line, fence) {
             sink.code_end();
             self.fence = None;
@@ -68,7 +69,8 @@ impl Stream {
             &mut self.carry.layout,
             &mut self.committed.lines,
             &mut self.work.scratch,
-        );
+        )
+        .with_replay(self.replay.as_deref().map(Vec::as_slice));
         if closed_at_cr.is_none() {
             partial_code_line(&mut sink, rest, fence, &mut self.work.line);
         }

@@ -70,6 +70,9 @@ pub struct Stats {
     /// [`Options::with_tentative_budget`](crate::Options::with_tentative_budget) could not
     /// pay for a re-render.
     pub tentative_stale: u64,
+    /// Messages in which a code block's precomputed highlighting (a parallel render) did
+    /// not match the text laid out; the block was highlighted on from there as usual.
+    pub replay_misses: u64,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -86,6 +89,7 @@ impl std::ops::AddAssign for Stats {
         self.forced_cuts += o.forced_cuts;
         self.tentative_renders += o.tentative_renders;
         self.tentative_stale += o.tentative_stale;
+        self.replay_misses += o.replay_misses;
     }
 }
 
@@ -167,6 +171,10 @@ pub struct Stream {
     tail: Tail,
     finalized: bool,
     stats: Stats,
+    /// Highlighting to lay out instead of running syntect (a parallel one-shot render).
+    replay: Option<Arc<crate::layout::ReplayBlocks>>,
+    /// A replayed code block lost its highlighting (see `Stream::replay_lost`).
+    replay_lost: bool,
 }
 
 impl std::fmt::Debug for Stream {
@@ -196,7 +204,21 @@ impl Stream {
             tail: Tail::default(),
             finalized: false,
             stats: Stats::default(),
+            replay: None,
+            replay_lost: false,
         }
+    }
+
+    /// True after `finalize` if a replayed code block met a line it had not recorded and
+    /// had no source to highlight on from: its rest was laid out plain.
+    pub(crate) fn replay_lost(&self) -> bool {
+        self.replay_lost
+    }
+
+    /// Lays out the message's fenced code blocks from `replay` (one entry per block, in
+    /// order) instead of highlighting them.
+    pub(crate) fn set_replay(&mut self, replay: Arc<crate::layout::ReplayBlocks>) {
+        self.replay = Some(replay);
     }
 
     /// Appends a chunk of Markdown. Work done: proportional to the chunk plus the open block.
@@ -229,6 +251,25 @@ impl Stream {
     /// one block-level parse of `document`. Call before the first push.
     pub fn predefine_links(&mut self, document: &str) {
         self.carry.defs.extend_from_document(document);
+    }
+
+    /// Prepares the stream for `document`, which is all available up front (a file) and
+    /// is pushed next: its link reference definitions are made known
+    /// ([`predefine_links`](Self::predefine_links)), and with
+    /// [`Options::with_highlight_threads`](crate::Options::with_highlight_threads) above 1,
+    /// its fenced code blocks are highlighted now, side by side on that many threads, so
+    /// the pushes lay them out without running the highlighter. The lines are the ones the
+    /// pushes alone would give (the whole-document reading of link definitions aside). Call
+    /// before the first push.
+    pub fn prepare_document(&mut self, document: &str) {
+        self.predefine_links(document);
+        let threads = self.shared.options.highlight_threads;
+        if self.shared.options.highlight && threads > 1 {
+            let renderer = crate::Renderer::from_shared(Arc::clone(&self.shared));
+            if let Some(replay) = renderer.highlight_ahead(document, threads) {
+                self.replay = Some(replay);
+            }
+        }
     }
 
     fn note_chunk(&mut self, n: usize) {
@@ -296,6 +337,8 @@ impl Stream {
             self.guarded_commit(start, end, true);
         }
         self.committed_layout().finish();
+        self.stats.replay_misses += u64::from(self.carry.layout.replay_missed);
+        self.replay_lost = self.carry.layout.replay_lost;
         self.finalized = true;
         self.drop_caches();
     }
@@ -305,6 +348,7 @@ impl Stream {
         self.carry = Carry::default();
         self.fence = None;
         self.work = Work::default();
+        self.replay = None;
         self.shared.pool.give(self.tail.take_lines());
         self.look.pending = false;
     }
@@ -331,11 +375,13 @@ impl Stream {
             || !self.carry.defs.is_empty()
             || self.work.is_live()
             || self.tail.is_live()
+            || self.replay.is_some()
     }
 
     /// Heap bytes this stream holds, committed lines included: every buffer termark
     /// allocates for it (source text, committed and tentative lines, scratch buffers and
-    /// arenas, link definitions, the layout's container stack and open code line).
+    /// arenas, link definitions, the layout's container stack and open code line, and the
+    /// precomputed highlighting of [`prepare_document`](Self::prepare_document)).
     ///
     /// Not counted: the per-block highlighting state inside syntect (a parse state and a
     /// scope stack, a few hundred bytes while a code block is open; syntect does not report
@@ -349,6 +395,10 @@ impl Stream {
             + self.work.heap_bytes()
             + self.carry.defs.heap_bytes()
             + self.carry.layout.heap_bytes()
+            + self.replay.as_ref().map_or(0, |r| {
+                r.capacity() * std::mem::size_of::<Option<Arc<crate::highlight::BlockRuns>>>()
+                    + r.iter().flatten().map(|b| b.heap_bytes()).sum::<usize>()
+            })
     }
 
     /// Work counters.
@@ -376,6 +426,7 @@ impl Stream {
             &mut self.committed.lines,
             &mut self.work.scratch,
         )
+        .with_replay(self.replay.as_deref().map(Vec::as_slice))
     }
 
     fn process(&mut self) {
@@ -533,6 +584,7 @@ impl Stream {
         let mark = self.committed.lines.mark();
         let prev_blank = self.carry.prev_blank;
         let cfg = &self.shared.options;
+        let replay = self.replay.as_deref().map(Vec::as_slice);
         let region = &self.source.text[start..end];
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             #[cfg(test)]
@@ -542,7 +594,8 @@ impl Stream {
                 &mut self.carry.layout,
                 &mut self.committed.lines,
                 &mut self.work.scratch,
-            );
+            )
+            .with_replay(replay);
             boundary::commit(region, last, prev_blank, &mut self.carry.defs, &mut sink)
         }));
         if let Ok(cut) = result {

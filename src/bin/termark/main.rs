@@ -51,6 +51,10 @@ struct Cli {
     /// Do not syntax-highlight code blocks.
     #[arg(long)]
     no_highlight: bool,
+    /// Threads that highlight the code blocks of a file side by side before it is laid out
+    /// [default: one per core]. Standard input and pipes always stream on one thread.
+    #[arg(long, value_name = "N")]
+    highlight_threads: Option<usize>,
     /// Print long code lines whole (for copy and paste); they may exceed the width.
     #[arg(long)]
     no_wrap_code: bool,
@@ -126,6 +130,10 @@ impl<W: Write> Out<W> {
     }
 }
 
+/// Languages whose first patterns the binary compiles ahead, on a thread of their own: the
+/// ones LLM answers use most.
+const PRELOADED_LANGUAGES: &[&str] = &["rust", "python", "js", "ts", "bash", "json"];
+
 /// A file is pushed in slices of this many bytes: peak memory holds one slice's output.
 const FILE_SLICE_BYTES: usize = 16 * 1024;
 
@@ -174,12 +182,22 @@ fn run() -> Result<i32> {
         .with_color(depth)
         .with_hyperlinks(hyperlinks)
         .with_highlight(!cli.no_highlight)
+        .with_highlight_threads(cli.highlight_threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map_or(1, usize::from)
+                .min(termark::MAX_HIGHLIGHT_THREADS)
+        }))
         .with_wrap_code(!cli.no_wrap_code)
         .with_control_chars(match cli.control_chars {
             Controls::Visible => termark::ControlChars::Visible,
             Controls::Drop => termark::ControlChars::Drop,
         });
     let renderer = Renderer::new(options)?;
+    // Syntaxes load on a thread of their own while the input is read and parsed.
+    {
+        let renderer = renderer.clone();
+        std::thread::spawn(move || renderer.preload_highlighting(PRELOADED_LANGUAGES));
+    }
     let stdout = io::stdout();
     let mut out = Out {
         w: io::BufWriter::with_capacity(64 * 1024, stdout.lock()),
@@ -218,8 +236,9 @@ fn run() -> Result<i32> {
                     .map_err(anyhow::Error::from)
             }
             Source::File(bytes) => {
-                // All of it is here: resolve references to later definitions too.
-                stream.predefine_links(&String::from_utf8_lossy(&bytes));
+                // All of it is here: resolve references to later definitions too, and
+                // highlight its code blocks side by side.
+                stream.prepare_document(&String::from_utf8_lossy(&bytes));
                 // Pushed in slices, so only one slice's lines are held before they are
                 // written (chunking never changes the output).
                 let f = Feeder {
