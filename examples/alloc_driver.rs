@@ -34,8 +34,8 @@ fn main() {
     let text = input(&args.next().expect("INPUT"));
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
     let highlight = args.next().as_deref() != Some("off");
-    let r = termark::Renderer::new(termark::Options::new().with_highlight(highlight))
-        .expect("options");
+    let r =
+        termark::Renderer::new(termark::Options::new().with_highlight(highlight)).expect("options");
     let mut s = r.stream();
     for _ in 0..=n {
         for c in text.as_bytes().chunks(16) {

@@ -203,12 +203,11 @@ pub(crate) struct BlockRuns {
 impl BlockRuns {
     fn push_line(&mut self, line: &str, pieces: &[(usize, Style)]) {
         for &(mut len, style) in pieces {
-            let idx = match self.styles.iter().position(|&s| s == style) {
-                Some(i) => i,
-                None => {
-                    self.styles.push(style);
-                    self.styles.len() - 1
-                }
+            let idx = if let Some(i) = self.styles.iter().position(|&s| s == style) {
+                i
+            } else {
+                self.styles.push(style);
+                self.styles.len() - 1
             };
             while len > 0 {
                 let n = len.min(usize::from(u16::MAX));

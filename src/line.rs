@@ -110,7 +110,7 @@ impl Lines {
     /// The line at `index`, or `None` past the end.
     #[must_use]
     pub fn get(&self, index: usize) -> Option<Line<'_>> {
-        (index < self.recs.len()).then(|| Line { buf: self, index })
+        (index < self.recs.len()).then_some(Line { buf: self, index })
     }
 
     /// All lines, in order.

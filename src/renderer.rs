@@ -123,7 +123,11 @@ impl Renderer {
     /// The highlighting of every fenced code block of `document`, computed on up to
     /// `threads` threads (scoped: they end before this returns), for a replay. `None` when
     /// there is too little code to gain from threads.
-    pub(crate) fn highlight_ahead(&self, document: &str, threads: usize) -> Option<Arc<ReplayBlocks>> {
+    pub(crate) fn highlight_ahead(
+        &self,
+        document: &str,
+        threads: usize,
+    ) -> Option<Arc<ReplayBlocks>> {
         let blocks = crate::highlight::fenced_blocks(document);
         let work: usize = blocks.iter().map(|b| b.code.len()).sum();
         if blocks.len() < 2 || work < PARALLEL_MIN_CODE_BYTES || threads < 2 {
@@ -134,8 +138,9 @@ impl Renderer {
         let mut order: Vec<usize> = (0..blocks.len()).collect();
         order.sort_unstable_by_key(|&i| std::cmp::Reverse(blocks[i].code.len()));
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let results: Vec<std::sync::OnceLock<Option<Arc<BlockRuns>>>> =
-            (0..blocks.len()).map(|_| std::sync::OnceLock::new()).collect();
+        let results: Vec<std::sync::OnceLock<Option<Arc<BlockRuns>>>> = (0..blocks.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         let worker = || loop {
             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(&i) = order.get(k) else { break };
@@ -217,8 +222,7 @@ impl Renderer {
     }
 
     /// Heap bytes held by the pool's buffers (at most
-    /// [`MAX_POOLED_BUFFERS`](crate::MAX_POOLED_BUFFERS) ×
-    /// [`MAX_POOLED_BUFFER_BYTES`](crate::MAX_POOLED_BUFFER_BYTES)).
+    /// [`MAX_POOLED_BYTES`](crate::MAX_POOLED_BYTES)).
     #[must_use]
     pub fn pooled_bytes(&self) -> usize {
         self.shared.pool.heap_bytes()
@@ -230,11 +234,13 @@ mod tests {
     use super::*;
 
     fn doc() -> String {
+        use std::fmt::Write;
         let mut s = String::from("# Code\n\n");
         for i in 0..200 {
-            s.push_str(&format!(
+            let _ = write!(
+                s,
                 "Text {i}.\n\n```rust\nfn f{i}() -> u32 {{ {i} }}\n```\n\n- item\n  ```python\n  print({i})\n  ```\n\n"
-            ));
+            );
         }
         s
     }
@@ -243,7 +249,9 @@ mod tests {
     fn a_parallel_render_replays_every_block() {
         let text = doc();
         let r = Renderer::new(Options::new().with_highlight_threads(3)).unwrap();
-        let parallel = r.render_parallel(&text, 3).expect("taken, and no replay missed");
+        let parallel = r
+            .render_parallel(&text, 3)
+            .expect("taken, and no replay missed");
         let sequential = r.render_with(&text, None).0;
         let mut w = r.writer();
         let a: Vec<String> = parallel.iter().map(|l| w.line_to_string(&l)).collect();
@@ -257,23 +265,38 @@ mod tests {
         text.push_str("```rust\nlet before = 1;\n");
         text.push_str(&"x".repeat(crate::stream::MAX_LINE_BYTES + 10));
         text.push_str("\nlet after = \"s\"; // after the broken line\n```\n");
-        let r = Renderer::new(Options::new()).unwrap();
-        let mut s = r.stream();
+        let renderer = Renderer::new(Options::new()).unwrap();
+        let theme = &renderer.options().theme;
+        let mut stream = renderer.stream();
         let runs: ReplayBlocks = crate::highlight::fenced_blocks(&text)
             .iter()
-            .map(|b| {
-                crate::highlight::block_runs(&b.info, &r.options().theme.syntax_theme, r.options().theme.code_text, &b.code)
-                    .map(Arc::new)
+            .map(|block| {
+                crate::highlight::block_runs(
+                    &block.info,
+                    &theme.syntax_theme,
+                    theme.code_text,
+                    &block.code,
+                )
+                .map(Arc::new)
             })
             .collect();
-        s.set_replay(Arc::new(runs));
-        s.push(&text);
-        s.finalize();
-        assert_eq!(s.stats().replay_misses, 1, "the broken line must miss");
-        assert!(!s.replay_lost());
-        let mut w = r.writer();
-        let a: Vec<String> = s.committed().iter().map(|l| w.line_to_string(&l)).collect();
-        let b: Vec<String> = r.render_with(&text, None).0.iter().map(|l| w.line_to_string(&l)).collect();
-        assert_eq!(a, b);
+        stream.set_replay(Arc::new(runs));
+        stream.push(&text);
+        stream.finalize();
+        assert_eq!(stream.stats().replay_misses, 1, "the broken line must miss");
+        assert!(!stream.replay_lost());
+        let mut writer = renderer.writer();
+        let replayed: Vec<String> = stream
+            .committed()
+            .iter()
+            .map(|l| writer.line_to_string(&l))
+            .collect();
+        let sequential: Vec<String> = renderer
+            .render_with(&text, None)
+            .0
+            .iter()
+            .map(|l| writer.line_to_string(&l))
+            .collect();
+        assert_eq!(replayed, sequential);
     }
 }

@@ -66,7 +66,12 @@ pub trait LineSink {
     /// Takes back what was pushed to the current line since `mark` (`width` columns, all of
     /// it printable ASCII), handing it to `back` run by run, in order, with each run's
     /// style and link.
-    fn unwrite(&mut self, mark: usize, width: usize, back: &mut dyn FnMut(&str, Style, Option<&str>));
+    fn unwrite(
+        &mut self,
+        mark: usize,
+        width: usize,
+        back: &mut dyn FnMut(&str, Style, Option<&str>),
+    );
 }
 
 const SPACES: &str = "                                                                ";
@@ -773,7 +778,11 @@ impl Wrapper {
         if self.line_width + pending + (trim_end - start) > self.avail {
             return false;
         }
-        let spaces_before = if self.line_width > 0 { pending + lead } else { 0 };
+        let spaces_before = if self.line_width > 0 {
+            pending + lead
+        } else {
+            0
+        };
         let before_space = sink.mark();
         let mut from = start;
         if let Some(s) = self.space.take() {
@@ -1220,7 +1229,9 @@ mod tests {
             self.widths.push(self.width);
         }
         fn mark(&self) -> usize {
-            self.lines.last().map_or(0, |l| l.iter().map(|r| r.0.len()).sum())
+            self.lines
+                .last()
+                .map_or(0, |l| l.iter().map(|r| r.0.len()).sum())
         }
         fn unwrite(
             &mut self,

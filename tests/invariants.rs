@@ -236,7 +236,7 @@ fn finalized_stream_has_no_live_state_and_pool_is_bounded() {
         s.release();
     }
     assert!(r.pooled_buffers() <= termark::MAX_POOLED_BUFFERS);
-    assert!(r.pooled_bytes() <= termark::MAX_POOLED_BUFFERS * termark::MAX_POOLED_BUFFER_BYTES);
+    assert!(r.pooled_bytes() <= termark::MAX_POOLED_BYTES);
 }
 
 #[test]

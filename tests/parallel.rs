@@ -44,7 +44,10 @@ fn doc() -> impl Strategy<Value = String> {
 
 fn ansi(r: &Renderer, text: &str) -> Vec<String> {
     let mut w = r.writer();
-    r.render(text).iter().map(|l| w.line_to_string(&l)).collect()
+    r.render(text)
+        .iter()
+        .map(|l| w.line_to_string(&l))
+        .collect()
 }
 
 proptest! {
@@ -81,5 +84,8 @@ fn thread_counts_are_checked() {
         Options::new().with_highlight_threads(termark::MAX_HIGHLIGHT_THREADS + 1)
     )
     .is_err());
-    assert!(Renderer::new(Options::new().with_highlight_threads(termark::MAX_HIGHLIGHT_THREADS)).is_ok());
+    assert!(
+        Renderer::new(Options::new().with_highlight_threads(termark::MAX_HIGHLIGHT_THREADS))
+            .is_ok()
+    );
 }

@@ -70,6 +70,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     wrap: bool,
     tab_width: usize,
     controls: ControlChars,
+    ranges: &mut Vec<(usize, usize, Style)>,
 ) {
     let mut w = RowWriter {
         sink,
@@ -104,7 +105,8 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     // Collect the highlighted ranges first, so a token that starts with an extending
     // character (a VS16 the grammar split off) joins the previous token's cluster and every
     // width is measured on whole clusters (FUZZING.md finding 9).
-    let mut ranges: smallvec::SmallVec<[(usize, usize, Style); 16]> = smallvec::SmallVec::new();
+    // (A buffer of the layout's scratch, reused from line to line.)
+    ranges.clear();
     let base = text.as_ptr() as usize;
     state.highlight_line(text, theme.code_text, diff, |piece, style| {
         let start = (piece.as_ptr() as usize).wrapping_sub(base).min(text.len());
@@ -123,7 +125,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
             ranges[i].0 = end;
         }
     }
-    for &(s, e, style) in &ranges {
+    for &(s, e, style) in ranges.iter() {
         if e > s {
             w.piece(&text[s..e], style);
         }

@@ -161,7 +161,12 @@ impl LineSink for PrefixSink<'_> {
     fn mark(&self) -> usize {
         self.out.write_mark()
     }
-    fn unwrite(&mut self, mark: usize, width: usize, back: &mut dyn FnMut(&str, Style, Option<&str>)) {
+    fn unwrite(
+        &mut self,
+        mark: usize,
+        width: usize,
+        back: &mut dyn FnMut(&str, Style, Option<&str>),
+    ) {
         self.out.unwrite(mark, width, back);
     }
 }

@@ -59,6 +59,8 @@ pub(crate) struct Scratch {
     pub(super) marker: String,
     pub(super) table: super::table::TableScratch,
     pub(super) bump: bumpalo::Bump,
+    /// The highlighted ranges of one code line.
+    pub(super) code_ranges: Vec<(usize, usize, Style)>,
     /// The layout state and the output position where the last unit started (see
     /// `parse::feed`).
     pub(super) checkpoint: (super::State, crate::line::Mark),
@@ -123,6 +125,7 @@ impl Scratch {
             + self.table.heap_bytes()
             + self.bump.allocated_bytes()
             + self.checkpoint.0.heap_bytes()
+            + self.code_ranges.capacity() * std::mem::size_of::<(usize, usize, Style)>()
     }
 
     /// The OSC 8 target of text written now: the innermost open link, if links are OSC 8.

@@ -253,13 +253,13 @@ impl<'a> Layout<'a> {
             Event::End(tag) => self.end(*tag, out, scratch),
             Event::Text(t) => {
                 if self.state.code.is_some() {
-                    self.code_text(&t, out, scratch);
+                    self.code_text(t, out, scratch);
                 } else if self.state.leaf == Leaf::Html {
-                    self.html_text(&t, out, scratch);
+                    self.html_text(t, out, scratch);
                 } else {
                     self.ensure_leaf(range, src, out, scratch);
                     let style = scratch.top_style();
-                    self.inline_text(&t, style, out, scratch);
+                    self.inline_text(t, style, out, scratch);
                 }
             }
             Event::Code(t) => {
@@ -267,25 +267,25 @@ impl<'a> Layout<'a> {
                 // (finding 15: a tight item starting with code took the previous block's).
                 self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.inline_code);
-                self.inline_text(&t, style, out, scratch);
+                self.inline_text(t, style, out, scratch);
             }
             Event::Html(t) => {
                 if self.state.leaf == Leaf::Html {
-                    self.html_text(&t, out, scratch);
+                    self.html_text(t, out, scratch);
                 } else {
                     self.ensure_leaf(range, src, out, scratch);
-                    self.inline_text(&t, self.cfg.theme.html, out, scratch);
+                    self.inline_text(t, self.cfg.theme.html, out, scratch);
                 }
             }
             Event::InlineHtml(t) => {
                 self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.html);
-                self.inline_text(&t, style, out, scratch);
+                self.inline_text(t, style, out, scratch);
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => {
                 self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.inline_code);
-                self.inline_text(&t, style, out, scratch);
+                self.inline_text(t, style, out, scratch);
             }
             Event::FootnoteReference(label) => {
                 self.ensure_leaf(range, src, out, scratch);
@@ -416,7 +416,7 @@ impl<'a> Layout<'a> {
             Tag::FootnoteDefinition(label) => {
                 self.begin_block(range.start, src, out, scratch);
                 let mut clean = String::new();
-                push_sanitized(&mut clean, &label, self.cfg.control_chars);
+                push_sanitized(&mut clean, label, self.cfg.control_chars);
                 let clean = truncate_to_width(&clean, MAX_FOOTNOTE_LABEL);
                 let indent = str_width(&clean) + 3;
                 self.push_container(Container {
@@ -430,7 +430,7 @@ impl<'a> Layout<'a> {
             Tag::Table(aligns) => {
                 self.begin_block(range.start, src, out, scratch);
                 self.begin_leaf(Leaf::Table, out, scratch);
-                scratch.table.begin(&aligns);
+                scratch.table.begin(aligns);
             }
             Tag::TableHead | Tag::TableRow => scratch.table.begin_row(),
             Tag::TableCell => {
@@ -726,6 +726,7 @@ impl<'a> Layout<'a> {
             cfg.wrap_code,
             cfg.tab_width,
             cfg.control_chars,
+            &mut scratch.code_ranges,
         );
         *replay_missed |= open.state.replay_missed();
         *replay_lost |= open.state.replay_lost();

@@ -452,7 +452,12 @@ impl LineSink for Plain<'_> {
     fn mark(&self) -> usize {
         self.0.write_mark()
     }
-    fn unwrite(&mut self, mark: usize, width: usize, back: &mut dyn FnMut(&str, Style, Option<&str>)) {
+    fn unwrite(
+        &mut self,
+        mark: usize,
+        width: usize,
+        back: &mut dyn FnMut(&str, Style, Option<&str>),
+    ) {
         self.0.unwrite(mark, width, back);
     }
 }
