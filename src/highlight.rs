@@ -16,7 +16,8 @@ use std::sync::{Arc, OnceLock};
 use syntect::highlighting::{
     FontStyle, HighlightIterator, HighlightState, Highlighter, Theme as SynTheme, ThemeSet,
 };
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ScopeStack, SyntaxReference, SyntaxSet};
+use termark_parse_state::SendParseState;
 
 /// Lines longer than this many bytes are not highlighted (the figure bat and syntect's
 /// maintainers use): a regex grammar can take minutes on one pathological line.
@@ -169,7 +170,7 @@ enum Mode {
     Plain,
     Diff,
     Syntax {
-        parse: ParseState,
+        parse: SendParseState,
         highlight: HighlightState,
         loaded: &'static Loaded,
     },
@@ -342,7 +343,7 @@ impl CodeState {
         }
         let mode = match (find_syntax(tag), loaded(syntax_theme)) {
             (Some(syntax), Some(l)) => Mode::Syntax {
-                parse: ParseState::new(syntax),
+                parse: SendParseState::new(syntax),
                 highlight: HighlightState::new(&l.highlighter, ScopeStack::new()),
                 loaded: l,
             },

@@ -155,10 +155,10 @@ struct Committed {
 ///
 /// No method panics, and no input is an error.
 ///
-/// A `Stream` is not `Send`: a code block's highlight state holds Oniguruma match regions
-/// (syntect's fastest regex backend here, see BENCHMARKS.md). Create it on the thread that
-/// pushes to it; the [`Renderer`](crate::Renderer) it comes from is `Send + Sync` and can be
-/// shared with every thread.
+/// A `Stream` is `Send`: it may move between threads and live across an `.await` (the
+/// highlight state of an open code block is made `Send` by the `termark-parse-state`
+/// crate, which holds the one `unsafe` line and its argument). It is not `Sync`: a stream
+/// is driven by one thread at a time.
 pub struct Stream {
     shared: Arc<Shared>,
     source: Source,
@@ -176,6 +176,12 @@ pub struct Stream {
     /// A replayed code block lost its highlighting (see `Stream::replay_lost`).
     replay_lost: bool,
 }
+
+// A stream moves between threads (compile-time check).
+const _: () = {
+    const fn send<T: Send>() {}
+    send::<Stream>();
+};
 
 impl std::fmt::Debug for Stream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
