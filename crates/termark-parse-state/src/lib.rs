@@ -7,7 +7,7 @@
 //! across an `.await`. The wrapper only adds `Send`; it is not `Sync`.
 //!
 //! Checked against syntect 5.3 (`Cargo.toml` pins `>=5.3, <5.4`) and onig 6.5 with the
-//! Oniguruma sources onig_sys 69.9 bundles.
+//! Oniguruma sources `onig_sys` 69.9 bundles.
 
 #![deny(missing_docs)]
 
