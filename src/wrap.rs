@@ -340,8 +340,13 @@ impl Wrapper {
             if q > 0 {
                 self.ascii_text(sink, &rest[..q], style, link);
             }
-            // The general stretch runs to the next space after `p` (or the end).
-            let r = memchr::memchr(b' ', &b[p..]).map_or(b.len(), |i| p + i);
+            // The general stretch runs to the next space after `p` that starts a cluster
+            // (a space after a prepended mark such as U+0600 belongs to its cluster: UAX #29
+            // GB9b), or to the end.
+            let mut r = memchr::memchr(b' ', &b[p..]).map_or(b.len(), |i| p + i);
+            while r < b.len() && space_joins_cluster_before(rest, r) {
+                r = memchr::memchr(b' ', &b[r + 1..]).map_or(b.len(), |i| r + 1 + i);
+            }
             // (It may start with a mark that joins the space just pending.)
             let stretch = self.join_extension(&rest[q..r]);
             self.general_text(sink, stretch, style, link);
@@ -954,6 +959,18 @@ impl Wrapper {
     }
 }
 
+/// True if the space at `text[at]` is part of the grapheme cluster of the character
+/// before it (it follows a prepended concatenation mark, UAX #29 GB9b).
+fn space_joins_cluster_before(text: &str, at: usize) -> bool {
+    let Some((start, c)) = text[..at].char_indices().next_back() else {
+        return false;
+    };
+    !c.is_ascii()
+        && crate::width::clusters(&text[start..=at])
+            .next()
+            .is_some_and(|(_, g)| g.len() > at - start)
+}
+
 fn memchr_space(b: &[u8]) -> Option<usize> {
     memchr::memchr(b' ', b)
 }
@@ -1372,6 +1389,15 @@ mod tests {
             ["aaa bb ccb", " \u{301}x"]
         );
         assert_eq!(wrap_str(&["ab \u{301}x"], 10), ["ab \u{301}x"]);
+    }
+
+    #[test]
+    fn a_space_after_a_prepended_mark_stays_in_its_cluster() {
+        // Fuzz finding (wrap target): `\u{600} ` is one cluster (GB9b); splitting mixed text
+        // into ASCII and segmented stretches cut it at the space.
+        let text = "\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{600} x";
+        assert_eq!(wrap_str(&[text], 8), ["\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{600} x"]);
+        assert_eq!(wrap_str(&[text], 7), ["\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{600} ", "x"]);
     }
 
     #[test]

@@ -70,6 +70,8 @@ struct Collect {
     /// Non-space characters with their style and link, in output order.
     marks: Vec<(char, Style, Option<String>)>,
     cur: String,
+    /// The pushes of the current line: (end in `cur`, style, link), for `unwrite`.
+    runs: Vec<(usize, Style, Option<String>)>,
     width: usize,
     open: bool,
 }
@@ -79,6 +81,7 @@ impl LineSink for Collect {
         assert!(!self.open, "begin() twice without end()");
         self.open = true;
         self.cur.clear();
+        self.runs.clear();
         self.width = 0;
     }
     fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
@@ -89,6 +92,7 @@ impl LineSink for Collect {
             "push of {text:?} claims {width} columns, its clusters measure {measured}"
         );
         self.cur.push_str(text);
+        self.runs.push((self.cur.len(), style, link.map(str::to_owned)));
         self.width += width;
         for c in text.chars().filter(|&c| c != ' ') {
             self.marks.push((c, style, link.map(str::to_owned)));
@@ -99,6 +103,42 @@ impl LineSink for Collect {
         self.open = false;
         self.lines.push(std::mem::take(&mut self.cur));
         self.widths.push(self.width);
+    }
+    fn mark(&self) -> usize {
+        self.cur.len()
+    }
+    fn unwrite(
+        &mut self,
+        mark: usize,
+        width: usize,
+        back: &mut dyn FnMut(&str, Style, Option<&str>),
+    ) {
+        assert!(self.open, "unwrite() outside a line");
+        assert!(mark <= self.cur.len(), "unwrite() past the line");
+        let removed = &self.cur[mark..];
+        assert!(
+            removed.bytes().all(|b| (0x20..0x7f).contains(&b)),
+            "unwrite() of text that is not printable ASCII: {removed:?}"
+        );
+        assert_eq!(removed.len(), width, "unwrite() width is not the byte count");
+        let mut start = 0;
+        let mut kept = Vec::new();
+        for (end, style, link) in self.runs.drain(..) {
+            if end > mark {
+                back(&self.cur[start.max(mark)..end], style, link.as_deref());
+                if start < mark {
+                    kept.push((mark, style, link));
+                }
+            } else {
+                kept.push((end, style, link));
+            }
+            start = end;
+        }
+        self.runs = kept;
+        let gone = self.cur[mark..].chars().filter(|&c| c != ' ').count();
+        self.marks.truncate(self.marks.len() - gone);
+        self.cur.truncate(mark);
+        self.width -= width;
     }
 }
 
