@@ -177,7 +177,7 @@ pub use options::{
     ColorDepth, ControlChars, Options, DEFAULT_TENTATIVE_BUDGET, MAX_HIGHLIGHT_THREADS, MAX_WIDTH,
     MIN_WIDTH, TAB_WIDTHS,
 };
-pub use pool::{MAX_POOLED_BUFFERS, MAX_POOLED_BUFFER_BYTES, MAX_POOLED_BYTES};
+pub use pool::{MAX_POOLED_BUFFERS, MAX_POOLED_BUFFER_BYTES, MAX_POOLED_BYTES, MAX_POOLED_WORK};
 pub use renderer::Renderer;
 pub use stream::{Stats, Stream};
 pub use style::{Color, Modifiers, Style};

@@ -221,8 +221,10 @@ impl Renderer {
         self.shared.pool.len()
     }
 
-    /// Heap bytes held by the pool's buffers (at most
-    /// [`MAX_POOLED_BYTES`](crate::MAX_POOLED_BYTES)).
+    /// Heap bytes held by the pool: its line buffers (at most
+    /// [`MAX_POOLED_BYTES`](crate::MAX_POOLED_BYTES)) and the working buffers of finished
+    /// streams (at most [`MAX_POOLED_WORK`](crate::MAX_POOLED_WORK) sets of at most
+    /// [`KEEP_BUFFER_BYTES`](crate::limits::KEEP_BUFFER_BYTES) each).
     #[must_use]
     pub fn pooled_bytes(&self) -> usize {
         self.shared.pool.heap_bytes()

@@ -266,6 +266,11 @@ impl Wrapper {
         self.ascii = true;
     }
 
+    /// Empties the buffers for another message, keeping their capacity.
+    pub(crate) fn recycle(&mut self) {
+        self.begin(2, 4);
+    }
+
     /// Heap bytes held by the buffers.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.word.text.capacity()
@@ -1396,8 +1401,14 @@ mod tests {
         // Fuzz finding (wrap target): `\u{600} ` is one cluster (GB9b); splitting mixed text
         // into ASCII and segmented stretches cut it at the space.
         let text = "\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{600} x";
-        assert_eq!(wrap_str(&[text], 8), ["\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{600} x"]);
-        assert_eq!(wrap_str(&[text], 7), ["\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{600} ", "x"]);
+        assert_eq!(
+            wrap_str(&[text], 8),
+            ["\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{600} x"]
+        );
+        assert_eq!(
+            wrap_str(&[text], 7),
+            ["\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{600} ", "x"]
+        );
     }
 
     #[test]

@@ -150,6 +150,58 @@ fn renderer_and_lines_are_send_and_sync() {
     send_sync::<Renderer>();
     send_sync::<Lines>();
     send_sync::<termark::AnsiWriter>();
+    fn send<T: Send>() {}
+    send::<termark::Stream>();
+}
+
+/// Every span of `lines` with its look.
+fn styled(lines: &Lines) -> Vec<Vec<(String, Style, Option<String>)>> {
+    lines
+        .iter()
+        .map(|l| {
+            l.spans()
+                .map(|s| (s.text.to_owned(), s.style, s.link.map(str::to_owned)))
+                .collect()
+        })
+        .collect()
+}
+
+/// A finished stream's working buffers go back to the renderer's pool and the next message
+/// reuses them; what they held must not change a later message's lines.
+#[test]
+fn reused_working_buffers_change_no_output() {
+    const MESSAGES: [&str; 4] = [
+        "| a | b |\n|---|:-:|\n| wide cell text here | x |\n| y | `code` and **bold** |\n",
+        "- one\n  - two [link](https://e.test/x)\n\n> quote\n> ```rust\n> let x = 1;\n",
+        "```python\ndef f():\n    return [1, 2]\n```\n\nA paragraph with *emphasis*\n",
+        "| only | header |\n|---|---|\n",
+    ];
+    let opts = Options::new().with_width(40);
+    let fresh = |m: &str| {
+        let r = Renderer::new(opts.clone()).expect("options");
+        let mut s = r.stream();
+        s.push(m);
+        s.finalize();
+        styled(s.committed())
+    };
+    let shared = Renderer::new(opts.clone()).expect("options");
+    for round in 0..3 {
+        for (i, m) in MESSAGES.iter().enumerate() {
+            let mut s = shared.stream();
+            for c in m.as_bytes().chunks(3 + round) {
+                s.push_bytes(c);
+                let _ = s.tentative().count();
+            }
+            s.finalize();
+            assert_eq!(
+                styled(s.committed()),
+                fresh(m),
+                "message {i}, round {round}"
+            );
+            s.release();
+        }
+    }
+    assert!(shared.pooled_bytes() > 0, "the pool kept the buffers");
 }
 
 /// A theme can set an element back to the terminal's default color inside a colored

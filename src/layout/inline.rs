@@ -105,6 +105,17 @@ impl Scratch {
         self.styles.clear();
     }
 
+    /// Empties every buffer for another message, keeping the capacity.
+    pub(crate) fn recycle(&mut self) {
+        self.end_render();
+        self.tmp.clear();
+        self.marker.clear();
+        self.code_ranges.clear();
+        self.table.recycle();
+        self.flow.recycle();
+        self.checkpoint.0 = super::State::default();
+    }
+
     /// Frees every buffer.
     pub(crate) fn clear_all(&mut self) {
         *self = Self::default();

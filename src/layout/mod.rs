@@ -65,7 +65,7 @@ struct OpenCode {
 }
 
 /// The layout state that persists between pieces of a document (see the module docs).
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct State {
     stack: Vec<Container>,
     emitted_any: bool,
@@ -89,6 +89,27 @@ pub(crate) struct State {
 pub(crate) type Replay = [Option<std::sync::Arc<BlockRuns>>];
 /// The owned form of a [`Replay`].
 pub(crate) type ReplayBlocks = Vec<Option<std::sync::Arc<BlockRuns>>>;
+
+impl Clone for State {
+    fn clone(&self) -> Self {
+        let mut s = Self::default();
+        s.clone_from(self);
+        s
+    }
+
+    /// Reuses the container stack's buffer (a checkpoint is taken at every unit).
+    fn clone_from(&mut self, source: &Self) {
+        self.stack.clone_from(&source.stack);
+        self.emitted_any = source.emitted_any;
+        self.seg_prev_blank = source.seg_prev_blank;
+        self.continue_list = source.continue_list;
+        self.code.clone_from(&source.code);
+        self.leaf.clone_from(&source.leaf);
+        self.code_ordinal = source.code_ordinal;
+        self.replay_missed = source.replay_missed;
+        self.replay_lost = source.replay_lost;
+    }
+}
 
 impl State {
     /// Heap bytes held: the container stack, footnote labels, an open code line.

@@ -60,6 +60,14 @@ pub(crate) struct TableScratch {
 }
 
 impl TableScratch {
+    /// Empties the buffers for another message, keeping their capacity.
+    pub(crate) fn recycle(&mut self) {
+        self.begin(&[]);
+        self.cell_lines.clear();
+        self.cell_ends.clear();
+        self.rule.clear();
+        self.wrapper.recycle();
+    }
     pub(crate) fn begin(&mut self, aligns: &[Alignment]) {
         self.aligns.clear();
         self.aligns.extend_from_slice(aligns);

@@ -117,15 +117,23 @@ struct Carry {
 /// Working buffers reused by every render, committed or tentative. They hold nothing
 /// between renders that could change an output.
 #[derive(Default)]
-struct Work {
+pub(crate) struct Work {
     scratch: Scratch,
     /// One code line (fence mode).
     line: String,
+    /// The committed layout state before a commit, to restore if the commit panics.
+    saved: State,
 }
 
 impl Work {
-    fn heap_bytes(&self) -> usize {
-        self.scratch.heap_bytes() + self.line.capacity()
+    /// Empties the buffers for another message, keeping their capacity.
+    pub(crate) fn recycle(&mut self) {
+        self.scratch.recycle();
+        self.line.clear();
+        self.saved = State::default();
+    }
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.scratch.heap_bytes() + self.line.capacity() + self.saved.heap_bytes()
     }
     fn is_live(&self) -> bool {
         self.heap_bytes() > 0
@@ -285,6 +293,11 @@ impl Stream {
         if self.committed.lines.heap_bytes() == 0 && n > 0 {
             self.committed.lines = self.shared.pool.take();
         }
+        if n > 0 && self.work.heap_bytes() == 0 && self.source.heap_bytes() == 0 {
+            let spare = self.shared.pool.take_work();
+            self.work = spare.work;
+            self.source.text = spare.text;
+        }
     }
 
     /// Lines committed since the previous call (all of them on the first call). Final.
@@ -350,10 +363,13 @@ impl Stream {
     }
 
     fn drop_caches(&mut self) {
-        self.source = Source::default();
+        let text = std::mem::take(&mut self.source).into_text();
         self.carry = Carry::default();
         self.fence = None;
-        self.work = Work::default();
+        self.shared.pool.give_work(crate::pool::Spare {
+            work: std::mem::take(&mut self.work),
+            text,
+        });
         self.replay = None;
         self.shared.pool.give(self.tail.take_lines());
         self.look.pending = false;
@@ -586,7 +602,7 @@ impl Stream {
     /// wrote is rolled back, the region is shown as plain source text, and the stream goes
     /// on.
     fn guarded_commit(&mut self, start: usize, end: usize, last: bool) -> Option<boundary::Cut> {
-        let saved = self.carry.layout.clone();
+        self.work.saved.clone_from(&self.carry.layout);
         let mark = self.committed.lines.mark();
         let prev_blank = self.carry.prev_blank;
         let cfg = &self.shared.options;
@@ -610,7 +626,7 @@ impl Stream {
         }
         self.committed.lines.reset_to(mark);
         self.work.scratch.clear_all();
-        self.carry.layout = saved;
+        self.carry.layout.clone_from(&self.work.saved);
         LayoutSink::new(
             cfg,
             &mut self.carry.layout,

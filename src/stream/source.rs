@@ -158,6 +158,11 @@ impl Source {
         self.text.capacity() > 0 || self.incoming.capacity() > 0 || self.decoder.has_pending()
     }
 
+    /// The source buffer, for the pool.
+    pub(super) fn into_text(self) -> String {
+        self.text
+    }
+
     /// Heap bytes held.
     pub(super) fn heap_bytes(&self) -> usize {
         self.text.capacity() + self.incoming.capacity()
