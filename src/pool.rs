@@ -38,7 +38,7 @@ impl std::fmt::Debug for Pool {
         f.debug_struct("Pool")
             .field("buffers", &self.len())
             .field("work", &lock(&self.work).len())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
