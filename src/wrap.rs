@@ -965,7 +965,7 @@ impl Wrapper {
 }
 
 /// True if the space at `text[at]` is part of the grapheme cluster of the character
-/// before it (it follows a prepended concatenation mark, UAX #29 GB9b).
+/// before it (it follows a prepended concatenation mark, UAX #29 rule `GB9b`).
 fn space_joins_cluster_before(text: &str, at: usize) -> bool {
     let Some((start, c)) = text[..at].char_indices().next_back() else {
         return false;
