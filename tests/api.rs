@@ -147,10 +147,10 @@ fn bad_options_name_the_option_the_value_and_the_range() {
 #[test]
 fn renderer_and_lines_are_send_and_sync() {
     fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
     send_sync::<Renderer>();
     send_sync::<Lines>();
     send_sync::<termark::AnsiWriter>();
-    fn send<T: Send>() {}
     send::<termark::Stream>();
 }
 
