@@ -375,9 +375,13 @@ impl Lines {
             self.end_line_untrimmed();
             return;
         };
-        // Trim trailing spaces: no line is padded.
+        // Trim trailing spaces that do not show (a background or an underline shows them).
         while self.spans.len() > first {
             let n = self.spans.len();
+            let look = self.attrs[self.spans[n - 1].attr as usize];
+            if Style::from_packed(look.style).shows_on_blank() {
+                break;
+            }
             let start = if n - 1 > first {
                 self.spans[n - 2].end as usize
             } else {

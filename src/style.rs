@@ -152,6 +152,14 @@ impl Style {
     /// The style in 8 bytes (for the line store): a 3-bit tag per color (none, reset,
     /// ANSI, indexed, RGB) and the modifiers in the top byte, the payloads below. Lossless:
     /// [`Style::from_packed`] gives the style back.
+    /// True if a space in this style is visible: a background color, an underline or a
+    /// strikethrough. Such trailing spaces are kept when a line is stored.
+    pub(crate) fn shows_on_blank(self) -> bool {
+        matches!(self.bg, Some(c) if c != Color::Reset)
+            || self.mods.contains(Modifiers::UNDERLINE)
+            || self.mods.contains(Modifiers::STRIKETHROUGH)
+    }
+
     pub(crate) fn packed(self) -> u64 {
         fn color(c: Option<Color>) -> (u64, u64) {
             match c {

@@ -158,3 +158,33 @@ fn highlighted_code_in_twelve_languages_at_each_depth() {
         insta::assert_snapshot!(format!("highlight_{name}"), out.join("\n"));
     }
 }
+
+/// A theme that gives code a background: every row of a code block is filled to the
+/// block's width (the trailing spaces are kept), under highlighted tokens too, wrapped rows
+/// included; a link underline is not trimmed off its last space either.
+#[test]
+fn code_background_fills_the_block_width() {
+    let theme = termark::Theme::from_toml(
+        "[styles]\ncode_text = { fg = \"white\", bg = 236 }\n",
+        "bg.toml",
+    )
+    .unwrap();
+    let r = Renderer::new(
+        Options::new()
+            .with_width(40)
+            .with_color(ColorDepth::TrueColor)
+            .with_theme(theme),
+    )
+    .unwrap();
+    let mut w = r.writer();
+    let text = "```rust\nfn main() {\n    let x = 1;   \n    let s = \"long enough to wrap onto a second row\";\n}\n```\n\n```\nplain\n```\n";
+    let lines = r.render(text);
+    let out: Vec<String> = lines
+        .iter()
+        .map(|l| format!("{:2} {}", l.width(), w.line_to_string(&l).replace('\u{1b}', "\\e")))
+        .collect();
+    for l in lines.iter().filter(|l| l.text().starts_with('│')) {
+        assert_eq!(l.width(), 40, "{:?}", l.text());
+    }
+    insta::assert_snapshot!("code_background", out.join("\n"));
+}

@@ -72,8 +72,12 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     controls: ControlChars,
     ranges: &mut Vec<(usize, usize, Style)>,
 ) {
+    // A code background (the theme's `code_text.bg`) fills every row to the block's width
+    // and lies under the highlighted tokens too.
+    let bg = theme.code_text.bg.filter(|&c| c != crate::style::Color::Reset);
     let mut w = RowWriter {
         sink,
+        fill: bg.map_or(0, |_| avail.saturating_sub(2).max(2)),
         avail: if wrap {
             avail.saturating_sub(2).max(2)
         } else {
@@ -110,6 +114,10 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     let base = text.as_ptr() as usize;
     state.highlight_line(text, theme.code_text, diff, |piece, style| {
         let start = (piece.as_ptr() as usize).wrapping_sub(base).min(text.len());
+        let style = match (bg, style.bg) {
+            (Some(c), None) => style.bg(c),
+            _ => style,
+        };
         ranges.push((start, (start + piece.len()).min(text.len()), style));
     });
     for i in 1..ranges.len() {
@@ -130,12 +138,15 @@ pub(crate) fn line<S: LineSink + ?Sized>(
             w.piece(&text[s..e], style);
         }
     }
+    w.pad();
     w.sink.end();
 }
 
 struct RowWriter<'s, 't, S: LineSink + ?Sized> {
     sink: &'s mut S,
     avail: usize,
+    /// Columns every row is padded to in `theme.code_text` (0: no background, no padding).
+    fill: usize,
     /// Column in the code line (for tab stops), across rows.
     col: usize,
     row_width: usize,
@@ -146,8 +157,17 @@ struct RowWriter<'s, 't, S: LineSink + ?Sized> {
 }
 
 impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
+    /// Pads the row to [`fill`](Self::fill) columns.
+    fn pad(&mut self) {
+        if self.row_width < self.fill {
+            push_spaces(self.sink, self.fill - self.row_width, self.theme.code_text, None);
+            self.row_width = self.fill;
+        }
+    }
+
     fn start_row(&mut self, continuation: bool) {
         if continuation {
+            self.pad();
             self.sink.end();
             self.sink.begin();
             self.sink
