@@ -212,7 +212,41 @@ impl Lines {
         // kept keep theirs.
     }
 
-    // ---- building (crate-internal) ----
+    // ---- building ----
+
+    /// Appends `text` in `style` to the line being built, starting a line if none is open
+    /// (for an app's own lines beside termark's: a header, a status, a separator). End the
+    /// line with [`end_line`](Self::end_line); until then it is not counted by
+    /// [`len`](Self::len).
+    ///
+    /// Untrusted text is safe here: every control character is shown as a visible symbol
+    /// (a newline as `␊`, ESC as `␛`), as [`ControlChars::Visible`](crate::ControlChars)
+    /// does, and a tab as one space, so the line stays one terminal row. Its width is measured in display columns;
+    /// no width limit applies to an app's own lines.
+    pub fn push_span(&mut self, text: &str, style: Style) {
+        self.push_app_text(text, style, None);
+    }
+
+    /// [`push_span`](Self::push_span) as a link to `url`: the writer emits it as an OSC 8
+    /// hyperlink when its renderer's hyperlinks are on. A URL that cannot be a hyperlink
+    /// (empty, or longer than [`limits::MAX_URL_BYTES`](crate::limits::MAX_URL_BYTES)) leaves
+    /// plain text; a URL's unsafe and non-ASCII characters are percent-encoded.
+    pub fn push_link(&mut self, text: &str, style: Style, url: &str) {
+        let url = crate::sanitize::osc8_url(url);
+        self.push_app_text(text, style, url.as_deref());
+    }
+
+    fn push_app_text(&mut self, text: &str, style: Style, link: Option<&str>) {
+        if crate::sanitize::needs_sanitizing(text) {
+            let mut clean = String::with_capacity(text.len() + 8);
+            crate::sanitize::push_sanitized(&mut clean, text, crate::ControlChars::Visible);
+            let width = crate::width::str_width(&clean);
+            self.push_measured(&clean, style, link, width);
+        } else {
+            let width = crate::width::str_width(text);
+            self.push_measured(text, style, link, width);
+        }
+    }
 
     /// Appends `text` with `style` to the open line (opening one if needed).
     #[cfg(test)]
@@ -369,8 +403,9 @@ impl Lines {
         self.links.len() as u32
     }
 
-    /// Ends the open line (an empty line if none is open), trimming trailing spaces.
-    pub(crate) fn end_line(&mut self) {
+    /// Ends the line being built (an empty line if none is open). Trailing spaces that do
+    /// not show are trimmed (spaces with a background, underline or strikethrough are kept).
+    pub fn end_line(&mut self) {
         let Some((first, line_start)) = self.open else {
             self.end_line_untrimmed();
             return;

@@ -315,3 +315,67 @@ fn style_builders() {
     assert!(s.mods.contains(termark::Modifiers::BOLD));
     assert!(Style::new().is_plain());
 }
+
+/// `new_committed` hands out a line when the iterator yields it: `.take(1)` reads one line
+/// and the next call starts after it; `take_committed` moves the lines out.
+#[test]
+fn new_committed_reads_as_it_yields_and_lines_can_be_taken() {
+    let r = Renderer::new(Options::new().with_width(40)).unwrap();
+    let mut s = r.stream();
+    s.push("one\n\ntwo\n\nthree\n\nfour\n\n");
+    let all: Vec<String> = s.committed().iter().map(|l| l.plain()).collect();
+    assert!(all.len() >= 4, "{all:?}");
+    let first: Vec<String> = s.new_committed().take(1).map(|l| l.plain()).collect();
+    assert_eq!(first, all[..1]);
+    let it = s.new_committed();
+    assert_eq!((it.position(), it.len()), (1, all.len() - 1));
+    drop(it);
+    let rest: Vec<String> = s.new_committed().map(|l| l.plain()).collect();
+    assert_eq!(rest, all[1..]);
+    assert_eq!(s.new_committed().count(), 0);
+    s.push("five");
+    s.finalize();
+    let lines = s.take_committed();
+    let got: Vec<String> = lines.iter().map(|l| l.plain()).collect();
+    assert_eq!(got[..all.len()], all);
+    assert_eq!(got.last().map(String::as_str), Some("five"));
+    assert!(s.committed().is_empty());
+    assert_eq!(s.stats().committed_lines, lines.len() as u64);
+}
+
+/// An app builds its own lines beside termark's: control characters in its text are shown,
+/// never obeyed, and its links go through the writer like termark's.
+#[test]
+fn an_app_builds_its_own_lines_safely() {
+    let r = Renderer::new(
+        Options::new()
+            .with_hyperlinks(true)
+            .with_color(ColorDepth::TrueColor),
+    )
+    .unwrap();
+    let mut lines = r.render("**done**\n");
+    lines.push_span(
+        "user: ",
+        Style::new().add_modifier(termark::Modifiers::BOLD),
+    );
+    lines.push_span("hi\u{1b}[2J\nthere\t!", Style::PLAIN);
+    lines.end_line();
+    lines.push_link("docs", Style::PLAIN, "https://e.test/a b");
+    lines.end_line();
+    assert_eq!(lines.len(), 3);
+    let user = lines.get(1).unwrap();
+    assert_eq!(user.plain(), "user: hi␛[2J␊there !");
+    assert_eq!(user.width(), 20);
+    let mut w = r.writer();
+    let out = w.line_to_string(&user);
+    assert_eq!(
+        out.matches('\u{1b}').count(),
+        out.matches("\u{1b}[").count()
+    );
+    assert!(!out.contains("\u{1b}[2J"));
+    let link = w.line_to_string(&lines.get(2).unwrap());
+    assert!(
+        link.contains("\u{1b}]8;;https://e.test/a%20b\u{1b}\\docs"),
+        "{link:?}"
+    );
+}

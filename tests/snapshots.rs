@@ -181,7 +181,13 @@ fn code_background_fills_the_block_width() {
     let lines = r.render(text);
     let out: Vec<String> = lines
         .iter()
-        .map(|l| format!("{:2} {}", l.width(), w.line_to_string(&l).replace('\u{1b}', "\\e")))
+        .map(|l| {
+            format!(
+                "{:2} {}",
+                l.width(),
+                w.line_to_string(&l).replace('\u{1b}', "\\e")
+            )
+        })
         .collect();
     for l in lines.iter().filter(|l| l.text().starts_with('│')) {
         assert_eq!(l.width(), 40, "{:?}", l.text());

@@ -74,7 +74,10 @@ pub(crate) fn line<S: LineSink + ?Sized>(
 ) {
     // A code background (the theme's `code_text.bg`) fills every row to the block's width
     // and lies under the highlighted tokens too.
-    let bg = theme.code_text.bg.filter(|&c| c != crate::style::Color::Reset);
+    let bg = theme
+        .code_text
+        .bg
+        .filter(|&c| c != crate::style::Color::Reset);
     let mut w = RowWriter {
         sink,
         fill: bg.map_or(0, |_| avail.saturating_sub(2).max(2)),
@@ -160,7 +163,12 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
     /// Pads the row to [`fill`](Self::fill) columns.
     fn pad(&mut self) {
         if self.row_width < self.fill {
-            push_spaces(self.sink, self.fill - self.row_width, self.theme.code_text, None);
+            push_spaces(
+                self.sink,
+                self.fill - self.row_width,
+                self.theme.code_text,
+                None,
+            );
             self.row_width = self.fill;
         }
     }

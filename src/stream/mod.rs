@@ -150,6 +150,42 @@ struct Committed {
     forgotten: u64,
 }
 
+/// The committed lines a stream has not handed out yet: the iterator of
+/// [`Stream::new_committed`]. Each line counts as read when it is yielded.
+#[derive(Debug)]
+pub struct NewCommitted<'a> {
+    lines: &'a Lines,
+    next: &'a mut usize,
+    end: usize,
+}
+
+impl NewCommitted<'_> {
+    /// Index in [`Stream::committed`] of the next line this iterator yields.
+    #[must_use]
+    pub fn position(&self) -> usize {
+        *self.next
+    }
+}
+
+impl<'a> Iterator for NewCommitted<'a> {
+    type Item = crate::Line<'a>;
+    fn next(&mut self) -> Option<crate::Line<'a>> {
+        if *self.next >= self.end {
+            return None;
+        }
+        let line = self.lines.get(*self.next);
+        *self.next += 1;
+        line
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end - *self.next;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for NewCommitted<'_> {}
+impl std::iter::FusedIterator for NewCommitted<'_> {}
+
 /// One message being rendered as it streams in. Get one from
 /// [`Renderer::stream`](crate::Renderer::stream).
 ///
@@ -300,11 +336,31 @@ impl Stream {
         }
     }
 
-    /// Lines committed since the previous call (all of them on the first call). Final.
-    pub fn new_committed(&mut self) -> LineIter<'_> {
-        let start = self.committed.drained;
-        self.committed.drained = self.committed.lines.len();
-        self.committed.lines.range(start..self.committed.drained)
+    /// The committed lines not read yet, oldest first. Final: they never change.
+    ///
+    /// A line counts as read when the iterator yields it, so `new_committed().take(1)`
+    /// reads one line and leaves the rest for the next call, and dropping the iterator early
+    /// loses nothing. Indices into [`committed`](Self::committed) are
+    /// [`NewCommitted::position`] onwards.
+    pub fn new_committed(&mut self) -> NewCommitted<'_> {
+        let end = self.committed.lines.len();
+        NewCommitted {
+            lines: &self.committed.lines,
+            next: &mut self.committed.drained,
+            end,
+        }
+    }
+
+    /// Takes every committed line out of the stream without copying them: for an app that
+    /// keeps a finished message's lines (call [`Lines::shrink_to_fit`] on them to drop the
+    /// spare capacity). The stream's committed lines start again empty, at index 0; lines
+    /// committed later are new. After [`finalize`](Self::finalize) this is the whole
+    /// message.
+    pub fn take_committed(&mut self) -> Lines {
+        let c = &mut self.committed;
+        c.forgotten += c.lines.len() as u64;
+        c.drained = 0;
+        std::mem::take(&mut c.lines)
     }
 
     /// Every committed line still held (see [`clear_committed`](Self::clear_committed)).
@@ -319,11 +375,6 @@ impl Stream {
             self.committed.lines = self.shared.pool.take();
         }
         self.committed.lines.reserve_for_text(bytes + bytes / 8);
-    }
-
-    pub(crate) fn take_committed(&mut self) -> Lines {
-        self.committed.drained = 0;
-        std::mem::take(&mut self.committed.lines)
     }
 
     /// Forgets the committed lines held so far (keeping the buffer's capacity), for callers
