@@ -16,7 +16,7 @@ mod tail;
 
 use crate::boundary::{self, LineVerdict, Trigger};
 use crate::layout::{LayoutSink, Scratch, State};
-use crate::line::{LineIter, Lines};
+use crate::line::Lines;
 use crate::linkdefs::Defs;
 use crate::renderer::Shared;
 use crate::scan::Fence;
