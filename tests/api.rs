@@ -327,9 +327,10 @@ fn new_committed_reads_as_it_yields_and_lines_can_be_taken() {
     assert!(all.len() >= 4, "{all:?}");
     let first: Vec<String> = s.new_committed().take(1).map(|l| l.plain()).collect();
     assert_eq!(first, all[..1]);
-    let it = s.new_committed();
-    assert_eq!((it.position(), it.len()), (1, all.len() - 1));
-    drop(it);
+    {
+        let it = s.new_committed();
+        assert_eq!((it.position(), it.len()), (1, all.len() - 1));
+    }
     let rest: Vec<String> = s.new_committed().map(|l| l.plain()).collect();
     assert_eq!(rest, all[1..]);
     assert_eq!(s.new_committed().count(), 0);
