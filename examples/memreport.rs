@@ -227,4 +227,26 @@ fn main() {
     let peak = snapshot().peak - base;
     s.release();
     println!("1 MB message in 16-byte chunks with clear_committed() after every drain: peak heap above baseline {:.1} KiB", peak as f64 / 1024.0);
+
+    println!();
+    println!("Kept lines of a finished message (`Renderer::render`, then `Lines::shrink_to_fit`), heap bytes per input byte:");
+    println!("| input | lines | spans | text B/B | kept B/B, highlight on | kept B/B, highlight off | before shrink_to_fit (on) |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (name, text) in &inputs {
+        let n = text.len() as f64;
+        let mut on_lines = r.render(text);
+        let before = on_lines.heap_bytes() as f64 / n;
+        on_lines.shrink_to_fit();
+        let mut off_lines = off.render(text);
+        off_lines.shrink_to_fit();
+        let text_bytes: usize = on_lines.iter().map(|l| l.text().len()).sum();
+        let spans: usize = on_lines.iter().map(|l| l.spans().len()).sum();
+        println!(
+            "| {name} | {} | {spans} | {:.2} | {:.2} | {:.2} | {before:.2} |",
+            on_lines.len(),
+            text_bytes as f64 / n,
+            on_lines.heap_bytes() as f64 / n,
+            off_lines.heap_bytes() as f64 / n,
+        );
+    }
 }

@@ -172,7 +172,7 @@ mod wrap;
 
 pub use ansi::AnsiWriter;
 pub use error::Error;
-pub use line::{Line, LineIter, Lines, Span};
+pub use line::{CodeBlock, CodeBlocks, Join, Line, LineIter, LineKind, Lines, Span};
 pub use options::{
     ColorDepth, ControlChars, Options, DEFAULT_TENTATIVE_BUDGET, MAX_HIGHLIGHT_THREADS, MAX_WIDTH,
     MIN_WIDTH, TAB_WIDTHS,

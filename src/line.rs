@@ -1,7 +1,7 @@
 //! The output model: styled spans grouped into lines, stored in one growable buffer.
 //!
 //! [`Lines`] is an append-only arena of lines in struct-of-arrays form: all text in one
-//! `String`, one 8-byte record per span and one 24-byte record per line. A span record
+//! `String`, one 8-byte record per span and one 16-byte record per line. A span record
 //! holds where its text ends (relative to its line, so a buffer may hold more than 4 GiB)
 //! and an *attribute* id: an index into a small table of the distinct (style, link) pairs,
 //! which a document has a few dozen of. Appending a line allocates nothing once the buffer
@@ -21,12 +21,122 @@ struct SpanRec {
     attr: u32,
 }
 
-/// One line: its text ends at byte `text_end` of the buffer, its spans at `spans_end`.
+/// One line in 16 bytes: where its text ends in the buffer (low 48 bits of `end`) and the
+/// bytes of its prefix (high 16 bits); where its spans end; its width in columns (low 24
+/// bits of `meta`, saturating) and its kind, join and gutter (high 8 bits, see [`Meta`]).
 #[derive(Clone, Copy, Debug)]
 struct LineRec {
-    text_end: usize,
-    spans_end: usize,
-    width: u32,
+    end: u64,
+    spans_end: u32,
+    meta: u32,
+}
+
+const TEXT_END_BITS: u32 = 48;
+const WIDTH_BITS: u32 = 24;
+const MAX_STORED_WIDTH: usize = (1 << WIDTH_BITS) - 1;
+
+impl LineRec {
+    fn text_end(self) -> usize {
+        (self.end & ((1 << TEXT_END_BITS) - 1)) as usize
+    }
+    fn prefix(self) -> usize {
+        (self.end >> TEXT_END_BITS) as usize
+    }
+    fn spans_end(self) -> usize {
+        self.spans_end as usize
+    }
+    fn width(self) -> usize {
+        (self.meta & ((1 << WIDTH_BITS) - 1)) as usize
+    }
+    fn meta(self) -> Meta {
+        Meta((self.meta >> WIDTH_BITS) as u8)
+    }
+}
+
+/// A line's kind (low 4 bits), how it joins the line before (2 bits), and whether it
+/// starts with a code gutter after its container prefix (1 bit).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Meta(u8);
+
+const KINDS: [LineKind; 9] = [
+    LineKind::Text,
+    LineKind::Heading,
+    LineKind::Code,
+    LineKind::CodeFrame,
+    LineKind::Table,
+    LineKind::TableRule,
+    LineKind::Rule,
+    LineKind::Html,
+    LineKind::Blank,
+];
+
+impl Meta {
+    fn kind(self) -> LineKind {
+        KINDS[(self.0 & 0xf) as usize % KINDS.len()]
+    }
+    fn with_kind(self, k: LineKind) -> Self {
+        Self(self.0 & !0xf | k as u8)
+    }
+    fn join(self) -> Option<Join> {
+        match (self.0 >> 4) & 3 {
+            1 => Some(Join::Space),
+            2 => Some(Join::Direct),
+            _ => None,
+        }
+    }
+    fn with_join(self, j: Option<Join>) -> Self {
+        let bits = match j {
+            None => 0,
+            Some(Join::Space) => 1,
+            Some(Join::Direct) => 2,
+        };
+        Self(self.0 & !0x30 | bits << 4)
+    }
+    fn gutter(self) -> bool {
+        self.0 & 0x40 != 0
+    }
+    fn with_gutter(self) -> Self {
+        Self(self.0 | 0x40)
+    }
+}
+
+/// What a line shows, for an app that copies text or treats blocks apart. Blocks are
+/// CommonMark's (see the crate docs, *Output*): a container's prefix (quote bars, list
+/// markers and indents) is [`Line::prefix`]; the kind is that of the leaf block inside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineKind {
+    /// A paragraph's line, or any other inline text (a footnote definition, a list item's
+    /// text, source shown as text).
+    Text,
+    /// An ATX or setext heading's line (the `#` marks are its prefix).
+    Heading,
+    /// A row of a code block's text (fenced or indented). [`Line::content`] is the code,
+    /// after the `│ ` gutter; a row that [`continues`](Line::continues) the one before is
+    /// the rest of a long code line.
+    Code,
+    /// A code block's frame: the `╭─ lang` header or the `╰─` footer.
+    CodeFrame,
+    /// A row of a GFM table's cells (with the `│` borders between them).
+    Table,
+    /// A GFM table's border or header rule.
+    TableRule,
+    /// A thematic break.
+    Rule,
+    /// A line of an HTML block, shown as its source.
+    Html,
+    /// A blank line between blocks (it may hold a container's prefix, such as a quote bar).
+    Blank,
+}
+
+/// How a wrapped row follows the row before it: the two were one line of the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Join {
+    /// The line was broken at a space, which the wrap dropped.
+    Space,
+    /// The line was broken inside a word or a code line, or between two CJK characters:
+    /// nothing was dropped.
+    Direct,
 }
 
 /// A span's look: the style ([`Style::packed`]), and the link as index + 1 into `links`
@@ -45,8 +155,10 @@ const NO_SPAN: (Style, u32, u32) = (Style::PLAIN, u32::MAX, 0);
 /// An append-only buffer of styled lines.
 ///
 /// Units: [`Line::width`] is in display columns (see the crate docs, *Display width*); all
-/// offsets are bytes. Memory: the text, 8 bytes per span and 24 per line
-/// ([`heap_bytes`](Self::heap_bytes) counts capacities).
+/// offsets are bytes. Memory: the text, 8 bytes per span and 16 per line
+/// ([`heap_bytes`](Self::heap_bytes) counts capacities). One buffer holds up to 2³² spans
+/// and 2⁴⁸ bytes of text; a line's stored width saturates at 16,777,215 columns (only an
+/// app's own lines can be that wide).
 #[derive(Clone, Debug)]
 pub struct Lines {
     text: String,
@@ -66,6 +178,10 @@ pub struct Lines {
     /// The line being built: its first span and its text start (`None`: no line open).
     open: Option<(usize, usize)>,
     open_width: usize,
+    /// Prefix bytes of the line being built.
+    open_prefix: usize,
+    /// Kind, join and gutter of the line being built; the kind carries over to the next.
+    open_meta: Meta,
 }
 
 impl Default for Lines {
@@ -84,6 +200,8 @@ impl Default for Lines {
             link_text: String::new(),
             open: None,
             open_width: 0,
+            open_prefix: 0,
+            open_meta: Meta::default(),
         }
     }
 }
@@ -139,6 +257,8 @@ impl Lines {
         self.link_text.clear();
         self.open = None;
         self.open_width = 0;
+        self.open_prefix = 0;
+        self.open_meta = Meta::default();
         self.last = NO_SPAN;
     }
 
@@ -183,8 +303,13 @@ impl Lines {
         for span in line.spans() {
             self.push_measured(span.text, span.style, span.link, 0);
         }
-        self.open_width = line.width();
+        let rec = line.rec();
+        self.open_width = rec.width();
+        self.open_prefix = rec.prefix();
+        let kind = self.open_meta.kind();
+        self.open_meta = rec.meta();
         self.end_line_untrimmed();
+        self.open_meta = self.open_meta.with_kind(kind);
     }
 
     /// A position to [`reset_to`](Self::reset_to) (closes no line).
@@ -210,6 +335,100 @@ impl Lines {
         self.last = NO_SPAN;
         // The attribute table stays: an attribute names a link by its index, and the links
         // kept keep theirs.
+    }
+
+    // ---- copying ----
+
+    /// The lines as plain text, for a clipboard: see
+    /// [`write_plain_text`](Self::write_plain_text).
+    #[must_use]
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        self.write_plain_text(0..self.len(), &mut out);
+        out
+    }
+
+    /// Appends the lines with indices in `range` (clamped) to `out` as plain text, each
+    /// source line once, ending with a newline:
+    ///
+    /// - rows that a wrap broke are joined again, with the space the wrap dropped
+    ///   ([`Line::continues`]);
+    /// - code blocks lose their frame, gutter and `↪` marks, and their rows the padding
+    ///   of a code background;
+    /// - table borders and header rules are left out (rows keep the `│` between cells);
+    /// - quote bars become `> `; list markers, indents and heading marks stay.
+    pub fn write_plain_text(&self, range: Range<usize>, out: &mut String) {
+        let mut first = true;
+        for line in self.range(range) {
+            let kind = line.kind();
+            if matches!(kind, LineKind::CodeFrame | LineKind::TableRule) {
+                continue;
+            }
+            let content = line.content();
+            match line.continues() {
+                Some(Join::Space) if !first => {
+                    out.push(' ');
+                    out.push_str(content);
+                }
+                Some(Join::Direct) if !first => out.push_str(content),
+                _ => {
+                    if !first {
+                        trim_spaces(out);
+                        out.push('\n');
+                    }
+                    let start = out.len();
+                    for part in line.container_prefix().split_inclusive(' ') {
+                        out.push_str(match part {
+                            "│ " => "> ",
+                            "│" => ">",
+                            p => p,
+                        });
+                    }
+                    out.push_str(content);
+                    if content.is_empty() {
+                        let kept = out[start..].trim_end_matches(' ').len();
+                        out.truncate(start + kept);
+                    }
+                }
+            }
+            first = false;
+        }
+        if !first {
+            trim_spaces(out);
+            out.push('\n');
+        }
+    }
+
+    /// The code blocks among the lines, in order: for a "copy code" button.
+    pub fn code_blocks(&self) -> CodeBlocks<'_> {
+        CodeBlocks { buf: self, next: 0 }
+    }
+
+    /// The text of the code rows with indices in `range` (clamped), as it was in the
+    /// source, one line per code line, each ending with a newline: no container prefix,
+    /// gutter or `↪` mark, and long lines whole again. Tabs come out as the spaces they
+    /// were expanded to, and control characters as their visible symbols (see the crate
+    /// docs, *Control characters*). Rows of other kinds in the range are skipped.
+    #[must_use]
+    pub fn code_text(&self, range: Range<usize>) -> String {
+        let mut out = String::new();
+        let mut open = false;
+        for line in self.range(range) {
+            if line.kind() != LineKind::Code {
+                continue;
+            }
+            if open && line.continues().is_none() {
+                trim_spaces(&mut out);
+                out.push('\n');
+            }
+            out.push_str(line.content());
+            open = true;
+        }
+        if open {
+            trim_spaces(&mut out);
+            out.push('\n');
+        }
+        out
     }
 
     // ---- building ----
@@ -410,6 +629,16 @@ impl Lines {
             self.end_line_untrimmed();
             return;
         };
+        if self.open_meta.kind() == LineKind::Code
+            && self.text[line_start + self.open_prefix.min(self.text.len() - line_start)..]
+                .bytes()
+                .any(|b| b != b' ')
+        {
+            // A code row keeps its spaces: a wrapped code line is copied back whole. (A
+            // row of spaces only is trimmed to its gutter, as any other line.)
+            self.end_line_untrimmed();
+            return;
+        }
         // Trim trailing spaces that do not show (a background or an underline shows them).
         while self.spans.len() > first {
             let n = self.spans.len();
@@ -446,21 +675,53 @@ impl Lines {
 
     /// Ends the open line as it is.
     fn end_line_untrimmed(&mut self) {
-        self.open = None;
+        let line_start = self.open.take().map_or(self.text.len(), |(_, t)| t);
+        let len = self.text.len() - line_start;
+        let prefix = self.open_prefix.min(len).min(u16::MAX as usize);
+        let mut meta = self.open_meta;
+        if len == prefix && !matches!(meta.kind(), LineKind::Code | LineKind::CodeFrame) {
+            meta = meta.with_kind(LineKind::Blank);
+        }
         self.recs.push(LineRec {
-            text_end: self.text.len(),
-            spans_end: self.spans.len(),
-            width: self.open_width as u32,
+            end: (self.text.len() as u64 & ((1 << TEXT_END_BITS) - 1))
+                | ((prefix as u64) << TEXT_END_BITS),
+            spans_end: self.spans.len() as u32,
+            meta: self.open_width.min(MAX_STORED_WIDTH) as u32 | u32::from(meta.0) << WIDTH_BITS,
         });
         self.open_width = 0;
+        self.open_prefix = 0;
+        self.open_meta = Meta::default().with_kind(self.open_meta.kind());
     }
 
     /// (first span, text start) of line `i`.
     fn line_starts(&self, i: usize) -> (usize, usize) {
         match i.checked_sub(1) {
-            Some(p) => (self.recs[p].spans_end, self.recs[p].text_end),
+            Some(p) => (self.recs[p].spans_end(), self.recs[p].text_end()),
             None => (0, 0),
         }
+    }
+
+    // ---- line metadata, set by the layout while a line is built ----
+
+    /// The kind of the lines built from now on.
+    pub(crate) fn set_kind(&mut self, kind: LineKind) {
+        self.open_meta = self.open_meta.with_kind(kind);
+    }
+
+    /// The line being built has its prefix written: its content starts here.
+    pub(crate) fn mark_content(&mut self) {
+        self.open_prefix = self.open.map_or(0, |(_, start)| self.text.len() - start);
+    }
+
+    /// The line being built continues the line before it (a soft wrap).
+    pub(crate) fn set_join(&mut self, join: Join) {
+        self.open_meta = self.open_meta.with_join(Some(join));
+    }
+
+    /// The line being built has a code gutter (written just before
+    /// [`mark_content`](Self::mark_content)).
+    pub(crate) fn set_gutter(&mut self) {
+        self.open_meta = self.open_meta.with_gutter();
     }
 }
 
@@ -478,6 +739,65 @@ impl<'a> Extend<Line<'a>> for Lines {
         for line in lines {
             self.push_line(line);
         }
+    }
+}
+
+/// Drops the spaces at the end of `out`'s last line (a code row's padding).
+fn trim_spaces(out: &mut String) {
+    let kept = out.trim_end_matches(' ').len();
+    out.truncate(kept);
+}
+
+/// One code block of a [`Lines`] buffer (see [`Lines::code_blocks`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeBlock<'a> {
+    /// The block's code rows (indices into the buffer), frame lines excluded. Pass them to
+    /// [`Lines::code_text`] for the code.
+    pub lines: Range<usize>,
+    /// The language label shown in the block's header (empty if none; cut to the width
+    /// like the header).
+    pub label: &'a str,
+}
+
+/// Iterator over the code blocks of a [`Lines`] buffer.
+#[derive(Clone, Debug)]
+pub struct CodeBlocks<'a> {
+    buf: &'a Lines,
+    next: usize,
+}
+
+impl<'a> Iterator for CodeBlocks<'a> {
+    type Item = CodeBlock<'a>;
+    fn next(&mut self) -> Option<CodeBlock<'a>> {
+        let n = self.buf.len();
+        let mut label = "";
+        // A block starts at its header or, in a buffer that begins inside one, at a row.
+        let start = loop {
+            let line = self.buf.get(self.next)?;
+            self.next += 1;
+            match line.kind() {
+                LineKind::CodeFrame if line.content().starts_with('╭') => {
+                    label = line.content().trim_start_matches(['╭', '─']).trim();
+                    break self.next;
+                }
+                LineKind::Code => break self.next - 1,
+                _ => {}
+            }
+        };
+        let mut end = start;
+        while end < n
+            && self
+                .buf
+                .get(end)
+                .is_some_and(|l| l.kind() == LineKind::Code)
+        {
+            end += 1;
+        }
+        self.next = end;
+        Some(CodeBlock {
+            lines: start..end,
+            label,
+        })
     }
 }
 
@@ -502,14 +822,61 @@ impl<'a> Line<'a> {
     /// Display width in columns (never counts escape bytes; there are none in the text).
     #[must_use]
     pub fn width(&self) -> usize {
-        self.buf.recs[self.index].width as usize
+        self.rec().width()
+    }
+
+    fn rec(&self) -> LineRec {
+        self.buf.recs[self.index]
+    }
+
+    /// What the line shows (see [`LineKind`]).
+    #[must_use]
+    pub fn kind(&self) -> LineKind {
+        self.rec().meta().kind()
+    }
+
+    /// `Some` if this row continues the row before it: both were one source line (a
+    /// paragraph's line or a code line) that the wrap broke. A plain-text copy joins the
+    /// two as [`Join`] says.
+    #[must_use]
+    pub fn continues(&self) -> Option<Join> {
+        self.rec().meta().join()
+    }
+
+    /// The decoration before the content, in the line's text: container prefixes (quote
+    /// bars, list markers and indents, a heading's `#` marks) and, on a code row, the `│ `
+    /// gutter or the `│↪` continuation mark.
+    #[must_use]
+    pub fn prefix(&self) -> &'a str {
+        &self.text()[..self.rec().prefix()]
+    }
+
+    /// The line's text after its [`prefix`](Self::prefix).
+    #[must_use]
+    pub fn content(&self) -> &'a str {
+        &self.text()[self.rec().prefix()..]
+    }
+
+    /// The container part of the prefix (the prefix without a code gutter).
+    fn container_prefix(&self) -> &'a str {
+        let rec = self.rec();
+        let prefix = self.prefix();
+        if !rec.meta().gutter() {
+            return prefix;
+        }
+        let gutter = if rec.meta().join().is_some() {
+            "│↪"
+        } else {
+            "│ "
+        };
+        prefix.strip_suffix(gutter).unwrap_or(prefix)
     }
 
     /// The styled spans of this line, left to right.
     pub fn spans(&self) -> impl ExactSizeIterator<Item = Span<'a>> + DoubleEndedIterator + 'a {
         let buf = self.buf;
         let (first, text_start) = buf.line_starts(self.index);
-        let last = buf.recs[self.index].spans_end;
+        let last = buf.recs[self.index].spans_end();
         (first..last).map(move |i| {
             let rec = buf.spans[i];
             let start = if i > first {
@@ -533,7 +900,7 @@ impl<'a> Line<'a> {
     #[must_use]
     pub fn text(&self) -> &'a str {
         let (_, start) = self.buf.line_starts(self.index);
-        &self.buf.text[start..self.buf.recs[self.index].text_end]
+        &self.buf.text[start..self.buf.recs[self.index].text_end()]
     }
 
     /// The line's text without any style, as a new `String`.

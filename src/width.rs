@@ -67,7 +67,7 @@ impl<'a> Iterator for Clusters<'a> {
 /// jamo, not in this set): CJK ideographs and Extension A, hiragana and katakana letters,
 /// CJK symbols and punctuation up to U+3029, fullwidth forms. Combining marks (U+0301,
 /// U+3099, U+302A…), joiners and pictographs are not here.
-fn is_simple(c: char) -> bool {
+pub(crate) fn is_simple(c: char) -> bool {
     (c.is_ascii() && c != '\r')
         || matches!(c,
             '\u{A0}'..='\u{AC}'

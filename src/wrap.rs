@@ -19,6 +19,7 @@
 //! ([`crate::width::clusters`]). The two give the same lines (a property test compares
 //! them; the `wrap` fuzz target compares both with a reference).
 
+use crate::line::Join;
 use crate::style::Style;
 use crate::width::grapheme_width;
 
@@ -72,6 +73,17 @@ pub trait LineSink {
         width: usize,
         back: &mut dyn FnMut(&str, Style, Option<&str>),
     );
+    /// The line just begun continues the line before it (the wrap broke a source line
+    /// there); `join` says what the break dropped.
+    fn continues(&mut self, join: Join) {
+        let _ = join;
+    }
+    /// A code row's gutter has just been written: the row's content starts here.
+    fn gutter_written(&mut self) {}
+    /// The lines begun from now on are of this kind.
+    fn kind(&mut self, kind: crate::line::LineKind) {
+        let _ = kind;
+    }
 }
 
 const SPACES: &str = "                                                                ";
@@ -320,7 +332,7 @@ impl Wrapper {
                 self.reopen(sink);
             }
         }
-        let mut rest = self.join_extension(text);
+        let mut rest = self.join_extension(sink, text);
         if rest.is_empty() {
             return;
         }
@@ -353,7 +365,7 @@ impl Wrapper {
                 r = memchr::memchr(b' ', &b[r + 1..]).map_or(b.len(), |i| r + 1 + i);
             }
             // (It may start with a mark that joins the space just pending.)
-            let stretch = self.join_extension(&rest[q..r]);
+            let stretch = self.join_extension(sink, &rest[q..r]);
             self.general_text(sink, stretch, style, link);
             rest = &rest[r..];
         }
@@ -415,12 +427,14 @@ impl Wrapper {
         }
     }
 
-    fn new_line<S: LineSink + ?Sized>(&mut self, sink: &mut S) {
+    /// Ends the line and begins the next, which continues it (`join`: what the break dropped).
+    fn new_line<S: LineSink + ?Sized>(&mut self, sink: &mut S, join: Join) {
         if self.open {
             sink.end();
             self.open = false;
         }
         self.ensure_open(sink);
+        sink.continues(join);
     }
 
     fn add_space(&mut self, width: usize, style: Style, link: Option<&str>, ends_with_space: bool) {
@@ -451,33 +465,58 @@ impl Wrapper {
     /// measured again whole: no cluster spans two calls (FUZZING.md finding 1). The
     /// pending text is the open word, or a pending U+0020 (`" \u{301}"` is one cluster).
     /// Returns the rest of `text`.
-    fn join_extension<'t>(&mut self, mut text: &'t str) -> &'t str {
+    fn join_extension<'t, S: LineSink + ?Sized>(
+        &mut self,
+        sink: &mut S,
+        mut text: &'t str,
+    ) -> &'t str {
         loop {
             let Some(first) = text.chars().next() else {
                 return text;
             };
-            if first.is_ascii() || crate::width::char_width(first) != 0 {
+            // Only a non-ASCII character extends a cluster (a combining or spacing mark, a
+            // ZWJ, a variation selector, an emoji modifier, a regional indicator).
+            if first.is_ascii() {
+                return text;
+            }
+            // The pending text: the last fragment of the open word, or a pending U+0020.
+            let pending: &str = match self.word.frags.last() {
+                Some(last) => &self.word.text[last.start as usize..last.end as usize],
+                None if self.space.is_some_and(|s| s.ends_with_space) => " ",
+                None => return text,
+            };
+            // No rule joins two characters of the simple set (see `width::clusters`).
+            if crate::width::is_simple(first)
+                && pending
+                    .chars()
+                    .next_back()
+                    .is_some_and(crate::width::is_simple)
+            {
                 return text;
             }
             // The cluster the pending text ends with.
-            let tail: &str = match self.word.frags.last() {
-                Some(last) => {
-                    let frag = &self.word.text[last.start as usize..last.end as usize];
-                    let at = crate::width::clusters(frag).last().map_or(0, |(at, _)| at);
-                    &frag[at..]
-                }
-                None if self.space.is_some_and(|s| s.ends_with_space) => " ",
-                None => return text,
+            let tail = {
+                use unicode_segmentation::UnicodeSegmentation;
+                pending.graphemes(true).next_back().unwrap_or(pending)
             };
             let mut probe_end = text.len().min(64);
             while !text.is_char_boundary(probe_end) {
                 probe_end -= 1;
             }
-            let mut probe = String::with_capacity(tail.len() + probe_end);
-            probe.push_str(tail);
-            probe.push_str(&text[..probe_end]);
+            // The tail and the start of `text`, on the stack when they fit.
+            let mut buf = [0u8; 128];
+            let owned: String;
+            let n = tail.len() + probe_end;
+            let probe: &str = if n <= buf.len() {
+                buf[..tail.len()].copy_from_slice(tail.as_bytes());
+                buf[tail.len()..n].copy_from_slice(&text.as_bytes()[..probe_end]);
+                std::str::from_utf8(&buf[..n]).unwrap_or_default()
+            } else {
+                owned = [tail, &text[..probe_end]].concat();
+                &owned
+            };
             let tail_len = tail.len();
-            let joined = crate::width::clusters(&probe)
+            let joined = crate::width::clusters(probe)
                 .next()
                 .map_or(0, |(_, g)| g.len());
             if joined <= tail_len {
@@ -497,6 +536,37 @@ impl Wrapper {
             let ext = joined - tail_len;
             let old = grapheme_width(&probe[..tail_len]);
             let new = grapheme_width(&probe[..joined]);
+            if new >= 2 && old < 2 && !self.word.sealed {
+                // The cluster became wide (a spacing mark on a narrow character): as in
+                // one call, it is a word of its own with a break opportunity on each side.
+                // The rest of the word is placed, and the cluster waits, sealed.
+                let mut cluster = [0u8; 128];
+                let owned_cluster: String;
+                let cluster: &str = if joined <= cluster.len() {
+                    cluster[..joined].copy_from_slice(&probe.as_bytes()[..joined]);
+                    std::str::from_utf8(&cluster[..joined]).unwrap_or_default()
+                } else {
+                    owned_cluster = probe[..joined].to_owned();
+                    &owned_cluster
+                };
+                let f = self.word.frags.last_mut().expect("a word is pending");
+                let (style, link_id) = (f.style, f.link);
+                f.end -= tail_len as u32;
+                f.width -= old as u32;
+                let empty = f.start == f.end;
+                self.word.width -= old;
+                let keep = self.word.text.len() - tail_len;
+                self.word.text.truncate(keep);
+                if empty {
+                    self.word.frags.pop();
+                }
+                let link = self.word.link(link_id).map(str::to_owned);
+                self.flush_word(sink);
+                self.word.add(cluster, new, style, link.as_deref());
+                self.word.sealed = true;
+                text = &text[ext..];
+                continue;
+            }
             self.word.text.push_str(&text[..ext]);
             let f = self.word.frags.last_mut().expect("a word is pending");
             f.end += ext as u32;
@@ -517,7 +587,12 @@ impl Wrapper {
         };
         self.ensure_open(sink);
         if self.line_width > 0 && self.line_width + sw + word_width > self.avail {
-            self.new_line(sink);
+            let join = if space.is_some() {
+                Join::Space
+            } else {
+                Join::Direct
+            };
+            self.new_line(sink, join);
         } else if sw > 0 {
             let s = space.expect("width > 0");
             push_spaces(sink, sw, s.style, self.word.link(s.link));
@@ -588,6 +663,10 @@ impl Wrapper {
         style: Style,
         link: Option<&str>,
     ) {
+        if self.word.sealed && !text.is_empty() {
+            // A wide cluster waited for an extension; this text does not extend it.
+            self.flush_word(sink);
+        }
         // A word run of this text not yet known to be complete: (start, end, width).
         let mut run: Option<(usize, usize, usize)> = None;
         // Wide clusters placed on the line and not pushed yet: one push for a run of them
@@ -888,9 +967,20 @@ impl Wrapper {
                 }
             };
             if fits == pos {
+                if self.line_width > 0 && pos == last_word {
+                    // The open last word does not fit here: it waits, with the space before
+                    // it, instead of breaking the line now. (The next call may continue it
+                    // with a mark that splits it, so that its first part fits here.)
+                    self.word.add(&text[pos..end], end - pos, style, link);
+                    return;
+                }
                 if self.line_width > 0 {
-                    self.space = None;
-                    self.new_line(sink);
+                    let join = if self.space.take().is_some() {
+                        Join::Space
+                    } else {
+                        Join::Direct
+                    };
+                    self.new_line(sink, join);
                     continue;
                 }
                 // A word longer than the line: broken at clusters (bytes, here), unless it
@@ -955,10 +1045,18 @@ impl Wrapper {
             pos = fits;
             if pos < end {
                 // The next word does not fit: break here; the spaces at the break go.
+                let spaces = pos;
                 while bytes[pos] == b' ' {
                     pos += 1;
                 }
-                self.new_line(sink);
+                if pos == last_word {
+                    // Unless it is the open last word: it waits with the spaces before it
+                    // (see above), and the break is made when it is complete.
+                    self.add_space(pos - spaces, style, link, true);
+                    self.word.add(&text[pos..end], end - pos, style, link);
+                    return;
+                }
+                self.new_line(sink, Join::Space);
             }
         }
     }
@@ -1004,6 +1102,7 @@ fn break_overlong<S: LineSink + ?Sized>(
             sink.end();
         }
         sink.begin();
+        sink.continues(Join::Direct);
         *open = true;
         *line_width = 0;
     };
@@ -1318,7 +1417,7 @@ mod tests {
     fn parts_strategy() -> impl proptest::strategy::Strategy<Value = Vec<(String, u8)>> {
         proptest::collection::vec(
             (
-                "[ab ]{0,12}|aaaaaaaaaaaaaaaaa|\n|[ \t]{1,3}|x\u{301}| ?\u{301}x|[ab ]{0,4}中|中文字 ab",
+                "[ab ]{0,12}|aaaaaaaaaaaaaaaaa|\n|[ \t]{1,3}|x\u{301}| ?\u{301}x|[ab ]{0,4}中|中文字 ab|\u{acb}[a ]{0,2}|[a ]\u{acb}",
                 0u8..3,
             ),
             0..8,
@@ -1394,6 +1493,23 @@ mod tests {
             ["aaa bb ccb", " \u{301}x"]
         );
         assert_eq!(wrap_str(&["ab \u{301}x"], 10), ["ab \u{301}x"]);
+    }
+
+    #[test]
+    fn a_spacing_mark_in_a_later_call_joins_its_cluster() {
+        // Fuzz finding 22 (wrap target): a spacing mark (U+0ACB, one column) arriving in a
+        // call of its own after a space was not joined to it: the space was dropped at the
+        // break and the mark began the next line. ` ો` is one cluster two columns wide: as
+        // in one call, a wide word of its own.
+        let one = wrap_str(&["\u{a0}\u{a0}\u{a0} \u{acb}&1"], 6);
+        assert_eq!(one, ["\u{a0}\u{a0}\u{a0} \u{acb}", "&1"]);
+        assert_eq!(wrap_str(&["\u{a0}\u{a0}\u{a0} ", "\u{acb}", "&1"], 6), one);
+        assert_eq!(wrap_str(&["\u{a0}\u{a0}\u{a0}", " \u{acb}", "&1"], 6), one);
+        // A narrow character that a spacing mark makes two columns wide: same as in one call.
+        assert_eq!(
+            wrap_str(&["aaaa", "\u{acb}b"], 5),
+            wrap_str(&["aaaa\u{acb}b"], 5)
+        );
     }
 
     #[test]

@@ -533,7 +533,7 @@ fuzz_target!(|input: Input| {
             .zip(&expected)
             .position(|(a, b)| a != b)
             .unwrap_or(sink.lines.len().min(expected.len()));
-        panic!("wrap differs from the reference at line {i} (avail {avail}):\n  wrap: {:?}\n  ref:  {:?}", sink.lines.get(i), expected.get(i));
+        panic!("wrap differs from the reference at line {i} (avail {avail}):\n  wrap: {:?}\n  ref:  {:?}\n  texts: {texts:?}\n  lines: {:?}\n  ref lines: {expected:?}", sink.lines.get(i), expected.get(i), sink.lines);
     }
     // Greedy optimality, checked on the wrapper's own output where the reference agrees:
     // wherever a line ends without a hard break, the next line's first word (or, inside a

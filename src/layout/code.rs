@@ -14,6 +14,7 @@
 //! the gutter, so they can be copied.
 
 use crate::highlight::CodeState;
+use crate::line::{Join, LineKind};
 use crate::options::ControlChars;
 use crate::sanitize::{is_unsafe, replacement};
 use crate::style::Style;
@@ -106,6 +107,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     } else {
         text
     };
+    w.sink.kind(LineKind::Code);
     w.sink.begin();
     w.start_row(false);
     let diff = [theme.diff_added, theme.diff_removed, theme.diff_hunk];
@@ -178,12 +180,15 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
             self.pad();
             self.sink.end();
             self.sink.begin();
+            self.sink.continues(Join::Direct);
             self.sink
                 .push(CONTINUATION[0], self.theme.code_frame, None, 1);
             self.sink
                 .push(CONTINUATION[1], self.theme.code_continuation, None, 1);
+            self.sink.gutter_written();
         } else if self.wrap {
             self.sink.push(GUTTER, self.theme.code_frame, None, 2);
+            self.sink.gutter_written();
         }
         self.row_width = 0;
     }

@@ -117,6 +117,7 @@ impl PrefixSink<'_> {
                 }
             }
         }
+        out.mark_content();
     }
 
     pub(super) fn prefix_width(&self) -> usize {
@@ -168,6 +169,16 @@ impl LineSink for PrefixSink<'_> {
         back: &mut dyn FnMut(&str, Style, Option<&str>),
     ) {
         self.out.unwrite(mark, width, back);
+    }
+    fn continues(&mut self, join: crate::line::Join) {
+        self.out.set_join(join);
+    }
+    fn gutter_written(&mut self) {
+        self.out.set_gutter();
+        self.out.mark_content();
+    }
+    fn kind(&mut self, kind: crate::line::LineKind) {
+        self.out.set_kind(kind);
     }
 }
 

@@ -33,7 +33,7 @@ mod inline;
 pub(crate) mod table;
 
 use crate::highlight::{BlockRuns, CodeState};
-use crate::line::Lines;
+use crate::line::{LineKind, Lines};
 use crate::options::Options;
 use crate::sanitize::push_sanitized;
 use crate::style::Style;
@@ -330,6 +330,7 @@ impl<'a> Layout<'a> {
             Event::Rule => {
                 self.begin_block(range.start, src, out, scratch);
                 let theme = &self.cfg.theme;
+                out.set_kind(LineKind::Rule);
                 let mut sink = self.sink(out, scratch);
                 let n = sink.avail();
                 sink.begin();
@@ -567,6 +568,7 @@ impl<'a> Layout<'a> {
     /// Separator logic before any block (see the module docs).
     fn begin_block(&mut self, pos: usize, src: &str, out: &mut Lines, scratch: &mut Scratch) {
         self.flush_implicit(out, scratch);
+        out.set_kind(LineKind::Blank);
         match self.state.stack.last_mut() {
             None => {
                 if self.state.emitted_any {
@@ -596,6 +598,12 @@ impl<'a> Layout<'a> {
         };
         scratch.clear_inline();
         scratch.reset_inline(base);
+        out.set_kind(match leaf {
+            Leaf::Heading(_) => LineKind::Heading,
+            Leaf::Html => LineKind::Html,
+            Leaf::Table => LineKind::Table,
+            Leaf::Paragraph { .. } | Leaf::None => LineKind::Text,
+        });
         match leaf {
             Leaf::Heading(level) => {
                 // The `#` marker is drawn as a prefix of the heading's first line.
@@ -651,6 +659,7 @@ impl<'a> Layout<'a> {
         self.state.leaf = Leaf::None;
         self.begin_block(0, "", out, scratch);
         self.state.leaf = Leaf::Html;
+        out.set_kind(LineKind::Text);
         self.source_lines(
             text.trim_end_matches(['\n', '\r']),
             Style::PLAIN,
@@ -702,6 +711,7 @@ impl<'a> Layout<'a> {
             partial: String::new(),
         });
         let label = crate::highlight::language_tag(info);
+        out.set_kind(LineKind::CodeFrame);
         let mut sink = self.sink(out, scratch);
         let avail = sink.avail();
         sink.begin();
@@ -789,6 +799,7 @@ impl<'a> Layout<'a> {
         }
         self.state.code = None;
         let theme = &self.cfg.theme;
+        out.set_kind(LineKind::CodeFrame);
         let mut sink = self.sink(out, scratch);
         sink.begin();
         code::footer(&mut sink, theme);

@@ -22,7 +22,7 @@
 //! as records instead: one `header: value` line per cell (wrapped at spaces), with a rule
 //! between rows.
 
-use crate::line::Lines;
+use crate::line::{LineKind, Lines};
 use crate::options::Options;
 use crate::style::Style;
 use crate::width::str_width;
@@ -207,11 +207,13 @@ pub(crate) fn render<S: LineSink>(
                 if mid.is_empty() {
                     mid_width = build_rule(&mut mid, &widths, pad, ["├", "┼", "┤"]);
                 }
+                sink.kind(LineKind::TableRule);
                 sink.begin();
                 sink.push(&mid, b, None, mid_width);
                 sink.end();
             }
         }
+        sink.kind(LineKind::Table);
         for k in 0..row_heights[r] {
             sink.begin();
             sink.push("│", b, None, 1);
@@ -256,9 +258,11 @@ fn rule_line<S: LineSink>(
     style: Style,
 ) {
     let width = build_rule(buf, widths, pad, parts);
+    sink.kind(LineKind::TableRule);
     sink.begin();
     sink.push(buf, style, None, width);
     sink.end();
+    sink.kind(LineKind::Table);
 }
 
 /// The text of a rule line in `buf`; returns its width in columns.
@@ -406,11 +410,13 @@ fn records<S: LineSink>(
     let header_cells = head.map(|h| t.row_cells(h)).unwrap_or_default();
     let mut line: Vec<Piece<'_>> = Vec::new();
     let rule = |sink: &mut S| {
+        sink.kind(LineKind::TableRule);
         sink.begin();
         for _ in 0..avail {
             sink.push("─", cfg.theme.table_border, None, 1);
         }
         sink.end();
+        sink.kind(LineKind::Table);
     };
     if body.is_empty() {
         for &(s, e) in header_cells {
