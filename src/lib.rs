@@ -153,6 +153,7 @@
 mod ansi;
 mod boundary;
 mod error;
+mod heal;
 mod highlight;
 mod layout;
 mod line;
@@ -179,7 +180,7 @@ pub use options::{
 };
 pub use pool::{MAX_POOLED_BUFFERS, MAX_POOLED_BUFFER_BYTES, MAX_POOLED_BYTES, MAX_POOLED_WORK};
 pub use renderer::Renderer;
-pub use stream::{NewCommitted, Stats, Stream};
+pub use stream::{NewCommitted, Stats, Stream, Tail};
 pub use style::{Color, Modifiers, Style};
 pub use theme::Theme;
 
@@ -189,7 +190,7 @@ pub mod limits {
     pub use crate::highlight::{MAX_HIGHLIGHT_BLOCK_BYTES, MAX_HIGHLIGHT_LINE_BYTES};
     pub use crate::sanitize::MAX_URL_BYTES;
     pub use crate::stream::{
-        INITIAL_PARSE_CREDIT, KEEP_BUFFER_BYTES, MAX_LINE_BYTES, MAX_OPEN_BYTES,
+        FRAME_TAIL_BYTES, INITIAL_PARSE_CREDIT, KEEP_BUFFER_BYTES, MAX_LINE_BYTES, MAX_OPEN_BYTES,
         PARSE_CREDIT_PER_BYTE,
     };
 }

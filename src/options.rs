@@ -83,6 +83,8 @@ pub struct Options {
     pub(crate) control_chars: ControlChars,
     pub(crate) tentative_budget: Option<u32>,
     pub(crate) highlight_threads: usize,
+    pub(crate) heal: bool,
+    pub(crate) tail_rows: Option<usize>,
 }
 
 /// Default of [`Options::with_tentative_budget`]: re-rendering work, in bytes of open
@@ -115,6 +117,8 @@ impl Options {
             control_chars: ControlChars::Visible,
             tentative_budget: Some(DEFAULT_TENTATIVE_BUDGET),
             highlight_threads: 1,
+            heal: true,
+            tail_rows: None,
         }
     }
 
@@ -191,6 +195,29 @@ impl Options {
         self
     }
 
+    /// Heal the tentative tail (default on): while a block is open, its lines are shown as
+    /// if its open inline constructs were closed, so `**bold` streams in bold instead of
+    /// showing its asterisks until the closer comes. Emphasis, strong, strikethrough, code
+    /// spans, links and images are closed (innermost first, only where the parser then
+    /// matches them); a setext underline being typed is held back. Display only: committed
+    /// lines and everything after [`Stream::finalize`](crate::Stream::finalize) are the
+    /// exact rendering of the text, healed or not.
+    #[must_use]
+    pub fn with_heal(mut self, on: bool) -> Self {
+        self.heal = on;
+        self
+    }
+
+    /// Caps the tentative tail at its last `rows` rows, below one marker line that says how
+    /// many rows are hidden above (`Some(n)`: at most `n` lines in all; at least 2).
+    /// `None` (the default): the whole open block. For an app that gives the streaming
+    /// block a fixed part of the screen; committed lines are never capped.
+    #[must_use]
+    pub fn with_tail_rows(mut self, rows: Option<usize>) -> Self {
+        self.tail_rows = rows;
+        self
+    }
+
     /// Threads a one-shot [`Renderer::render`](crate::Renderer::render) may use to
     /// highlight a document's fenced code blocks, `1..=`[`MAX_HIGHLIGHT_THREADS`]. With
     /// more than one, the blocks are highlighted side by side first (scoped threads that
@@ -250,6 +277,16 @@ impl Options {
     pub fn highlight_threads(&self) -> usize {
         self.highlight_threads
     }
+    /// True if the tentative tail is healed.
+    #[must_use]
+    pub fn heal(&self) -> bool {
+        self.heal
+    }
+    /// The tentative tail's row cap.
+    #[must_use]
+    pub fn tail_rows(&self) -> Option<usize> {
+        self.tail_rows
+    }
     /// The tentative tail's work budget, in bytes of open block per pushed byte.
     #[must_use]
     pub fn tentative_budget(&self) -> Option<u32> {
@@ -280,6 +317,13 @@ impl Options {
                     TAB_WIDTHS.start(),
                     TAB_WIDTHS.end()
                 ),
+            });
+        }
+        if let Some(rows) = self.tail_rows.filter(|&r| r < 2) {
+            return Err(Error::InvalidOption {
+                option: "tail-rows",
+                value: rows.to_string(),
+                expected: "at least 2 rows (the marker line and one row)".to_owned(),
             });
         }
         if !(1..=MAX_HIGHLIGHT_THREADS).contains(&self.highlight_threads) {

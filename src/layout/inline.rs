@@ -105,6 +105,13 @@ impl Scratch {
         self.styles.clear();
     }
 
+    /// Swaps `widths` in as the kept column widths of tables (and switches keeping on), or,
+    /// called again, back out (and keeping off). See `table::TableScratch::kept`.
+    pub(crate) fn keep_table_widths(&mut self, widths: &mut Vec<usize>) {
+        std::mem::swap(&mut self.table.kept, widths);
+        self.table.keep = !self.table.keep;
+    }
+
     /// Empties every buffer for another message, keeping the capacity.
     pub(crate) fn recycle(&mut self) {
         self.end_render();

@@ -57,6 +57,11 @@ pub(crate) struct TableScratch {
     rule: String,
     /// The wrapper of the cells.
     wrapper: wrap::Wrapper,
+    /// Keep column widths (the tentative tail of an open table): each column's natural
+    /// width is at least the one in `kept`, which is updated, so the borders of a
+    /// streaming table do not jump from render to render (they only move outwards).
+    pub(crate) keep: bool,
+    pub(crate) kept: Vec<usize>,
 }
 
 impl TableScratch {
@@ -67,6 +72,8 @@ impl TableScratch {
         self.cell_ends.clear();
         self.rule.clear();
         self.wrapper.recycle();
+        self.keep = false;
+        self.kept.clear();
     }
     pub(crate) fn begin(&mut self, aligns: &[Alignment]) {
         self.aligns.clear();
@@ -145,6 +152,13 @@ pub(crate) fn render<S: LineSink>(
             natural[c] = natural[c].max(n);
             min_word[c] = min_word[c].max(m);
         }
+    }
+    if t.keep {
+        for (c, n) in natural.iter_mut().enumerate() {
+            *n = (*n).max(t.kept.get(c).copied().unwrap_or(0));
+        }
+        t.kept.clear();
+        t.kept.extend_from_slice(&natural);
     }
     // Cramped tables (the longest words do not fit with padded cells) drop the padding.
     let mins: usize = natural.iter().zip(&min_word).map(|(&n, &m)| m.min(n)).sum();

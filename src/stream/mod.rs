@@ -23,7 +23,8 @@ use crate::scan::Fence;
 use source::Source;
 pub use source::MAX_LINE_BYTES;
 use std::sync::Arc;
-use tail::Tail;
+use tail::TailState;
+pub use tail::{Tail, FRAME_TAIL_BYTES};
 
 /// Parse credit earned per input byte. A parse of the open region costs one credit per byte
 /// of the region; a parse is postponed until the credit covers it. So however many lines
@@ -212,7 +213,7 @@ pub struct Stream {
     carry: Carry,
     work: Work,
     committed: Committed,
-    tail: Tail,
+    tail: TailState,
     finalized: bool,
     stats: Stats,
     /// Highlighting to lay out instead of running syntect (a parallel one-shot render).
@@ -251,7 +252,7 @@ impl Stream {
             carry: Carry::default(),
             work: Work::default(),
             committed: Committed::default(),
-            tail: Tail::default(),
+            tail: TailState::default(),
             finalized: false,
             stats: Stats::default(),
             replay: None,

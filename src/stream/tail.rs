@@ -1,15 +1,80 @@
 //! The tentative tail: the open block rendered as if the message ended now, on request,
-//! into a reused line buffer, and the work budget that keeps asking for it linear.
+//! into a reused line buffer, and the work budget that keeps asking for it linear. The
+//! tail is healed (`crate::heal`), a table in it keeps the column widths it had (they only
+//! grow), and it may be capped to its last rows.
 
 use super::{fence::partial_code_line, Stream};
+use crate::heal::Healer;
 use crate::layout::{LayoutSink, State};
 use crate::line::{LineIter, Lines};
 use crate::scan;
+use crate::style::{Modifiers, Style};
+
+/// Largest open block, in bytes, that [`Stream::tail`] renders again on every call that
+/// follows a push (about a millisecond of work; BENCHMARKS.md). A larger block is rendered
+/// on at least every other call, so a frame's tail is never older than the one before it.
+pub const FRAME_TAIL_BYTES: usize = 64 * 1024;
+
+/// The tentative lines of a stream and whether they are exact: what
+/// [`Stream::tail`] returns, in one borrow.
+#[derive(Clone, Debug)]
+pub struct Tail<'a> {
+    lines: &'a Lines,
+    exact: bool,
+    hidden: usize,
+}
+
+impl<'a> Tail<'a> {
+    /// The lines, top to bottom (with the hidden-rows marker first when
+    /// [`Options::with_tail_rows`](crate::Options::with_tail_rows) capped them).
+    #[must_use]
+    pub fn lines(&self) -> LineIter<'a> {
+        self.lines.iter()
+    }
+    /// Number of lines.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+    /// True if there is no tentative line (no open block).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+    /// True if the lines show everything pushed so far; false if they are the tail of an
+    /// earlier push of the same open block (the budget held the re-render back).
+    #[must_use]
+    pub fn is_exact(&self) -> bool {
+        self.exact
+    }
+    /// Rows left out above the marker line by the row cap (0: none).
+    #[must_use]
+    pub fn hidden_rows(&self) -> usize {
+        self.hidden
+    }
+}
+
+impl<'a> IntoIterator for Tail<'a> {
+    type Item = crate::Line<'a>;
+    type IntoIter = LineIter<'a>;
+    fn into_iter(self) -> LineIter<'a> {
+        self.lines()
+    }
+}
 
 /// The tail's lines and the state of its budget.
 #[derive(Debug)]
-pub(super) struct Tail {
+pub(super) struct TailState {
     lines: Lines,
+    /// The last rows of `lines` below a marker line, when the row cap applies.
+    capped: Lines,
+    /// Rows `capped` leaves out (0: the cap does not apply and `lines` is the tail).
+    hidden: usize,
+    healer: Healer,
+    /// The healed source of the open block.
+    healed: String,
+    /// Natural column widths of the table in the tail, kept while its block is open.
+    table_widths: Vec<usize>,
     /// A push came since the lines were rendered.
     dirty: bool,
     /// Work the tail may still spend, in bytes of open block.
@@ -23,10 +88,15 @@ pub(super) struct Tail {
     stale: bool,
 }
 
-impl Default for Tail {
+impl Default for TailState {
     fn default() -> Self {
         Self {
             lines: Lines::new(),
+            capped: Lines::new(),
+            hidden: 0,
+            healer: Healer::default(),
+            healed: String::new(),
+            table_widths: Vec::new(),
             dirty: false,
             credit: 0,
             origin: usize::MAX,
@@ -36,7 +106,7 @@ impl Default for Tail {
     }
 }
 
-impl Tail {
+impl TailState {
     /// A push of `n` bytes: the lines are out of date, and the budget earns its credit.
     pub(super) fn note_push(&mut self, n: usize, budget: Option<u32>) {
         self.dirty = true;
@@ -49,51 +119,103 @@ impl Tail {
     /// Frees the lines of a large tail whose block was committed since (a stale tail is only
     /// ever shown for the block it was rendered from).
     pub(super) fn trim(&mut self, origin: usize, keep: usize) {
-        if self.lines.heap_bytes() > keep && origin != self.origin {
+        if self.heap_bytes() > keep && origin != self.origin {
             self.lines.shrink_to_nothing();
+            self.capped.shrink_to_nothing();
+            self.healed = String::new();
+            self.healer = Healer::default();
             self.dirty = true;
             self.origin = usize::MAX;
         }
     }
 
-    /// Takes the lines buffer out (for the pool).
+    /// Takes the lines buffer out (for the pool) and frees the rest.
     pub(super) fn take_lines(&mut self) -> Lines {
-        std::mem::take(&mut self.lines)
+        std::mem::take(self).lines
     }
 
     pub(super) fn is_live(&self) -> bool {
-        self.lines.heap_bytes() > 0
+        self.heap_bytes() > 0
     }
 
     pub(super) fn heap_bytes(&self) -> usize {
         self.lines.heap_bytes()
+            + self.capped.heap_bytes()
+            + self.healer.heap_bytes()
+            + self.healed.capacity()
+            + self.table_widths.capacity() * std::mem::size_of::<usize>()
+    }
+
+    /// The tail as shown: capped, or all of it.
+    fn shown(&self) -> &Lines {
+        if self.hidden > 0 {
+            &self.capped
+        } else {
+            &self.lines
+        }
     }
 }
 
 impl Stream {
     /// The tentative lines: the open block (with the partial last line) as it would render if
-    /// the message ended now. Empty after [`finalize`](Self::finalize). Borrowed; valid until
-    /// the next call that takes `&mut self`. Rendered on demand into a reused buffer.
+    /// the message ended now, healed (see [`Options::with_heal`](crate::Options::with_heal))
+    /// and capped (see [`Options::with_tail_rows`](crate::Options::with_tail_rows)). Empty
+    /// after [`finalize`](Self::finalize). Borrowed; valid until the next call that takes
+    /// `&mut self`. Rendered on demand into a reused buffer.
     ///
-    /// Rendering parses and lays out the whole open block, so its work is bounded by
+    /// For an app that asks after every push. Rendering parses and lays out the whole open
+    /// block, so its work is bounded by
     /// [`Options::with_tentative_budget`](crate::Options::with_tentative_budget): when a
     /// call right after a push cannot be paid for, it returns the tail of an earlier push
     /// of the same open block (the stale lines are never ones committed since). Calling again
     /// without a push in between (an app's next frame) always gives the exact tail, as does
-    /// a call in fence mode (the tail is the partial code line) or after a commit.
+    /// a call in fence mode (the tail is the partial code line) or after a commit. An app
+    /// that draws frames on a timer should call [`tail`](Self::tail) instead.
     pub fn tentative(&mut self) -> LineIter<'_> {
+        let cost = self.source.open_len();
+        let paid = self.tail.credit >= cost;
+        let budgeted = self.shared.options.tentative_budget.is_some();
+        let pushed = self.tail.pushed_since_call;
+        self.refresh_tail(!budgeted || !pushed || paid, true);
+        self.tail.shown().iter()
+    }
+
+    /// The tentative lines and whether they are exact, in one borrow: for an app that draws
+    /// frames on a timer (30 to 60 a second) with any number of pushes in between.
+    ///
+    /// A call after a push renders the open block again if it is at most
+    /// [`FRAME_TAIL_BYTES`](crate::limits::FRAME_TAIL_BYTES) (about a millisecond of work),
+    /// or if the previous call's tail was stale; so a frame's tail is never older than the
+    /// previous frame's, and a frame costs at most one render of the open block. A call
+    /// with no push since the last render costs nothing. The lines are those
+    /// [`tentative`](Self::tentative) describes (healed, capped).
+    pub fn tail(&mut self) -> Tail<'_> {
+        let small = self.source.open_len() <= FRAME_TAIL_BYTES;
+        let was_stale = self.tail.stale;
+        self.refresh_tail(small || was_stale, false);
+        Tail {
+            lines: self.tail.shown(),
+            exact: !self.tail.stale,
+            hidden: self.tail.hidden,
+        }
+    }
+
+    /// Renders the tail again if a push came and `exact_ok` (or the block changed); keeps
+    /// the stale lines otherwise. `spend` charges the per-byte budget.
+    fn refresh_tail(&mut self, exact_ok: bool, spend: bool) {
         if self.tail.dirty && !self.finalized {
             let origin = self.source.origin();
             let cost = self.source.open_len();
-            let tail = &mut self.tail;
-            let exact = self.shared.options.tentative_budget.is_none()
-                || !tail.pushed_since_call
-                || self.fence.is_some()
-                || origin != tail.origin
-                || tail.credit >= cost;
+            let exact = exact_ok || self.fence.is_some() || origin != self.tail.origin;
             if exact {
-                tail.credit = tail.credit.saturating_sub(cost);
+                if spend {
+                    self.tail.credit = self.tail.credit.saturating_sub(cost);
+                }
+                if origin != self.tail.origin {
+                    self.tail.table_widths.clear();
+                }
                 self.render_tail();
+                self.cap_tail();
                 self.tail.dirty = false;
                 self.tail.origin = origin;
                 self.stats.tentative_renders += 1;
@@ -107,7 +229,36 @@ impl Stream {
         }
         self.tail.stale = self.tail.dirty && !self.finalized;
         self.tail.pushed_since_call = false;
-        self.tail.lines.iter()
+    }
+
+    /// Applies the row cap: the last rows below a marker line.
+    fn cap_tail(&mut self) {
+        let tail = &mut self.tail;
+        tail.hidden = 0;
+        let Some(rows) = self.shared.options.tail_rows else {
+            return;
+        };
+        let n = tail.lines.len();
+        if n <= rows {
+            return;
+        }
+        let hidden = n - rows + 1;
+        tail.capped.clear();
+        let marker = format!(
+            "⋮ {hidden} more row{} above",
+            if hidden == 1 { "" } else { "s" }
+        );
+        let width = self.shared.options.width;
+        let marker: String = if crate::width::str_width(&marker) <= width {
+            marker
+        } else {
+            format!("⋮ +{hidden}")
+        };
+        tail.capped
+            .push_span(&marker, Style::new().add_modifier(Modifiers::DIM));
+        tail.capped.end_line();
+        tail.capped.extend(tail.lines.range(hidden..n));
+        tail.hidden = hidden;
     }
 
     /// True if the last call to [`tentative`](Self::tentative) returned the tail of an
@@ -123,6 +274,18 @@ impl Stream {
 
     fn render_tail(&mut self) {
         self.tail.lines.clear();
+        self.tail.hidden = 0;
+        // A table in the tail keeps its column widths from render to render.
+        self.work
+            .scratch
+            .keep_table_widths(&mut self.tail.table_widths);
+        self.render_tail_lines();
+        self.work
+            .scratch
+            .keep_table_widths(&mut self.tail.table_widths);
+    }
+
+    fn render_tail_lines(&mut self) {
         let cfg = &self.shared.options;
         // The tail continues from the committed state without changing it.
         let mut state: State = self.carry.layout.clone();
@@ -150,10 +313,17 @@ impl Stream {
             return;
         }
         let defs = &self.carry.defs;
+        let (healer, healed) = (&mut self.tail.healer, &mut self.tail.healed);
         let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             #[cfg(test)]
             super::fault::check(region);
-            crate::boundary::render_all(region, prev_blank, defs, &mut sink);
+            // (Healing parses too: inside the guard.)
+            let text = if cfg.heal && healer.heal(region, defs, healed) {
+                healed.as_str()
+            } else {
+                region
+            };
+            crate::boundary::render_all(text, prev_blank, defs, &mut sink);
             sink.finish();
         }));
         self.work.scratch.end_render();
