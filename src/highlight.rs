@@ -164,6 +164,10 @@ fn find_syntax(tag: &str) -> Option<&'static SyntaxReference> {
         .filter(|s| s.name != "Plain Text")
 }
 
+/// Lines run through syntect so far, in this process (a test checks that a message's
+/// replay runs none).
+pub(crate) static SYNTAX_LINES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Kind of per-line coloring a code block gets.
 #[derive(Clone, Debug)]
 enum Mode {
@@ -217,6 +221,21 @@ impl BlockRuns {
             }
         }
         self.lines.push((line_hash(line), self.runs.len() as u32));
+    }
+
+    /// Records a line laid out from `ranges` (byte ranges of `line` with their styles, in
+    /// order, covering it).
+    pub(crate) fn push_ranges(&mut self, line: &str, ranges: &[(usize, usize, Style)]) {
+        let mut pieces: smallvec::SmallVec<[(usize, Style); 16]> = smallvec::SmallVec::new();
+        pieces.extend(ranges.iter().map(|&(s, e, style)| (e.saturating_sub(s), style)));
+        self.push_line(line, &pieces);
+    }
+
+    /// Frees the spare capacity.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.runs.shrink_to_fit();
+        self.lines.shrink_to_fit();
+        self.styles.shrink_to_fit();
     }
 
     /// Heap bytes held.
@@ -370,6 +389,11 @@ impl CodeState {
         }
     }
 
+    /// True if the block's lines get syntax highlighting (or its replay), not one style.
+    pub(crate) fn is_highlighted(&self) -> bool {
+        matches!(self.mode, Mode::Syntax { .. } | Mode::Replay { .. })
+    }
+
     /// True if a replay met a line it had not recorded. With the block's source kept, the
     /// output is still what highlighting gives; without, the rest of the block is plain.
     pub(crate) fn replay_missed(&self) -> bool {
@@ -470,6 +494,7 @@ impl CodeState {
                     out(line, base);
                     return;
                 }
+                SYNTAX_LINES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Ok(ops) = parse.parse_line(line, syntax_set()) else {
                     self.mode = Mode::Plain;
                     out(line, base);

@@ -158,6 +158,7 @@ mod highlight;
 mod layout;
 mod line;
 mod linkdefs;
+mod message;
 mod options;
 mod parse;
 mod pool;
@@ -174,6 +175,7 @@ mod wrap;
 pub use ansi::AnsiWriter;
 pub use error::Error;
 pub use line::{CodeBlock, CodeBlocks, Join, Line, LineIter, LineKind, Lines, Span};
+pub use message::Message;
 pub use options::{
     ColorDepth, ControlChars, Options, DEFAULT_TENTATIVE_BUDGET, MAX_HIGHLIGHT_THREADS, MAX_WIDTH,
     MIN_WIDTH, TAB_WIDTHS,
@@ -217,6 +219,12 @@ pub mod internals {
     #[must_use]
     pub fn fingerprint_writer() -> crate::AnsiWriter {
         writer_for(crate::ColorDepth::TrueColor, true)
+    }
+
+    /// Lines run through syntect so far in this process, on every thread.
+    #[must_use]
+    pub fn syntax_lines() -> u64 {
+        crate::highlight::SYNTAX_LINES.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The pulldown-cmark extensions termark parses with (for a bare-parse yardstick).

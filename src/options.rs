@@ -85,6 +85,7 @@ pub struct Options {
     pub(crate) highlight_threads: usize,
     pub(crate) heal: bool,
     pub(crate) tail_rows: Option<usize>,
+    pub(crate) keep_message: bool,
 }
 
 /// Default of [`Options::with_tentative_budget`]: re-rendering work, in bytes of open
@@ -119,6 +120,7 @@ impl Options {
             highlight_threads: 1,
             heal: true,
             tail_rows: None,
+            keep_message: false,
         }
     }
 
@@ -218,6 +220,18 @@ impl Options {
         self
     }
 
+    /// Streams keep each message's compact form (default off): its text, and the
+    /// highlighting of its fenced code blocks as they were laid out, taken after
+    /// [`Stream::finalize`](crate::Stream::finalize) with
+    /// [`Stream::take_message`](crate::Stream::take_message). It costs about the text again
+    /// while the message streams; in exchange the finished message renders at any width
+    /// at layout speed ([`Renderer::render_message`](crate::Renderer::render_message)).
+    #[must_use]
+    pub fn with_keep_message(mut self, on: bool) -> Self {
+        self.keep_message = on;
+        self
+    }
+
     /// Threads a one-shot [`Renderer::render`](crate::Renderer::render) may use to
     /// highlight a document's fenced code blocks, `1..=`[`MAX_HIGHLIGHT_THREADS`]. With
     /// more than one, the blocks are highlighted side by side first (scoped threads that
@@ -276,6 +290,11 @@ impl Options {
     #[must_use]
     pub fn highlight_threads(&self) -> usize {
         self.highlight_threads
+    }
+    /// True if streams keep each message's compact form.
+    #[must_use]
+    pub fn keep_message(&self) -> bool {
+        self.keep_message
     }
     /// True if the tentative tail is healed.
     #[must_use]

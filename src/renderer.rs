@@ -8,7 +8,7 @@ use crate::options::Options;
 use crate::parse::EventSink;
 use crate::pool::Pool;
 use crate::stream::Stream;
-use crate::Error;
+use crate::{Error, Message};
 use std::sync::Arc;
 
 /// Code, in bytes, below which a parallel render is not worth its threads.
@@ -165,6 +165,46 @@ impl Renderer {
                 .map(|r| r.into_inner().flatten())
                 .collect(),
         ))
+    }
+
+    /// A finished message from its whole text, in compact form (see [`Message`]): the text
+    /// is rendered once, at this renderer's width, to record its code blocks'
+    /// highlighting. For messages that did not come from a stream of this renderer (a
+    /// transcript loaded from disk).
+    #[must_use]
+    pub fn message(&self, text: &str) -> Message {
+        let mut s = self.stream();
+        s.keep_message();
+        s.push(text);
+        s.finalize();
+        let m = s.take_message();
+        s.release();
+        m.unwrap_or_else(|| Message::new(String::new(), Vec::new(), &self.shared.options.theme))
+    }
+
+    /// Renders a finished message at this renderer's width: exactly what
+    /// [`render`](Self::render) of its text gives, without running the highlighter (the
+    /// message's recorded highlighting is laid out again). A message highlighted with
+    /// another syntax theme or code style is highlighted again.
+    #[must_use]
+    pub fn render_message(&self, message: &Message) -> Lines {
+        if let Some(replay) = message.replay_for(&self.shared.options.theme) {
+            let (lines, lost) = self.render_with(message.text(), Some(replay));
+            if !lost {
+                return lines;
+            }
+        }
+        self.render(message.text())
+    }
+
+    /// A renderer with these options at another width (for a resize): it shares nothing
+    /// mutable with this one (its own pool).
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] if `columns` is not in
+    /// [`MIN_WIDTH`](crate::MIN_WIDTH)`..=`[`MAX_WIDTH`](crate::MAX_WIDTH).
+    pub fn with_width(&self, columns: usize) -> Result<Self, Error> {
+        Self::new(self.shared.options.clone().with_width(columns))
     }
 
     /// Renders a whole document from one full pulldown-cmark parse, without any streaming

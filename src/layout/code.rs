@@ -72,6 +72,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     tab_width: usize,
     controls: ControlChars,
     ranges: &mut Vec<(usize, usize, Style)>,
+    record: Option<&mut crate::highlight::BlockRuns>,
 ) {
     // A code background (the theme's `code_text.bg`) fills every row to the block's width
     // and lies under the highlighted tokens too.
@@ -125,6 +126,11 @@ pub(crate) fn line<S: LineSink + ?Sized>(
         };
         ranges.push((start, (start + piece.len()).min(text.len()), style));
     });
+    if let Some(rec) = record {
+        // The pieces as highlighting gave them (before clusters are joined across them),
+        // for a replay of this line at another width.
+        rec.push_ranges(text, ranges);
+    }
     for i in 1..ranges.len() {
         let (prev_start, prev_end) = (ranges[i - 1].0, ranges[i - 1].1);
         if prev_end != ranges[i].0 {

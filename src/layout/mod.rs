@@ -62,6 +62,29 @@ enum Leaf {
 struct OpenCode {
     state: CodeState,
     partial: String,
+    /// The block's index among the fenced code blocks (`None`: an indented block).
+    ordinal: Option<u32>,
+}
+
+/// The highlighting of a message's fenced code blocks as its committed lines were laid out,
+/// for a [`crate::Message`]: one entry per fenced block, by ordinal (`None`: not
+/// syntax-highlighted). A block laid out again (a unit held back, then committed) starts
+/// its entry again, so the entries are those of the final layout.
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    pub(crate) blocks: Vec<Option<BlockRuns>>,
+}
+
+impl Recorder {
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.blocks.capacity() * std::mem::size_of::<Option<BlockRuns>>()
+            + self
+                .blocks
+                .iter()
+                .flatten()
+                .map(BlockRuns::heap_bytes)
+                .sum::<usize>()
+    }
 }
 
 /// The layout state that persists between pieces of a document (see the module docs).
@@ -148,6 +171,7 @@ pub(crate) struct Layout<'a> {
     cfg: &'a Options,
     state: &'a mut State,
     replay: Option<&'a Replay>,
+    record: Option<&'a mut Recorder>,
 }
 
 /// A layout with the buffers it writes into: where the events of a parse go.
@@ -175,6 +199,12 @@ impl<'a> LayoutSink<'a> {
     /// Lays out code blocks from `replay` where it has them.
     pub(crate) fn with_replay(mut self, replay: Option<&'a Replay>) -> Self {
         self.layout.replay = replay;
+        self
+    }
+
+    /// Records the highlighting of the fenced code blocks laid out (committed lines only).
+    pub(crate) fn with_record(mut self, record: Option<&'a mut Recorder>) -> Self {
+        self.layout.record = record;
         self
     }
 
@@ -239,6 +269,7 @@ impl<'a> Layout<'a> {
             cfg,
             state,
             replay: None,
+            record: None,
         }
     }
 
@@ -695,6 +726,7 @@ impl<'a> Layout<'a> {
         scratch: &mut Scratch,
     ) {
         let cfg = self.cfg;
+        let ordinal = fenced.then_some(self.state.code_ordinal);
         let replayed = if fenced {
             let k = self.state.code_ordinal as usize;
             self.state.code_ordinal = self.state.code_ordinal.saturating_add(1);
@@ -706,9 +738,18 @@ impl<'a> Layout<'a> {
             Some(runs) if cfg.highlight => CodeState::replay(runs, &cfg.theme.syntax_theme),
             _ => CodeState::new(info, cfg.highlight && fenced, &cfg.theme.syntax_theme),
         };
+        if let (Some(rec), Some(k)) = (self.record.as_deref_mut(), ordinal) {
+            let k = k as usize;
+            if rec.blocks.len() <= k {
+                rec.blocks.resize_with(k + 1, || None);
+            }
+            rec.blocks.truncate(k + 1);
+            rec.blocks[k] = state.is_highlighted().then(BlockRuns::default);
+        }
         self.state.code = Some(OpenCode {
             state,
             partial: String::new(),
+            ordinal,
         });
         let label = crate::highlight::language_tag(info);
         out.set_kind(LineKind::CodeFrame);
@@ -740,6 +781,10 @@ impl<'a> Layout<'a> {
         let Some(open) = code.as_mut() else {
             return;
         };
+        let record = match (self.record.as_deref_mut(), open.ordinal) {
+            (Some(rec), Some(k)) => rec.blocks.get_mut(k as usize).and_then(Option::as_mut),
+            _ => None,
+        };
         let mut sink = PrefixSink {
             out,
             stack,
@@ -758,6 +803,7 @@ impl<'a> Layout<'a> {
             cfg.tab_width,
             cfg.control_chars,
             &mut scratch.code_ranges,
+            record,
         );
         *replay_missed |= open.state.replay_missed();
         *replay_lost |= open.state.replay_lost();

@@ -33,12 +33,13 @@ impl Stream {
         let line = &self.source.text[start..content_end];
         let closed_at_cr = scan::fence_close_at_cr(line, fence);
         let mut sink = LayoutSink::new(
-            &self.shared.options,
+            self.own.as_deref().unwrap_or(&self.shared.options),
             &mut self.carry.layout,
             &mut self.committed.lines,
             &mut self.work.scratch,
         )
-        .with_replay(self.replay.as_deref().map(Vec::as_slice));
+        .with_replay(self.replay.as_deref().map(Vec::as_slice))
+        .with_record(self.recorder.as_deref_mut());
         if closed_at_cr.is_some() || scan::fence_close(line, fence) {
             sink.code_end();
             self.fence = None;
@@ -65,12 +66,13 @@ impl Stream {
         let closed_at_cr = scan::fence_close_at_cr(rest, fence);
         let rest_len = rest.len();
         let mut sink = LayoutSink::new(
-            &self.shared.options,
+            self.own.as_deref().unwrap_or(&self.shared.options),
             &mut self.carry.layout,
             &mut self.committed.lines,
             &mut self.work.scratch,
         )
-        .with_replay(self.replay.as_deref().map(Vec::as_slice));
+        .with_replay(self.replay.as_deref().map(Vec::as_slice))
+        .with_record(self.recorder.as_deref_mut());
         if closed_at_cr.is_none() {
             partial_code_line(&mut sink, rest, fence, &mut self.work.line);
         }

@@ -17,6 +17,7 @@ mod tail;
 use crate::boundary::{self, LineVerdict, Trigger};
 use crate::layout::{LayoutSink, Scratch, State};
 use crate::line::Lines;
+use crate::options::Options;
 use crate::linkdefs::Defs;
 use crate::renderer::Shared;
 use crate::scan::Fence;
@@ -220,6 +221,12 @@ pub struct Stream {
     replay: Option<Arc<crate::layout::ReplayBlocks>>,
     /// A replayed code block lost its highlighting (see `Stream::replay_lost`).
     replay_lost: bool,
+    /// This stream's own options, once [`set_width`](Self::set_width) changed them.
+    own: Option<Box<Options>>,
+    /// With `Options::with_keep_message`: the message's source as laid out...
+    archive: Option<String>,
+    /// ... and the highlighting of its fenced code blocks.
+    recorder: Option<Box<crate::layout::Recorder>>,
 }
 
 // A stream moves between threads (compile-time check).
@@ -240,6 +247,7 @@ impl std::fmt::Debug for Stream {
 
 impl Stream {
     pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        let keep = shared.options.keep_message;
         Self {
             shared,
             source: Source::default(),
@@ -257,6 +265,9 @@ impl Stream {
             stats: Stats::default(),
             replay: None,
             replay_lost: false,
+            own: None,
+            archive: keep.then(String::new),
+            recorder: keep.then(Box::default),
         }
     }
 
@@ -279,8 +290,18 @@ impl Stream {
             return;
         }
         self.note_chunk(chunk.len());
+        let before = self.source.text.len();
         self.stats.forced_breaks += self.source.push_str(chunk);
+        self.archive_since(before);
         self.process();
+    }
+
+    /// Keeps the text appended to the source since it was `before` bytes long (the text as
+    /// laid out: decoded, with the line cap's breaks).
+    fn archive_since(&mut self, before: usize) {
+        if let Some(a) = &mut self.archive {
+            a.push_str(&self.source.text[before..]);
+        }
     }
 
     /// Appends a chunk of bytes. A chunk may end inside a UTF-8 sequence; invalid UTF-8
@@ -291,7 +312,9 @@ impl Stream {
             return;
         }
         self.note_chunk(chunk.len());
+        let before = self.source.text.len();
         self.stats.forced_breaks += self.source.push_bytes(chunk);
+        self.archive_since(before);
         self.process();
     }
 
@@ -378,6 +401,53 @@ impl Stream {
         self.committed.lines.reserve_for_text(bytes + bytes / 8);
     }
 
+    /// Lays out the open block and everything committed from now on at `columns` (for a
+    /// terminal that was resized). Committed lines stay as they are: an app that wants the
+    /// whole message at the new width renders it again, from a [`Message`](crate::Message)
+    /// (no highlighting runs again) or from its text. Also renders the tail again.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`](crate::Error::InvalidOption) if `columns` is not in
+    /// [`MIN_WIDTH`](crate::MIN_WIDTH)`..=`[`MAX_WIDTH`](crate::MAX_WIDTH); the width is then
+    /// unchanged.
+    pub fn set_width(&mut self, columns: usize) -> Result<(), crate::Error> {
+        if columns == self.opts().width {
+            return Ok(());
+        }
+        let options = self.opts().clone().with_width(columns);
+        options.validate()?;
+        self.own = Some(Box::new(options));
+        self.tail.invalidate();
+        Ok(())
+    }
+
+    /// The width lines are laid out at now, in columns.
+    #[must_use]
+    pub fn width(&self) -> usize {
+        self.opts().width
+    }
+
+    /// After [`finalize`](Self::finalize), with
+    /// [`Options::with_keep_message`](crate::Options::with_keep_message): the message in
+    /// its compact form (its text and the highlighting of its code blocks), which renders
+    /// at any width without running the highlighter
+    /// ([`Renderer::render_message`](crate::Renderer::render_message)). `None` before
+    /// `finalize`, without the option, or once taken.
+    pub fn take_message(&mut self) -> Option<crate::Message> {
+        if !self.finalized {
+            return None;
+        }
+        let text = self.archive.take()?;
+        let blocks = self.recorder.take().map(|r| r.blocks).unwrap_or_default();
+        Some(crate::Message::new(text, blocks, &self.opts().theme))
+    }
+
+    /// Keeps this message's compact form whatever the options say (before the first push).
+    pub(crate) fn keep_message(&mut self) {
+        self.archive.get_or_insert_with(String::new);
+        self.recorder.get_or_insert_with(Box::default);
+    }
+
     /// Forgets the committed lines held so far (keeping the buffer's capacity), for callers
     /// that have printed or cached them and want memory to stay flat. Indices restart at 0.
     pub fn clear_committed(&mut self) {
@@ -398,7 +468,9 @@ impl Stream {
         if self.finalized {
             return;
         }
+        let before = self.source.text.len();
         self.source.finish();
+        self.archive_since(before);
         self.process_lines(true);
         if let Some(fence) = self.fence {
             self.finish_fence(fence);
@@ -469,6 +541,8 @@ impl Stream {
             + self.work.heap_bytes()
             + self.carry.defs.heap_bytes()
             + self.carry.layout.heap_bytes()
+            + self.archive.as_ref().map_or(0, String::capacity)
+            + self.recorder.as_ref().map_or(0, |r| r.heap_bytes())
             + self.replay.as_ref().map_or(0, |r| {
                 r.capacity() * std::mem::size_of::<Option<Arc<crate::highlight::BlockRuns>>>()
                     + r.iter().flatten().map(|b| b.heap_bytes()).sum::<usize>()
@@ -495,12 +569,19 @@ impl Stream {
     /// A layout over the committed state, writing committed lines.
     fn committed_layout(&mut self) -> LayoutSink<'_> {
         LayoutSink::new(
-            &self.shared.options,
+            self.own.as_deref().unwrap_or(&self.shared.options),
             &mut self.carry.layout,
             &mut self.committed.lines,
             &mut self.work.scratch,
         )
         .with_replay(self.replay.as_deref().map(Vec::as_slice))
+        .with_record(self.recorder.as_deref_mut())
+    }
+
+    /// The options in force: the renderer's, or this stream's own after
+    /// [`set_width`](Self::set_width).
+    fn opts(&self) -> &Options {
+        self.own.as_deref().unwrap_or(&self.shared.options)
     }
 
     fn process(&mut self) {
@@ -657,8 +738,9 @@ impl Stream {
         self.work.saved.clone_from(&self.carry.layout);
         let mark = self.committed.lines.mark();
         let prev_blank = self.carry.prev_blank;
-        let cfg = &self.shared.options;
+        let cfg = self.own.as_deref().unwrap_or(&self.shared.options);
         let replay = self.replay.as_deref().map(Vec::as_slice);
+        let record = self.recorder.as_deref_mut();
         let region = &self.source.text[start..end];
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             #[cfg(test)]
@@ -669,7 +751,8 @@ impl Stream {
                 &mut self.committed.lines,
                 &mut self.work.scratch,
             )
-            .with_replay(replay);
+            .with_replay(replay)
+            .with_record(record);
             boundary::commit(region, last, prev_blank, &mut self.carry.defs, &mut sink)
         }));
         if let Ok(cut) = result {

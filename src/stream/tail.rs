@@ -116,6 +116,13 @@ impl TailState {
         }
     }
 
+    /// The lines must be rendered again (the width changed).
+    pub(super) fn invalidate(&mut self) {
+        self.dirty = true;
+        self.origin = usize::MAX;
+        self.table_widths.clear();
+    }
+
     /// Frees the lines of a large tail whose block was committed since (a stale tail is only
     /// ever shown for the block it was rendered from).
     pub(super) fn trim(&mut self, origin: usize, keep: usize) {
@@ -233,11 +240,13 @@ impl Stream {
 
     /// Applies the row cap: the last rows below a marker line.
     fn cap_tail(&mut self) {
-        let tail = &mut self.tail;
-        tail.hidden = 0;
-        let Some(rows) = self.shared.options.tail_rows else {
+        let Some(rows) = self.opts().tail_rows else {
+            self.tail.hidden = 0;
             return;
         };
+        let width = self.opts().width;
+        let tail = &mut self.tail;
+        tail.hidden = 0;
         let n = tail.lines.len();
         if n <= rows {
             return;
@@ -248,7 +257,6 @@ impl Stream {
             "⋮ {hidden} more row{} above",
             if hidden == 1 { "" } else { "s" }
         );
-        let width = self.shared.options.width;
         let marker: String = if crate::width::str_width(&marker) <= width {
             marker
         } else {
@@ -286,7 +294,7 @@ impl Stream {
     }
 
     fn render_tail_lines(&mut self) {
-        let cfg = &self.shared.options;
+        let cfg = self.own.as_deref().unwrap_or(&self.shared.options);
         // The tail continues from the committed state without changing it.
         let mut state: State = self.carry.layout.clone();
         let mut sink = LayoutSink::new(
