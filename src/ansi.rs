@@ -29,79 +29,28 @@ use std::io::{self, Write};
 pub struct AnsiWriter {
     depth: ColorDepth,
     hyperlinks: bool,
-    cache: HashMap<(u8, u8, u8), u8>,
+    palette: Palette,
     buf: Vec<u8>,
 }
 
-impl AnsiWriter {
-    /// A writer for lines laid out with `options`.
-    pub(crate) fn new(options: &Options) -> Self {
+/// Maps styles to what a color depth can show (nearest colors in Oklab), with a cache.
+#[derive(Clone, Debug)]
+pub(crate) struct Palette {
+    depth: ColorDepth,
+    cache: HashMap<(u8, u8, u8), u8>,
+}
+
+impl Palette {
+    pub(crate) fn new(depth: ColorDepth) -> Self {
         Self {
-            depth: options.color,
-            hyperlinks: options.osc8_links(),
+            depth,
             cache: HashMap::new(),
-            buf: Vec::new(),
         }
     }
 
-    /// Writes `line` and a `\n`: the span texts with the fewest SGR changes between them,
-    /// OSC 8 around linked spans, and a reset at the end if anything was set.
-    ///
-    /// # Errors
-    /// Whatever `out` returns; nothing else fails.
-    pub fn write_line<W: Write + ?Sized>(
-        &mut self,
-        out: &mut W,
-        line: &Line<'_>,
-    ) -> io::Result<()> {
-        self.buf.clear();
-        self.encode(line);
-        self.buf.push(b'\n');
-        out.write_all(&self.buf)
-    }
-
-    /// The bytes [`write_line`](Self::write_line) writes for `line`, without the newline,
-    /// as a `String`.
-    #[must_use]
-    pub fn line_to_string(&mut self, line: &Line<'_>) -> String {
-        self.buf.clear();
-        self.encode(line);
-        String::from_utf8_lossy(&self.buf).into_owned()
-    }
-
-    fn encode(&mut self, line: &Line<'_>) {
-        let mut cur = Style::PLAIN;
-        let mut link: Option<&str> = None;
-        for span in line.spans() {
-            if self.depth != ColorDepth::Plain {
-                let want = normalize(self.downgrade(span.style));
-                if want != cur {
-                    self.sgr(cur, want);
-                    cur = want;
-                }
-            }
-            if self.hyperlinks && span.link != link {
-                if link.is_some() {
-                    self.buf.extend_from_slice(b"\x1b]8;;\x1b\\");
-                }
-                if let Some(url) = span.link {
-                    self.buf.extend_from_slice(b"\x1b]8;;");
-                    self.buf.extend_from_slice(url.as_bytes());
-                    self.buf.extend_from_slice(b"\x1b\\");
-                }
-                link = span.link;
-            }
-            self.buf.extend_from_slice(span.text.as_bytes());
-        }
-        if link.is_some() {
-            self.buf.extend_from_slice(b"\x1b]8;;\x1b\\");
-        }
-        if cur != Style::PLAIN {
-            self.buf.extend_from_slice(b"\x1b[0m");
-        }
-    }
-
-    fn downgrade(&mut self, s: Style) -> Style {
+    /// `s` with its colors mapped to the depth (none for `NoColor` and `Plain`; the
+    /// modifiers are kept: `Plain` writers drop them themselves).
+    pub(crate) fn downgrade(&mut self, s: Style) -> Style {
         match self.depth {
             ColorDepth::TrueColor => s,
             ColorDepth::NoColor | ColorDepth::Plain => Style {
@@ -147,6 +96,75 @@ impl AnsiWriter {
                 .entry(rgb)
                 .or_insert_with(|| nearest_16(rgb.0, rgb.1, rgb.2)),
         ))
+    }
+}
+
+impl AnsiWriter {
+    /// A writer for lines laid out with `options`.
+    pub(crate) fn new(options: &Options) -> Self {
+        Self {
+            depth: options.color,
+            hyperlinks: options.osc8_links(),
+            palette: Palette::new(options.color),
+            buf: Vec::new(),
+        }
+    }
+
+    /// Writes `line` and a `\n`: the span texts with the fewest SGR changes between them,
+    /// OSC 8 around linked spans, and a reset at the end if anything was set.
+    ///
+    /// # Errors
+    /// Whatever `out` returns; nothing else fails.
+    pub fn write_line<W: Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+        line: &Line<'_>,
+    ) -> io::Result<()> {
+        self.buf.clear();
+        self.encode(line);
+        self.buf.push(b'\n');
+        out.write_all(&self.buf)
+    }
+
+    /// The bytes [`write_line`](Self::write_line) writes for `line`, without the newline,
+    /// as a `String`.
+    #[must_use]
+    pub fn line_to_string(&mut self, line: &Line<'_>) -> String {
+        self.buf.clear();
+        self.encode(line);
+        String::from_utf8_lossy(&self.buf).into_owned()
+    }
+
+    fn encode(&mut self, line: &Line<'_>) {
+        let mut cur = Style::PLAIN;
+        let mut link: Option<&str> = None;
+        for span in line.spans() {
+            if self.depth != ColorDepth::Plain {
+                let want = normalize(self.palette.downgrade(span.style));
+                if want != cur {
+                    self.sgr(cur, want);
+                    cur = want;
+                }
+            }
+            if self.hyperlinks && span.link != link {
+                if link.is_some() {
+                    self.buf.extend_from_slice(b"\x1b]8;;\x1b\\");
+                }
+                if let Some(url) = span.link {
+                    self.buf.extend_from_slice(b"\x1b]8;;");
+                    self.buf.extend_from_slice(url.as_bytes());
+                    self.buf.extend_from_slice(b"\x1b\\");
+                }
+                link = span.link;
+            }
+            self.buf.extend_from_slice(span.text.as_bytes());
+        }
+        if link.is_some() {
+            self.buf.extend_from_slice(b"\x1b]8;;\x1b\\");
+        }
+        if cur != Style::PLAIN {
+            self.buf.extend_from_slice(b"\x1b[0m");
+        }
     }
 
     fn sgr(&mut self, from: Style, to: Style) {

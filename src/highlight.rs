@@ -227,7 +227,11 @@ impl BlockRuns {
     /// order, covering it).
     pub(crate) fn push_ranges(&mut self, line: &str, ranges: &[(usize, usize, Style)]) {
         let mut pieces: smallvec::SmallVec<[(usize, Style); 16]> = smallvec::SmallVec::new();
-        pieces.extend(ranges.iter().map(|&(s, e, style)| (e.saturating_sub(s), style)));
+        pieces.extend(
+            ranges
+                .iter()
+                .map(|&(s, e, style)| (e.saturating_sub(s), style)),
+        );
         self.push_line(line, &pieces);
     }
 

@@ -162,6 +162,8 @@ mod message;
 mod options;
 mod parse;
 mod pool;
+#[cfg(feature = "ratatui")]
+pub mod ratatui;
 mod renderer;
 mod sanitize;
 mod scan;

@@ -14,7 +14,10 @@ fn rendering_a_message_again_does_not_highlight() {
     let before = syntax_lines();
     let m = r.message(&text);
     let recorded = syntax_lines() - before;
-    assert!(recorded > 100, "the message has highlighted code ({recorded} lines)");
+    assert!(
+        recorded > 100,
+        "the message has highlighted code ({recorded} lines)"
+    );
     let before = syntax_lines();
     for width in [30, 57, 80, 140] {
         let lines = r.with_width(width).unwrap().render_message(&m);

@@ -40,8 +40,16 @@ fn set_width_keeps_committed_lines_and_lays_out_the_rest_at_the_new_width() {
     s.finalize();
     let after = ansi(s.committed());
     assert_eq!(after[..before.len()], before[..], "committed lines changed");
-    assert!(s.committed().iter().skip(before.len()).all(|l| l.width() <= 44));
-    assert!(s.committed().iter().take(before.len()).any(|l| l.width() > 44));
+    assert!(s
+        .committed()
+        .iter()
+        .skip(before.len())
+        .all(|l| l.width() <= 44));
+    assert!(s
+        .committed()
+        .iter()
+        .take(before.len())
+        .any(|l| l.width() > 44));
 }
 
 #[test]
@@ -64,8 +72,16 @@ fn a_finished_message_renders_at_any_width_as_a_one_shot_render_does() {
         for width in [24, 40, 61, 80, 120] {
             let at = r.with_width(width).unwrap();
             let want = ansi(&at.render(&text));
-            assert_eq!(ansi(&at.render_message(&streamed)), want, "seed {seed}, width {width}");
-            assert_eq!(ansi(&at.render_message(&from_text)), want, "seed {seed}, width {width}");
+            assert_eq!(
+                ansi(&at.render_message(&streamed)),
+                want,
+                "seed {seed}, width {width}"
+            );
+            assert_eq!(
+                ansi(&at.render_message(&from_text)),
+                want,
+                "seed {seed}, width {width}"
+            );
         }
     }
 }
@@ -91,6 +107,11 @@ fn another_theme_highlights_again() {
     let text = "```rust\nfn main() { let x = 1; }\n```\n";
     let dark = renderer(40);
     let m = dark.message(text);
-    let light = Renderer::new(Options::new().with_width(40).with_theme(termark::Theme::light())).unwrap();
+    let light = Renderer::new(
+        Options::new()
+            .with_width(40)
+            .with_theme(termark::Theme::light()),
+    )
+    .unwrap();
     assert_eq!(ansi(&light.render_message(&m)), ansi(&light.render(text)));
 }

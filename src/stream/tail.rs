@@ -19,12 +19,19 @@ pub const FRAME_TAIL_BYTES: usize = 64 * 1024;
 /// [`Stream::tail`] returns, in one borrow.
 #[derive(Clone, Debug)]
 pub struct Tail<'a> {
+    committed: &'a Lines,
     lines: &'a Lines,
     exact: bool,
     hidden: usize,
 }
 
 impl<'a> Tail<'a> {
+    /// The stream's committed lines (as [`Stream::committed`]), borrowed with the tail, so a
+    /// frame draws both.
+    #[must_use]
+    pub fn committed(&self) -> &'a Lines {
+        self.committed
+    }
     /// The lines, top to bottom (with the hidden-rows marker first when
     /// [`Options::with_tail_rows`](crate::Options::with_tail_rows) capped them).
     #[must_use]
@@ -201,6 +208,7 @@ impl Stream {
         let was_stale = self.tail.stale;
         self.refresh_tail(small || was_stale, false);
         Tail {
+            committed: &self.committed.lines,
             lines: self.tail.shown(),
             exact: !self.tail.stale,
             hidden: self.tail.hidden,
