@@ -29,7 +29,9 @@
 //! | [`Options`] | the builder: width, theme, color depth, hyperlinks, highlighting, … |
 //! | [`Renderer`] | frozen options, shared by every message; one-shot [`Renderer::render`] |
 //! | [`Stream`] | one message as it streams in: push, committed lines, tentative tail, finalize |
-//! | [`Lines`], [`Line`], [`Span`] | the output: styled spans with display widths |
+//! | [`Tail`], [`NewCommitted`] | a frame's tail and whether it is exact; the committed lines not read yet |
+//! | [`Lines`], [`Line`], [`Span`] | the output: styled spans with display widths; kinds, prefixes, plain-text and code copies |
+//! | [`Message`] | a finished message in compact form, rendered again at any width without highlighting |
 //! | [`Style`], [`Color`], [`Modifiers`] | how a span looks |
 //! | [`AnsiWriter`] | lines to terminal bytes (SGR, OSC 8), from [`Renderer::writer`] |
 //! | [`Theme`] | element styles and the syntax theme; built-in or from a file |
@@ -79,13 +81,18 @@
 //!    line is checked against the closing fence rule (CommonMark §4.5: same character, at
 //!    least as long) and otherwise committed at once, highlighted with the syntect state
 //!    carried from the line before. A 5,000-line code block is never re-parsed.
-//! 6. **Tentative tail**: on request ([`Stream::tentative`]), the open region (complete
-//!    lines plus the partial line) is parsed and laid out into a reused line buffer. It is
-//!    never used for a commit. Its work is paid from a second budget
+//! 6. **Tentative tail**: on request, the open region (complete lines plus the partial
+//!    line) is parsed and laid out into a reused line buffer. It is never used for a
+//!    commit. It is *healed* ([`Options::with_heal`]): open emphasis, code spans and links
+//!    are shown closed, so `**bold` streams in bold. A table in it keeps its column widths
+//!    from render to render, and [`Options::with_tail_rows`] caps it. Its work is bounded
+//!    two ways. [`Stream::tail`], for apps that draw frames on a timer, renders an open block
+//!    of up to [`FRAME_TAIL_BYTES`](crate::limits::FRAME_TAIL_BYTES) on every frame after a
+//!    push, and a larger one at least every other frame. [`Stream::tentative`], for apps
+//!    that ask after every push, pays from a byte budget
 //!    ([`Options::with_tentative_budget`]): a call the budget cannot pay for returns the
 //!    tail of an earlier push of the same open block ([`Stream::tentative_is_stale`]), so
-//!    asking for the tail after every push stays linear even when one block stays open for
-//!    50 KB.
+//!    asking after every push stays linear even when one block stays open for 50 KB.
 //! 7. **Caps**: a line longer than [`MAX_LINE_BYTES`](crate::limits::MAX_LINE_BYTES) gets a
 //!    line break, and an open block larger than
 //!    [`MAX_OPEN_BYTES`](crate::limits::MAX_OPEN_BYTES) is committed where it reached the
@@ -132,6 +139,8 @@
 //! | shared renderer: options, buffer pool | `renderer`, `pool` |
 //! | bytes → text | `utf8` |
 //! | per-message state: the open region, fence mode, the tentative tail | `stream` (`source`, `fence`, `tail`) |
+//! | healing the tail: closing open inline constructs | `heal` |
+//! | finished messages in compact form | `message` |
 //! | line lexer: line classes, fences, indentation | `scan` |
 //! | block boundaries: when to look, what is final (units, cuts, definition groups) | `boundary` |
 //! | link reference definitions and label matching | `linkdefs` |
@@ -142,13 +151,45 @@
 //! | styles, themes, syntax highlighting | `style`, `theme`, `highlight` |
 //! | styled lines (the output model) | `line` |
 //! | ANSI writer (SGR, OSC 8) | `ansi` |
+//! | ratatui adapter (feature `ratatui`) | `ratatui` |
 //!
 //! The `termark` binary (`src/bin/termark`, feature `cli`) is a thin shell over this API.
+//!
+//! # Embedding in a TUI
+//! A chat app shows a transcript of messages, one of them streaming. The pattern
+//! (`examples/chat`, a ratatui app, is the whole of it):
+//!
+//! - **One [`Stream`] per message**, from one shared [`Renderer`]. Push text as it arrives,
+//!   on its own clock; draw frames on a timer (30 to 60 a second), not per chunk.
+//! - **A frame draws the committed lines as they are** (they are final: keep them, do not
+//!   lay them out again) **and the tail**, the only part laid out per frame.
+//!   [`Stream::tail`] lends both in one borrow ([`Tail::committed`]), says whether the
+//!   tail is exact, and keeps the cost of a frame to one render of the open block.
+//! - **When the message ends, [`Stream::finalize`]**: it holds no prefix cache from then on
+//!   ([`Stream::has_live_state`] is false), only its lines. With
+//!   [`Options::with_keep_message`] take its compact form ([`Stream::take_message`]); take
+//!   its lines without a copy with [`Stream::take_committed`], or leave them in the stream.
+//! - **When the message leaves the transcript, [`Stream::release`]**: its buffers go back
+//!   to the renderer's bounded pool for the next message.
+//! - **On a resize**, the streaming message goes on at the new width
+//!   ([`Stream::set_width`]); finished messages are laid out again from their [`Message`]
+//!   with [`Renderer::with_width`] and [`Renderer::render_message`], which runs no
+//!   highlighter, so only the messages in view need it.
+//! - **Load syntaxes ahead**: the first code block in a language loads its grammar (10 to
+//!   16 ms, one dropped frame); [`Renderer::preload_highlighting`] does it at start-up or
+//!   on a thread of the app's.
+//! - **Copy**: [`Lines::plain_text`] for a message, [`Lines::code_blocks`] and
+//!   [`Lines::code_text`] for a code block.
+//!
+//! [`Stream`] is `Send`: it may move to the thread that receives the text, or live across
+//! an `.await`. [`Renderer`] and [`Lines`] are `Send + Sync`.
 //!
 //! # Cargo features
 //! - `cli` (default): the `termark` binary and the crates only it uses (clap, anyhow,
 //!   `terminal_size`, `anstyle-query`). Libraries and apps that embed termark turn it off with
 //!   `default-features = false`.
+//! - `ratatui`: the `termark::ratatui` adapter (`ratatui-core` 0.1, the crate
+//!   ratatui asks widget libraries to use): lines as ratatui text, and a message widget.
 
 mod ansi;
 mod boundary;
