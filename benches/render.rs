@@ -1,7 +1,7 @@
 //! Throughput of termark's one-shot and streaming rendering, against pulldown-cmark's bare
 //! parse and syntect's bare highlighting as yardsticks. Results and targets: BENCHMARKS.md.
 //!
-//! `cargo bench --bench render` (all groups, about 8 minutes on 2 cores), or one group:
+//! `cargo bench --bench render` (all groups, about 12 minutes on 2 cores), or one group:
 //! `cargo bench --bench render -- '^stream/'` (criterion filters are regular expressions).
 //!
 //! Inputs are generated in code (`benches/common`), outside the timed loops; every stream
@@ -275,5 +275,89 @@ fn shapes(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, oneshot, stream, scale, highlight, shapes);
+/// A frame-driven app's cost per frame: four 16-byte pushes, then `Stream::tail()`, with the
+/// open block at about its full size (a 20 KB paragraph, a 200-row table, a 5,000-line code
+/// block in fence mode). Each batch of frames starts from a stream that holds the open
+/// block already (not timed).
+fn frame(c: &mut Criterion) {
+    const FRAMES_PER_STREAM: u64 = 32;
+    let r = Renderer::new(Options::new()).expect("options");
+    black_box(r.render(&common::code_only(1024)));
+    let mut g = c.benchmark_group("frame");
+    configure(&mut g, 3);
+    let shapes = [
+        ("single_paragraph-20KB", common::single_paragraph(20 * 1024)),
+        ("table_rows-200", common::table_rows(200)),
+        ("code_block_lines-5000", common::code_block_lines(5000)),
+    ];
+    for (name, text) in &shapes {
+        // The open block as the frames find it, and 64 bytes of it per frame after that.
+        let split = text.len() - (FRAMES_PER_STREAM as usize) * 64 - 1;
+        let (head, rest) = text.split_at(split);
+        g.bench_function(BenchmarkId::new("push4x16-tail", name), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                let mut done = 0;
+                while done < iters {
+                    let mut s = r.stream();
+                    s.push(head);
+                    let _ = s.tail().len();
+                    let frames = FRAMES_PER_STREAM.min(iters - done);
+                    let start = std::time::Instant::now();
+                    for f in 0..frames as usize {
+                        for k in 0..4 {
+                            let at = f * 64 + k * 16;
+                            s.push_bytes(&rest.as_bytes()[at..at + 16]);
+                        }
+                        black_box(s.tail().len());
+                    }
+                    total += start.elapsed();
+                    done += frames;
+                    s.release();
+                }
+                total
+            });
+        });
+    }
+    g.finish();
+}
+
+/// Resizing a transcript of 200 finished messages of about 8 KB (mixed, highlighting on):
+/// all of them again at a new width from their compact form, the first frame (the two
+/// messages in view), and, for scale, the same 200 rendered from text (which highlights).
+fn resize(c: &mut Criterion) {
+    let r = Renderer::new(Options::new().with_keep_message(true)).expect("options");
+    let texts: Vec<String> = (0..200)
+        .map(|i| common::llm_answer_seeded(8 * 1024, 1000 + i))
+        .collect();
+    let messages: Vec<termark::Message> = texts.iter().map(|t| r.message(t)).collect();
+    let narrow = r.with_width(61).expect("width");
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut g = c.benchmark_group("resize");
+    configure(&mut g, 5);
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("200-messages-from-message", |b| {
+        b.iter(|| {
+            messages
+                .iter()
+                .map(|m| narrow.render_message(m).len())
+                .sum::<usize>()
+        });
+    });
+    g.bench_function("200-messages-from-text", |b| {
+        b.iter(|| texts.iter().map(|t| narrow.render(t).len()).sum::<usize>());
+    });
+    g.throughput(Throughput::Bytes((texts[0].len() + texts[1].len()) as u64));
+    g.bench_function("first-frame-2-messages", |b| {
+        b.iter(|| {
+            messages[..2]
+                .iter()
+                .map(|m| narrow.render_message(m).len())
+                .sum::<usize>()
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, oneshot, stream, scale, highlight, shapes, frame, resize);
 criterion_main!(benches);
