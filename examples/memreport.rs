@@ -229,9 +229,12 @@ fn main() {
     println!("1 MB message in 16-byte chunks with clear_committed() after every drain: peak heap above baseline {:.1} KiB", peak as f64 / 1024.0);
 
     println!();
-    println!("Kept lines of a finished message (`Renderer::render`, then `Lines::shrink_to_fit`), heap bytes per input byte:");
-    println!("| input | lines | spans | text B/B | kept B/B, highlight on | kept B/B, highlight off | before shrink_to_fit (on) |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("Kept lines of a finished message (`Renderer::render`, then `Lines::shrink_to_fit`), and its `Message` (`Renderer::message`: the source and its code blocks' highlight runs), heap bytes per input byte:");
+    println!("| input | lines | spans | text B/B | kept B/B, highlight on | kept B/B, highlight off | before shrink_to_fit (on) | `Message` B/B (on) |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    // Messages come from a renderer of their own, so that the buffers their streams return
+    // to the pool do not lend spare capacity to the renders measured here.
+    let messages = Renderer::new(Options::new()).expect("options");
     for (name, text) in &inputs {
         let n = text.len() as f64;
         let mut on_lines = r.render(text);
@@ -241,12 +244,14 @@ fn main() {
         off_lines.shrink_to_fit();
         let text_bytes: usize = on_lines.iter().map(|l| l.text().len()).sum();
         let spans: usize = on_lines.iter().map(|l| l.spans().len()).sum();
+        let message = messages.message(text);
         println!(
-            "| {name} | {} | {spans} | {:.2} | {:.2} | {:.2} | {before:.2} |",
+            "| {name} | {} | {spans} | {:.2} | {:.2} | {:.2} | {before:.2} | {:.2} |",
             on_lines.len(),
             text_bytes as f64 / n,
             on_lines.heap_bytes() as f64 / n,
             off_lines.heap_bytes() as f64 / n,
+            message.heap_bytes() as f64 / n,
         );
     }
 }
