@@ -153,9 +153,51 @@ pub(crate) fn grapheme_width(g: &str) -> usize {
     }
 }
 
+/// The parts to break a grapheme cluster wider than a whole line into, as (start, end,
+/// width) with byte offsets into `g` and widths in columns: each character of nonzero width
+/// with the zero-width characters after it (VS16, ZWJ, combining marks), measured whole, so
+/// that no part measures less alone than it does beside its modifiers. Only for clusters
+/// that cannot fit anywhere (long emoji ZWJ chains, a prepended mark on a wide sequence):
+/// the terminal then shows them as their parts, which is all a line that narrow can hold.
+pub(crate) fn cluster_parts(g: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let mut starts = g
+        .char_indices()
+        .filter(|&(i, c)| i == 0 || char_width(c) > 0)
+        .map(|(i, _)| i)
+        .peekable();
+    std::iter::from_fn(move || {
+        let s = starts.next()?;
+        let e = starts.peek().copied().unwrap_or(g.len());
+        Some((s, e, str_width(&g[s..e])))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_too_wide_cluster_splits_into_characters_with_their_modifiers() {
+        fn parts(g: &str) -> Vec<(&str, usize)> {
+            cluster_parts(g).map(|(s, e, w)| (&g[s..e], w)).collect()
+        }
+        // The prepended mark is a part; `#` keeps its VS16 and the 2 columns it makes.
+        assert_eq!(
+            parts("\u{600}#\u{fe0f}"),
+            [("\u{600}", 1), ("#\u{fe0f}", 2)]
+        );
+        let chain = "👨\u{200d}👩\u{200d}🌧\u{200d}👦";
+        assert_eq!(
+            parts(chain),
+            [
+                ("👨\u{200d}", 2),
+                ("👩\u{200d}", 2),
+                ("🌧\u{200d}", 1),
+                ("👦", 2)
+            ]
+        );
+        assert_eq!(parts(""), []);
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]

@@ -1117,13 +1117,12 @@ fn break_overlong<S: LineSink + ?Sized>(
             }
             if gw > avail {
                 // A cluster wider than the whole line (only with unusual sequences): split
-                // it into its characters rather than overflow.
-                for (ci, c) in g.char_indices() {
-                    let cw = crate::width::char_width(c);
-                    if *line_width + cw > avail && *line_width > 0 {
+                // it into its characters, each with its modifiers, rather than overflow.
+                for (ps, pe, pw) in crate::width::cluster_parts(g) {
+                    if *line_width + pw > avail && *line_width > 0 {
                         new_line(sink, line_width, open);
                     }
-                    emit(sink, line_width, at + ci, at + ci + c.len_utf8(), cw);
+                    emit(sink, line_width, at + ps, at + pe, pw);
                 }
                 run_start = at + g.len();
                 continue;
@@ -1510,6 +1509,25 @@ mod tests {
             wrap_str(&["aaaa", "\u{acb}b"], 5),
             wrap_str(&["aaaa\u{acb}b"], 5)
         );
+    }
+
+    #[test]
+    fn a_cluster_wider_than_the_line_breaks_into_characters_with_their_modifiers() {
+        // Fuzz finding 23 (wrap target): `\u{600}#\u{fe0f}` is one cluster of 3 columns.
+        // Wider than a line of 2, it was split into characters counted one by one (1, 1 and
+        // 0), so VS16 stayed beside `#` on a line that measures 3. `#` keeps its VS16 now.
+        let want = ["\u{600}", "#\u{fe0f}"];
+        assert_eq!(wrap_str(&["\u{600}#\u{fe0f}"], 2), want);
+        assert_eq!(wrap_str(&["\u{600}", "#", "\u{fe0f}"], 2), want);
+        // A ZWJ chain of 8 columns on lines of 6: whole emoji, each with its ZWJ.
+        let chain = "👩\u{200d}🌧\u{200d}👩\u{200d}🌧\u{200d}👨";
+        for line in wrap_str(&[chain], 6) {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line.as_str()) <= 6,
+                "{line:?}"
+            );
+        }
+        assert_eq!(wrap_str(&[chain], 6).concat(), chain);
     }
 
     #[test]

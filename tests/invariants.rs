@@ -297,6 +297,47 @@ fn regression_definition_glued_to_paragraph() {
     }
 }
 
+/// Regression, fuzz finding 24 (render target): an emoji ZWJ chain of 8 columns in a code
+/// block at width 8 made a row of 10 (the frame's 2 columns and the whole cluster). A cluster
+/// wider than a row now breaks into its emoji, in code, paragraphs, lists and table cells,
+/// and every character is kept.
+#[test]
+fn regression_a_cluster_wider_than_the_row_breaks_into_its_characters() {
+    use unicode_width::UnicodeWidthStr;
+    let chain = "👩\u{200d}🌧\u{200d}👩\u{200d}🌧\u{200d}👨";
+    let docs = [
+        format!("```\n{chain}\n```\n"),
+        format!("```\nab{chain}cd\n```\n"),
+        format!("{chain}\n"),
+        format!("> - {chain}{chain}\n"),
+        format!("| a | b |\n|---|---|\n| {chain} | x |\n"),
+        "\u{600}#\u{fe0f}\u{600}#\u{fe0f}\n".to_owned(),
+    ];
+    for width in 8..=12 {
+        let r = Renderer::new(Options::new().with_width(width)).unwrap();
+        for doc in &docs {
+            let lines = r.render(doc);
+            for l in &lines {
+                let plain = l.plain();
+                assert!(
+                    UnicodeWidthStr::width(plain.as_str()) <= width && l.width() <= width,
+                    "width {width}: {plain:?} in the rendering of {doc:?}"
+                );
+            }
+            let shown: String = lines.iter().map(|l| l.plain()).collect();
+            let kept: String = shown
+                .chars()
+                .filter(|c| ['👩', '🌧', '👨', '#'].contains(c))
+                .collect();
+            let want: String = doc
+                .chars()
+                .filter(|c| ['👩', '🌧', '👨', '#'].contains(c))
+                .collect();
+            assert_eq!(kept, want, "width {width}: {doc:?}");
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 

@@ -282,6 +282,16 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
                 if self.row_width > 0 {
                     self.start_row(true);
                 }
+                if gw > self.avail {
+                    // A cluster wider than a whole row (a long emoji ZWJ chain): its
+                    // characters, each with its modifiers, rather than a row too wide.
+                    for (ps, pe, pw) in crate::width::cluster_parts(g) {
+                        self.fit(pw);
+                        self.flush(text, at + ps, at + pe, pw, style);
+                    }
+                    run_start = at + g.len();
+                    continue;
+                }
             }
             run_width += gw;
         }
