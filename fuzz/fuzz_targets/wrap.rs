@@ -352,13 +352,22 @@ impl Ref {
                         self.newline();
                     }
                     if *w > self.avail {
+                        // Into its characters, each with the zero-width characters after it,
+                        // measured whole (so `#` keeps its VS16 and its 2 columns).
+                        let mut parts: Vec<String> = Vec::new();
                         for c in g.chars() {
-                            let cw = c.width().unwrap_or(0);
-                            if self.cur_w + cw > self.avail && self.cur_w > 0 {
+                            match parts.last_mut() {
+                                Some(p) if c.width().unwrap_or(0) == 0 => p.push(c),
+                                _ => parts.push(c.to_string()),
+                            }
+                        }
+                        for p in &parts {
+                            let pw = UnicodeWidthStr::width(p.as_str());
+                            if self.cur_w + pw > self.avail && self.cur_w > 0 {
                                 self.newline();
                             }
-                            self.cur.push(c);
-                            self.cur_w += cw;
+                            self.cur.push_str(p);
+                            self.cur_w += pw;
                         }
                         continue;
                     }
