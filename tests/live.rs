@@ -7,6 +7,7 @@
 mod live;
 
 use live::{LiveView, FRAME_INTERVAL};
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 use termark::{ColorDepth, Options, Renderer, Stream};
 
@@ -262,11 +263,13 @@ fn wide_characters_in_the_tail() {
 fn a_growing_table() {
     let mut text = String::from("Intro paragraph.\n\n| name | value | note |\n|---|---:|---|\n");
     for i in 0..40 {
-        text.push_str(&format!(
-            "| row {i} | {} | {} |\n",
+        writeln!(
+            text,
+            "| row {i} | {} | {} |",
             i * 1234,
             "grows ".repeat(i % 7 + 1)
-        ));
+        )
+        .unwrap();
     }
     text.push_str("\nAfter the table.\n");
     let rig = replay(&text, 9);
@@ -277,9 +280,7 @@ fn a_growing_table() {
 fn a_fence_longer_than_the_screen() {
     let mut text = String::from("Some code:\n\n```rust\n");
     for i in 0..80 {
-        text.push_str(&format!(
-            "let x{i} = {i} * 2; // line {i} of a long block\n"
-        ));
+        writeln!(text, "let x{i} = {i} * 2; // line {i} of a long block").unwrap();
     }
     text.push_str("```\n\nDone.\n");
     let rig = replay(&text, 11);

@@ -126,8 +126,8 @@ impl<W: Write> LiveView<W> {
     /// The terminal is now `columns` wide and `rows` high. With `relayout`, the tail and
     /// every later line are laid out at the new width (clamped to the library's range).
     ///
-    /// Terminals that reflow on resize (tmux, VTE, kitty, iTerm2, WezTerm, Windows Terminal,
-    /// foot, alacritty) wrap a row wider than the new width onto more rows; the tail on
+    /// Terminals that reflow on resize (tmux, VTE, kitty, `iTerm2`, `WezTerm`, Windows
+    /// Terminal, foot, alacritty) wrap a row wider than the new width onto more rows; the tail on
     /// screen is counted that way, so the next frame moves up over all of it.
     pub fn resize(&mut self, stream: &mut Stream, columns: usize, rows: usize, relayout: bool) {
         self.columns = columns.max(1);

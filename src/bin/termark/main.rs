@@ -83,7 +83,7 @@ struct Cli {
     /// terminal; pipes and files get the finished lines only.
     #[arg(long, value_enum, default_value_t = When::Auto)]
     live: When,
-    /// Show the output in a pager: $TERMARK_PAGER, else $PAGER, else `less -R -F -X`.
+    /// Show the output in a pager: `$TERMARK_PAGER`, else `$PAGER`, else `less -R -F -X`.
     /// auto: for files (read whole, not a stream) taller than the terminal, when standard
     /// output is a terminal. A pager that cannot be started means plain output.
     #[arg(long, value_enum, default_value_t = When::Auto)]

@@ -185,7 +185,7 @@ impl<W: Write> Write for Sink<W> {
             return self.out.write_all(buf);
         };
         held.bytes.extend_from_slice(buf);
-        held.lines += buf.iter().filter(|&&b| b == b'\n').count();
+        held.lines += memchr::memchr_iter(b'\n', buf).count();
         if held.lines > held.rows {
             let bytes = std::mem::take(&mut held.bytes);
             self.held = None;
