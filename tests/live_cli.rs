@@ -330,6 +330,12 @@ fn quitting_the_pager_early_exits_quietly_with_status_0() {
 /// Runs `command` in a detached tmux session of 100×30 until it exits; the pane's whole
 /// history then. `None` without tmux.
 fn in_tmux(command: &str) -> Option<Vec<String>> {
+    in_tmux_until(command, None)
+}
+
+/// As [`in_tmux`]; with `shows`, the pane is captured once its screen contains that text
+/// (the command is then ended with `q`, as for a pager).
+fn in_tmux_until(command: &str, shows: Option<&str>) -> Option<Vec<String>> {
     let ok = Command::new("tmux")
         .arg("-V")
         .output()
@@ -367,6 +373,14 @@ fn in_tmux(command: &str) -> Option<Vec<String>> {
     assert!(started.status.success(), "{started:?}");
     let start = Instant::now();
     loop {
+        if let Some(text) = shows {
+            let screen = tmux(&["capture-pane", "-p", "-t", "t"]);
+            if String::from_utf8_lossy(&screen.stdout).contains(text) {
+                // Give the pager a moment to draw the whole screen.
+                std::thread::sleep(Duration::from_millis(300));
+                break;
+            }
+        }
         let dead = tmux(&["list-panes", "-t", "t", "-F", "#{pane_dead}"]);
         if String::from_utf8_lossy(&dead.stdout).trim() == "1" {
             break;
@@ -378,6 +392,9 @@ fn in_tmux(command: &str) -> Option<Vec<String>> {
         std::thread::sleep(Duration::from_millis(100));
     }
     let pane = tmux(&["capture-pane", "-p", "-S", "-", "-t", "t"]);
+    if shows.is_some() {
+        tmux(&["send-keys", "-t", "t", "q"]);
+    }
     tmux(&["kill-server"]);
     std::fs::remove_dir_all(&dir).ok();
     let mut lines: Vec<String> = lines_of(&String::from_utf8_lossy(&pane.stdout));
@@ -420,4 +437,49 @@ fn tmux_pane_after_a_paced_live_stream_equals_live_never_output() {
     }
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(pane, expected, "the pane holds the rendering once");
+}
+
+#[test]
+fn the_readmes_lessopen_recipe_renders_markdown_in_less() {
+    if Command::new("less").arg("--version").output().is_err() {
+        eprintln!("skipped: less is not installed");
+        return;
+    }
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let recipe = readme
+        .lines()
+        .find(|l| l.starts_with("export LESSOPEN="))
+        .expect("README gives an `export LESSOPEN=...` line");
+    let dir = temp_dir("lessopen");
+    let file = dir.join("answer.md");
+    std::fs::copy(FIXTURE, &file).unwrap();
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let script = dir.join("run.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "export PATH='{}':\"$PATH\" TERM=xterm-256color LESS=-R\n{recipe}\nless '{}'\n",
+            bin_dir.display(),
+            file.display()
+        ),
+    )
+    .unwrap();
+    let Some(pane) = in_tmux_until(&format!("sh '{}'", script.display()), Some("# Streaming"))
+    else {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    };
+    let rendered = termark()
+        .args(["--width", "100", "--color", "never"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let expected = lines_of(&String::from_utf8_lossy(&rendered.stdout));
+    // less shows the first 29 lines of the rendering (its prompt takes the last row).
+    assert_eq!(
+        pane[..29],
+        expected[..29],
+        "less shows termark's rendering at the pane's width"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

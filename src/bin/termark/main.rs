@@ -1,4 +1,9 @@
 //! `termark`: render Markdown from files or a pipe to the terminal as it arrives.
+//!
+//! Modules: `detect` (color depth, hyperlinks, width), `live` (the live view: the open
+//! block redrawn in place on a terminal), `pager` (`--paging`: which pager, and the output
+//! held until it is known to be taller than the terminal). Without the live view or a
+//! pager, committed lines are written to standard output as they come.
 #![allow(clippy::cast_precision_loss)] // byte counts to seconds and MB/s for display
 
 mod detect;
