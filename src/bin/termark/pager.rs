@@ -63,6 +63,13 @@ impl Pager {
             cmd.env("LESSCHARSET", "utf-8");
         }
         let mut child = cmd.spawn().ok()?;
+        // Ctrl-C goes to the pager too, which takes it as "stop searching": it must not end
+        // termark behind the pager's back (the shell would take the terminal back while the
+        // pager still runs). termark ends when the pager closes its input, or at the end.
+        let _ = signal_hook::flag::register(
+            signal_hook::consts::SIGINT,
+            std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        );
         let input = child
             .stdin
             .take()
