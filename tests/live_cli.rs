@@ -343,14 +343,17 @@ fn in_tmux_until(command: &str, shows: Option<&str>) -> Option<Vec<String>> {
     if !ok {
         return None;
     }
-    let dir = temp_dir("tmux");
+    // Tests run side by side: a server (and a folder) per run.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = temp_dir(&format!("tmux-{run}"));
     let conf = dir.join("tmux.conf");
     std::fs::write(
         &conf,
         "set -g remain-on-exit on\nset -g history-limit 100000\n",
     )
     .unwrap();
-    let socket = format!("termark-test-{}", std::process::id());
+    let socket = format!("termark-test-{}-{run}", std::process::id());
     let tmux = |args: &[&str]| {
         Command::new("tmux")
             .args(["-L", &socket, "-f"])
