@@ -94,8 +94,8 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = When::Auto)]
     paging: When,
     /// After the run, print bytes in, chunks, committed lines, parses, tentative renders,
-    /// peak tentative lines, wall time and MB/s to standard error. Measuring changes nothing
-    /// about the work done.
+    /// peak tentative lines, wall time and MB/s (and the live view's frames) to standard
+    /// error. Measuring changes nothing about the work done.
     #[arg(long)]
     stats: bool,
 }
