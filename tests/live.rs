@@ -357,7 +357,10 @@ fn ten_thousand_chunks_in_one_second_are_at_most_thirty_one_frames() {
     );
     // A frame costs one render of the tail, however many chunks came before it.
     let renders = stream.stats().tentative_renders;
-    assert!(renders <= frames, "{renders} tail renders for {frames} frames");
+    assert!(
+        renders <= frames,
+        "{renders} tail renders for {frames} frames"
+    );
     view.finish(&mut stream).unwrap();
 }
 

@@ -327,6 +327,9 @@ fn quitting_the_pager_early_exits_quietly_with_status_0() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// tmux runs so far (each gets its own server).
+static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Runs `command` in a detached tmux session of 100×30 until it exits; the pane's whole
 /// history then. `None` without tmux.
 fn in_tmux(command: &str) -> Option<Vec<String>> {
@@ -344,7 +347,6 @@ fn in_tmux_until(command: &str, shows: Option<&str>) -> Option<Vec<String>> {
         return None;
     }
     // Tests run side by side: a server (and a folder) per run.
-    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = temp_dir(&format!("tmux-{run}"));
     let conf = dir.join("tmux.conf");
@@ -485,4 +487,188 @@ fn the_readmes_lessopen_recipe_renders_markdown_in_less() {
         "less shows termark's rendering at the pane's width"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The binary on a pseudo-terminal of `cols`×`rows` (stdout and stderr), stdin a pipe;
+/// what it writes is read on a thread and sent over the returned channel.
+struct OnPty {
+    child: std::process::Child,
+    slave: std::os::fd::OwnedFd,
+    output: std::sync::mpsc::Receiver<Vec<u8>>,
+    seen: Vec<u8>,
+}
+
+impl OnPty {
+    fn start(cols: u16, rows: u16, args: &[&str]) -> Self {
+        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+        grantpt(&master).unwrap();
+        unlockpt(&master).unwrap();
+        let name = ptsname(&master, Vec::new()).unwrap();
+        let slave: std::os::fd::OwnedFd = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name.to_str().unwrap())
+            .unwrap()
+            .into();
+        Self::set_size(&slave, cols, rows);
+        let child = termark()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave.try_clone().unwrap()))
+            .spawn()
+            .unwrap();
+        let (tx, output) = std::sync::mpsc::channel();
+        let mut master = std::fs::File::from(master);
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 64 * 1024];
+            // Until the pty reports EIO (no process has it open any more).
+            while let Ok(n) = master.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            slave,
+            output,
+            seen: Vec::new(),
+        }
+    }
+
+    fn set_size(fd: &std::os::fd::OwnedFd, cols: u16, rows: u16) {
+        rustix::termios::tcsetwinsize(
+            fd,
+            rustix::termios::Winsize {
+                ws_row: rows,
+                ws_col: cols,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            },
+        )
+        .unwrap();
+    }
+
+    fn write(&mut self, text: &str) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(text.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Reads until the output so far contains `marker` and ends a frame.
+    fn wait_for(&mut self, marker: &str) {
+        let start = Instant::now();
+        loop {
+            let s = String::from_utf8_lossy(&self.seen);
+            if s.contains(marker) && s.ends_with("\x1b[?2026l") {
+                return;
+            }
+            let left = Duration::from_secs(20).saturating_sub(start.elapsed());
+            assert!(!left.is_zero(), "{marker:?} never showed: {s:?}");
+            if let Ok(bytes) = self.output.recv_timeout(left) {
+                self.seen.extend_from_slice(&bytes);
+            }
+        }
+    }
+
+    /// Closes stdin and reads to the end; the exit status.
+    fn finish(mut self) -> (Option<i32>, Vec<u8>) {
+        drop(self.child.stdin.take());
+        let status = self.child.wait().unwrap().code();
+        drop(self.slave);
+        while let Ok(bytes) = self.output.recv_timeout(Duration::from_secs(5)) {
+            self.seen.extend_from_slice(&bytes);
+        }
+        (status, self.seen)
+    }
+}
+
+#[test]
+fn on_a_pty_the_binary_is_live_and_follows_a_resize() {
+    let para1 = "The first paragraph commits before the resize and is long enough to wrap \
+                 at one hundred columns, so its rows show the old width. "
+        .repeat(2);
+    let para2a = "The second paragraph is open when the terminal grows, and its first words \
+                  were drawn at one hundred columns";
+    let para2b = " but the rest of it, and everything after, is laid out at one hundred and \
+                  twenty columns, as the new width says. "
+        .repeat(2);
+    let mut pty = OnPty::start(100, 30, &["--color", "always"]);
+    pty.write(&format!("# Resize\n\n{para1}\n\n{para2a}"));
+    pty.wait_for("at one hundred columns");
+    assert!(
+        String::from_utf8_lossy(&pty.seen).contains("\x1b[?2026h"),
+        "a terminal gets the live view"
+    );
+    // The terminal grows (the pty has no controlling process: the signal is sent here),
+    // and the view draws a frame at the new width before more input comes.
+    let before = pty.seen.len();
+    OnPty::set_size(&pty.slave, 120, 30);
+    rustix::process::kill_process(
+        rustix::process::Pid::from_child(&pty.child),
+        rustix::process::Signal::WINCH,
+    )
+    .unwrap();
+    let start = Instant::now();
+    while pty.seen.len() == before || !pty.seen.ends_with(b"\x1b[?2026l") {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no frame after SIGWINCH"
+        );
+        if let Ok(bytes) = pty.output.recv_timeout(Duration::from_millis(100)) {
+            pty.seen.extend_from_slice(&bytes);
+        }
+    }
+    pty.write(&format!("{para2b}\n\nAfter.\n"));
+    pty.wait_for("After.");
+    let (status, seen) = pty.finish();
+    assert_eq!(status, Some(0));
+    // The emulator sees the bytes from before the resize at 100 columns, the rest at 120
+    // (it does not reflow; growing needs none).
+    let nz = |n| std::num::NonZeroU16::new(n).unwrap();
+    let mut parser = vt100::Parser::new(nz(30), nz(100), 100_000);
+    parser.process(&seen[..before]);
+    parser.screen_mut().set_size(nz(30), nz(120));
+    parser.process(&seen[before..]);
+    let screen = parser.screen_mut();
+    let cursor = screen.cursor_position().0 as usize;
+    screen.set_scrollback(usize::MAX);
+    let back = screen.scrollback();
+    let mut shown = Vec::new();
+    for k in (1..=back).rev() {
+        screen.set_scrollback(k);
+        shown.push(screen.rows(0, 120).next().unwrap().trim_end().to_owned());
+    }
+    screen.set_scrollback(0);
+    shown.extend(
+        screen
+            .rows(0, 120)
+            .take(cursor)
+            .map(|r| r.trim_end().to_owned()),
+    );
+    let render = |width: &str, text: &str| {
+        let out = termark()
+            .args(["--width", width, "--color", "never"])
+            .write_stdin_bytes(text)
+            .unwrap();
+        lines_of(&String::from_utf8_lossy(&out))
+    };
+    let mut expected = render("100", &format!("# Resize\n\n{para1}\n"));
+    expected.push(String::new());
+    expected.extend(render("120", &format!("{para2a}{para2b}\n\nAfter.\n")));
+    assert_eq!(shown, expected);
+}
+
+trait WriteStdin {
+    fn write_stdin_bytes(&mut self, text: &str) -> std::io::Result<Vec<u8>>;
+}
+
+impl WriteStdin for Command {
+    fn write_stdin_bytes(&mut self, text: &str) -> std::io::Result<Vec<u8>> {
+        let mut child = self.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+        child.stdin.take().unwrap().write_all(text.as_bytes())?;
+        Ok(child.wait_with_output()?.stdout)
+    }
 }
