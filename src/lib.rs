@@ -154,6 +154,11 @@
 //! | ratatui adapter (feature `ratatui`) | `ratatui` |
 //!
 //! The `termark` binary (`src/bin/termark`, feature `cli`) is a thin shell over this API.
+//! On a terminal its live view (`src/bin/termark/live.rs`) is the plain-terminal form of
+//! the pattern below: committed lines are printed once, and the tail ([`Stream::tail`]) is
+//! drawn under them and redrawn in place at most 30 times a second, each frame moving the
+//! cursor up over the previous tail only (its rows counted from [`Line::width`]) and
+//! capped to the screen with [`Options::with_tail_rows`].
 //!
 //! # Embedding in a TUI
 //! A chat app shows a transcript of messages, one of them streaming. The pattern
@@ -186,7 +191,7 @@
 //!
 //! # Cargo features
 //! - `cli` (default): the `termark` binary and the crates only it uses (clap, anyhow,
-//!   `terminal_size`, `anstyle-query`). Libraries and apps that embed termark turn it off with
+//!   `terminal_size`, `anstyle-query`, `signal-hook`). Libraries and apps that embed termark turn it off with
 //!   `default-features = false`.
 //! - `ratatui`: the `termark::ratatui` adapter (`ratatui-core` 0.1, the crate
 //!   ratatui asks widget libraries to use): lines as ratatui text, and a message widget.

@@ -10,7 +10,7 @@
 
 use termark::ColorDepth;
 
-/// The `--color`, `--hyperlinks` (and later `--live`, `--paging`) choice.
+/// The `--color`, `--hyperlinks`, `--live` and `--paging` choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum When {
     /// Decide from the terminal and the environment.

@@ -1,13 +1,21 @@
 //! `termark`: render Markdown from files or a pipe to the terminal as it arrives.
+//!
+//! Modules: `detect` (color depth, hyperlinks, width), `live` (the live view: the open
+//! block redrawn in place on a terminal), `pager` (`--paging`: which pager, and the output
+//! held until it is known to be taller than the terminal). Without the live view or a
+//! pager, committed lines are written to standard output as they come.
 #![allow(clippy::cast_precision_loss)] // byte counts to seconds and MB/s for display
 
 mod detect;
+mod live;
+mod pager;
 
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
 use detect::When;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use termark::{AnsiWriter, ColorDepth, Options, Renderer, Stream, Theme};
 
@@ -24,6 +32,8 @@ enum Controls {
 ///
 /// Reads each FILE (or standard input when there is none, or for `-`) as it arrives and
 /// prints every line as soon as it is final, so `llm ... | termark` shows the answer live.
+/// On a terminal, the block still being written is drawn below them and redrawn in place
+/// (`--live`); a file taller than the terminal goes through a pager (`--paging`).
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
 struct Cli {
@@ -73,9 +83,19 @@ struct Cli {
     /// Stream a built-in sample answer at LLM pace.
     #[arg(long)]
     demo: bool,
+    /// Draw the block still being written below the finished lines and redraw it in place
+    /// as it streams (at most 30 frames per second). auto: when standard output is a
+    /// terminal; pipes and files get the finished lines only.
+    #[arg(long, value_enum, default_value_t = When::Auto)]
+    live: When,
+    /// Show the output in a pager: `$TERMARK_PAGER`, else `$PAGER`, else `less -R -F -X`.
+    /// auto: for files (read whole, not a stream) taller than the terminal, when standard
+    /// output is a terminal. A pager that cannot be started means plain output.
+    #[arg(long, value_enum, default_value_t = When::Auto)]
+    paging: When,
     /// After the run, print bytes in, chunks, committed lines, parses, tentative renders,
-    /// peak tentative lines, wall time and MB/s to standard error. Measuring changes nothing
-    /// about the work done.
+    /// peak tentative lines, wall time and MB/s (and the live view's frames) to standard
+    /// error. Measuring changes nothing about the work done.
     #[arg(long)]
     stats: bool,
 }
@@ -175,8 +195,29 @@ fn run() -> Result<i32> {
         return Ok(0);
     }
     let theme = Theme::resolve(&cli.theme)?;
+    let width = detect::width(cli.width, tty);
+    // Paging first: output that goes through a pager is not drawn live.
+    let whole_files = !cli.demo
+        && !cli.files.is_empty()
+        && cli
+            .files
+            .iter()
+            .all(|p| p.as_os_str() != "-" && std::fs::metadata(p).is_ok_and(|m| is_whole_file(&m)));
+    let paging = match cli.paging {
+        When::Never => Paging::Never,
+        When::Always => Paging::Always,
+        When::Auto if tty && whole_files && cli.live != When::Always => {
+            Paging::Taller(screen_size(width).1)
+        }
+        When::Auto => Paging::Never,
+    };
+    let live = match (cli.live, paging) {
+        (_, Paging::Always | Paging::Taller(_)) | (When::Never, _) => None,
+        (When::Always, _) => Some(screen_size(width)),
+        (When::Auto, _) => tty.then(|| screen_size(width)),
+    };
     let options = Options::new()
-        .with_width(detect::width(cli.width, tty))
+        .with_width(width)
         .with_tab_width(cli.tab_width)
         .with_theme(theme)
         .with_color(depth)
@@ -191,18 +232,15 @@ fn run() -> Result<i32> {
         .with_control_chars(match cli.control_chars {
             Controls::Visible => termark::ControlChars::Visible,
             Controls::Drop => termark::ControlChars::Drop,
-        });
+        })
+        // Live: the tail fits above the cursor's row (its last rows, below a marker).
+        .with_tail_rows(live.and_then(|(_, rows)| rows.checked_sub(1).filter(|&r| r >= 2)));
     let renderer = Renderer::new(options)?;
     // Syntaxes load on a thread of their own while the input is read and parsed.
     {
         let renderer = renderer.clone();
         std::thread::spawn(move || renderer.preload_highlighting(PRELOADED_LANGUAGES));
     }
-    let stdout = io::stdout();
-    let mut out = Out {
-        w: io::BufWriter::with_capacity(64 * 1024, stdout.lock()),
-        ansi: renderer.writer(),
-    };
     let mut feeder = Feeder {
         chunk: cli.replay_chunk,
         rate: cli.replay_rate,
@@ -211,6 +249,20 @@ fn run() -> Result<i32> {
         feeder.chunk = Some(16);
     }
     let started = Instant::now();
+    if let Some(screen) = live {
+        return live_main(&cli, &renderer, screen, feeder, started);
+    }
+    let stdout = io::stdout();
+    let direct = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let sink = match paging {
+        Paging::Never => pager::Sink::direct(direct),
+        Paging::Always => pager::Sink::paged(direct),
+        Paging::Taller(rows) => pager::Sink::deferred(direct, rows),
+    };
+    let mut out = Out {
+        w: sink,
+        ansi: renderer.writer(),
+    };
     let mut total = termark::Stats::default();
     let mut status = 0;
     let mut stream = renderer.stream();
@@ -218,7 +270,7 @@ fn run() -> Result<i32> {
 
     let mut render_one = |name: &str,
                           src: Source,
-                          out: &mut Out<io::BufWriter<io::StdoutLock<'static>>>,
+                          out: &mut Out<Sink>,
                           stream: &mut Stream,
                           first: &mut bool|
      -> Result<bool> {
@@ -291,37 +343,228 @@ fn run() -> Result<i32> {
     }
     for path in &sources {
         let name = path.display().to_string();
-        let src = if name == "-" {
-            Source::Reader(Box::new(io::stdin().lock()))
-        } else {
-            match std::fs::File::open(path).with_context(|| format!("cannot open {name}")) {
-                Ok(f)
-                    if f.metadata()
-                        .is_ok_and(|m| m.is_file() && m.len() <= MAX_PRESCAN_BYTES) =>
-                {
-                    match std::fs::read(path) {
-                        Ok(bytes) => Source::File(bytes),
-                        Err(e) => {
-                            eprintln!("termark: cannot read {name}: {e}");
-                            status = 1;
-                            continue;
-                        }
-                    }
-                }
-                Ok(f) => Source::Reader(Box::new(f)),
-                Err(e) => {
-                    eprintln!("termark: {e:#}");
-                    status = 1;
-                    continue;
-                }
-            }
+        let Some(src) = open(path) else {
+            status = 1;
+            continue;
         };
         if !render_one(&name, src, &mut out, &mut stream, &mut first)? {
             status = 1;
         }
     }
-    out.w.flush()?;
+    out.w.finish()?;
     if cli.stats {
+        print_stats(&total, started);
+    }
+    Ok(status)
+}
+
+/// The non-live output: standard output, or through a pager.
+type Sink = pager::Sink<io::BufWriter<io::StdoutLock<'static>>>;
+
+/// Whether the output goes through a pager.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Paging {
+    Never,
+    Always,
+    /// If it is taller than this many rows (the terminal's height).
+    Taller(usize),
+}
+
+/// The terminal's size, in columns and rows, when standard output is one; else the
+/// `$COLUMNS` (or `width`) by `$LINES` (or 24) that `--live always` draws for.
+fn screen_size(width: usize) -> (usize, usize) {
+    if let Some((terminal_size::Width(w), terminal_size::Height(h))) =
+        terminal_size::terminal_size()
+    {
+        return (w as usize, h as usize);
+    }
+    let env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+    };
+    (env("COLUMNS").unwrap_or(width), env("LINES").unwrap_or(24))
+}
+
+/// The input `path` names: stdin for `-`, a regular file up to [`MAX_PRESCAN_BYTES`] read
+/// whole, anything else streamed. `None` (after printing why) if it cannot be read.
+fn open(path: &Path) -> Option<Source> {
+    let name = path.display().to_string();
+    if name == "-" {
+        return Some(Source::Reader(Box::new(io::stdin())));
+    }
+    match std::fs::File::open(path).with_context(|| format!("cannot open {name}")) {
+        Ok(f) if f.metadata().is_ok_and(|m| is_whole_file(&m)) => match std::fs::read(path) {
+            Ok(bytes) => Some(Source::File(bytes)),
+            Err(e) => {
+                eprintln!("termark: cannot read {name}: {e}");
+                None
+            }
+        },
+        Ok(f) => Some(Source::Reader(Box::new(f))),
+        Err(e) => {
+            eprintln!("termark: {e:#}");
+            None
+        }
+    }
+}
+
+/// A file read whole (not streamed).
+fn is_whole_file(m: &std::fs::Metadata) -> bool {
+    m.is_file() && m.len() <= MAX_PRESCAN_BYTES
+}
+
+/// The live view, for all sources in turn: each is read on a thread of its own and its
+/// chunks are drawn as they come. Returns the exit status.
+fn live_main(
+    cli: &Cli,
+    renderer: &Renderer,
+    screen: (usize, usize),
+    feeder: Feeder,
+    started: Instant,
+) -> Result<i32> {
+    use signal_hook::consts::{SIGINT, SIGTERM, SIGWINCH};
+    let (tx, rx) = mpsc::sync_channel::<live::Event>(64);
+    let mut signals = signal_hook::iterator::Signals::new([SIGWINCH, SIGINT, SIGTERM])
+        .context("cannot handle signals")?;
+    {
+        let tx = tx.clone();
+        let width = renderer.options().width();
+        std::thread::spawn(move || {
+            for signal in signals.forever() {
+                let event = match signal {
+                    SIGWINCH => {
+                        let (c, r) = screen_size(width);
+                        live::Event::Resize(c, r)
+                    }
+                    SIGINT => live::Event::Stop(130),
+                    _ => live::Event::Stop(143),
+                };
+                if tx.send(event).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    let stdout = io::stdout();
+    let mut view = live::LiveView::new(stdout.lock(), renderer.writer(), screen.0, screen.1);
+    let mut stream = renderer.stream();
+    let mut total = termark::Stats::default();
+    let mut status = 0;
+    let sources: Vec<PathBuf> = if cli.demo {
+        vec![PathBuf::new()]
+    } else if cli.files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        cli.files.clone()
+    };
+    let relayout = cli.width.is_none();
+    for (i, path) in sources.iter().enumerate() {
+        let name = path.display().to_string();
+        let src = if cli.demo {
+            Source::Demo
+        } else {
+            let Some(src) = open(path) else {
+                status = 1;
+                continue;
+            };
+            src
+        };
+        if i > 0 {
+            writeln!(view.writer())?;
+        }
+        let (data, pace) = match src {
+            Source::Demo => (
+                Input::Bytes(DEMO.as_bytes().to_vec()),
+                Feeder {
+                    chunk: Some(feeder.chunk.unwrap_or(12)),
+                    rate: Some(feeder.rate.unwrap_or(600)),
+                },
+            ),
+            Source::File(bytes) => {
+                stream.prepare_document(&String::from_utf8_lossy(&bytes));
+                (Input::Bytes(bytes), feeder)
+            }
+            Source::Reader(r) => (Input::Reader(r), feeder),
+        };
+        let tx = tx.clone();
+        std::thread::spawn(move || read_input(data, pace, &tx));
+        let outcome = live::run(&mut view, &mut stream, &rx, relayout)?;
+        total += stream.stats();
+        stream.release();
+        match outcome {
+            live::Outcome::Ended(None) => {}
+            live::Outcome::Ended(Some(e)) => {
+                eprintln!("termark: reading {name}: {e}");
+                status = 1;
+            }
+            live::Outcome::Stopped(code) => {
+                status = code;
+                break;
+            }
+        }
+    }
+    // A Ctrl-C that reached the producer first shows as the end of input, then the signal.
+    while let Ok(event) = rx.try_recv() {
+        if let live::Event::Stop(code) = event {
+            status = code;
+        }
+    }
+    view.restore()?;
+    if cli.stats {
+        print_stats(&total, started);
+        eprintln!("termark: {} live frames", view.frames());
+    }
+    Ok(status)
+}
+
+/// What a live source's reader thread sends: bytes it has, or a reader.
+enum Input {
+    Bytes(Vec<u8>),
+    Reader(Box<dyn Read + Send>),
+}
+
+/// Sends `input` to the live loop in chunks (paced by `pace`), then the end.
+fn read_input(input: Input, pace: Feeder, tx: &mpsc::SyncSender<live::Event>) {
+    let send = |data: &[u8]| -> bool {
+        let n = pace.chunk.unwrap_or(data.len()).max(1);
+        for piece in data.chunks(n) {
+            if tx.send(live::Event::Data(piece.to_vec())).is_err() {
+                return false;
+            }
+            if let Some(rate) = pace.rate.filter(|&r| r > 0) {
+                std::thread::sleep(Duration::from_secs_f64(piece.len() as f64 / rate as f64));
+            }
+        }
+        true
+    };
+    let error = match input {
+        Input::Bytes(bytes) => {
+            let _ = send(&bytes);
+            None
+        }
+        Input::Reader(mut r) => {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                match r.read(&mut buf) {
+                    Ok(0) => break None,
+                    Ok(n) => {
+                        if !send(&buf[..n]) {
+                            return;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => break Some(e),
+                }
+            }
+        }
+    };
+    let _ = tx.send(live::Event::End(error));
+}
+
+fn print_stats(total: &termark::Stats, started: Instant) {
+    {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
             "termark: {} bytes in, {} chunks, {} committed lines, {} parses of {} bytes, {} tentative renders ({} stale), {} peak tentative lines, {:.3} s, {:.2} MB/s",
@@ -337,7 +580,6 @@ fn run() -> Result<i32> {
             total.bytes_in as f64 / 1e6 / secs.max(1e-9)
         );
     }
-    Ok(status)
 }
 
 /// Regular files up to this size are read whole, so link definitions at the bottom (as in
@@ -347,5 +589,5 @@ const MAX_PRESCAN_BYTES: u64 = 64 * 1024 * 1024;
 enum Source {
     Demo,
     File(Vec<u8>),
-    Reader(Box<dyn Read>),
+    Reader(Box<dyn Read + Send>),
 }
