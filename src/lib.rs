@@ -230,6 +230,7 @@ pub use options::{
 };
 pub use pool::{MAX_POOLED_BUFFERS, MAX_POOLED_BUFFER_BYTES, MAX_POOLED_BYTES, MAX_POOLED_WORK};
 pub use renderer::Renderer;
+pub use sanitize::HYPERLINK_SCHEMES;
 pub use stream::{NewCommitted, Stats, Stream, Tail};
 pub use style::{Color, Modifiers, Style};
 pub use theme::Theme;

@@ -154,9 +154,16 @@ impl Options {
     }
     /// `true`: links become OSC 8 hyperlinks (the destination travels in
     /// [`Span::link`](crate::Span::link) and the renderer's writer emits it), unless the
-    /// color depth is [`ColorDepth::Plain`], which allows no escape sequence. `false` (the
-    /// default): the destination is shown as text after the link text when it differs from
-    /// it. Either way every destination reaches the output.
+    /// color depth is [`ColorDepth::Plain`], which allows no escape sequence. Only
+    /// destinations with a scheme of [`HYPERLINK_SCHEMES`](crate::HYPERLINK_SCHEMES)
+    /// (`http`, `https`, `mailto`) and at most
+    /// [`MAX_URL_BYTES`](crate::limits::MAX_URL_BYTES) become hyperlinks; any other (a
+    /// `javascript:` or `file:` URL, a relative path) is shown as text, never hidden behind
+    /// a link. A hyperlink whose text reads as a URL of another host
+    /// (`[https://good.example](https://evil.example)`) also shows its destination.
+    /// `false` (the default): the destination is shown as text after the link text when it
+    /// differs from it. Either way every destination reaches the output; a destination
+    /// shown as text is shown once per paragraph, heading or table.
     #[must_use]
     pub fn with_hyperlinks(mut self, on: bool) -> Self {
         self.hyperlinks = on;

@@ -74,7 +74,7 @@ pub(crate) fn push_sanitized(out: &mut String, s: &str, mode: ControlChars) {
 /// Sanitizes a URL for an OSC 8 hyperlink: every unsafe character, space and non-ASCII
 /// character is percent-encoded, so the result is printable ASCII without `ESC`, `BEL` or
 /// ST. Returns `None` for an empty URL or one longer than [`MAX_URL_BYTES`] (then no OSC 8
-/// is emitted and the link text stays plain text).
+/// is emitted and the destination is shown as text after the link text).
 #[must_use]
 pub(crate) fn osc8_url(url: &str) -> Option<String> {
     if url.is_empty() || url.len() > MAX_URL_BYTES {
@@ -92,12 +92,119 @@ pub(crate) fn osc8_url(url: &str) -> Option<String> {
     Some(out)
 }
 
+/// The URL schemes termark writes as OSC 8 hyperlinks, compared without case: `http` and
+/// `https` (what a terminal hands to a browser, which shows the address it opens) and
+/// `mailto` (a mail client, which shows the address). Anything else is shown as text and
+/// never hidden behind a link: `javascript:` and `data:` run or show content in a browser,
+/// `file:` opens local files, and application schemes (`vscode:`, `ssh:`, …) start programs
+/// with arguments the reader never sees. A destination without a scheme (a relative path,
+/// `#anchor`) has nothing a terminal could open.
+pub const HYPERLINK_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
+/// True if `url` (a link destination as written) has a scheme of [`HYPERLINK_SCHEMES`].
+/// The scheme is RFC 3986's: a letter, then letters, digits, `+`, `-` or `.`, then `:`.
+#[must_use]
+pub(crate) fn hyperlink_allowed(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once(':') else {
+        return false;
+    };
+    HYPERLINK_SCHEMES
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(scheme))
+}
+
+/// The host of an `http`/`https` URL, or of text that starts with `www.`: the authority
+/// without user information or port, and without a trailing dot. `None` for anything else.
+#[must_use]
+pub(crate) fn url_host(s: &str) -> Option<&str> {
+    let s = s.trim();
+    let rest = strip_prefix_ignore_case(s, "https://")
+        .or_else(|| strip_prefix_ignore_case(s, "http://"))
+        .or_else(|| strip_prefix_ignore_case(s, "www.").map(|_| s))?;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if host.starts_with('[') {
+        // An IPv6 literal keeps its colons.
+        &host[..host.find(']').map_or(host.len(), |i| i + 1)]
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    let host = host.trim_end_matches('.');
+    (!host.is_empty()).then_some(host)
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// True if a hyperlink's text reads as a URL (`http://`, `https://` or `www.`) whose host is
+/// not `dest_host` (the destination's host, lowercased; empty when it has none): the text
+/// would make a reader expect another site than the one the link opens. A leading `www.` is
+/// ignored on both sides.
+#[must_use]
+pub(crate) fn text_names_other_host(text: &str, dest_host: &str) -> bool {
+    let Some(shown) = url_host(text) else {
+        return false;
+    };
+    let strip = |h: &str| -> String {
+        let h = h.to_lowercase();
+        h.strip_prefix("www.").map(str::to_owned).unwrap_or(h)
+    };
+    strip(shown) != strip(dest_host)
+}
+
 /// Longest URL, in bytes, that is emitted inside an OSC 8 sequence (terminals such as VTE
 /// and kitty cap URIs near this size).
 pub const MAX_URL_BYTES: usize = 2048;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hyperlink_schemes() {
+        for ok in [
+            "http://a.test",
+            "HTTPS://a.test/x",
+            "mailto:me@a.test",
+            "Mailto:x",
+        ] {
+            assert!(super::hyperlink_allowed(ok), "{ok}");
+        }
+        for no in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,hi",
+            "vscode://file/x",
+            "./LICENSE",
+            "#anchor",
+            "",
+            "https//a.test",
+        ] {
+            assert!(!super::hyperlink_allowed(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn hosts_and_look_alike_text() {
+        use super::{text_names_other_host as other, url_host};
+        assert_eq!(
+            url_host("https://user:pw@Good.Example:8080/p?q#f"),
+            Some("Good.Example")
+        );
+        assert_eq!(url_host("http://a.test."), Some("a.test"));
+        assert_eq!(url_host("www.a.test/x"), Some("www.a.test"));
+        assert_eq!(url_host("https://[::1]:80/"), Some("[::1]"));
+        assert_eq!(url_host("see https://a.test"), None);
+        assert_eq!(url_host("mailto:a@b.test"), None);
+        assert!(other("https://good.example", "evil.example"));
+        assert!(other("www.good.example", "evil.example"));
+        assert!(other("https://good.example", ""));
+        assert!(!other("https://Good.Example/docs", "good.example"));
+        assert!(!other("www.good.example", "good.example"));
+        assert!(!other("the docs", "evil.example"));
+    }
+
     use super::*;
 
     fn s(text: &str, mode: ControlChars) -> String {

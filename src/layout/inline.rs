@@ -11,7 +11,9 @@
 //! spans lines) read as spaces; tabs stay for the wrapper to expand.
 
 use super::{Layout, Leaf, Lines, PrefixSink};
-use crate::sanitize::{osc8_url, push_sanitized};
+use crate::sanitize::{
+    hyperlink_allowed, osc8_url, push_sanitized, text_names_other_host, url_host,
+};
 use crate::style::Style;
 use crate::wrap::{Piece, Wrapper};
 use pulldown_cmark::LinkType;
@@ -38,6 +40,13 @@ pub(super) struct LinkRec {
     /// URL).
     display_url: bool,
     image: bool,
+    /// Written as an OSC 8 hyperlink: hyperlinks are on, the scheme is one a user can trust
+    /// behind a link ([`hyperlink_allowed`]) and the URL is not too long. Otherwise the
+    /// destination is shown as text.
+    osc8: bool,
+    /// The destination's host, lowercased, in `Scratch::urls` after the URL (OSC 8 links
+    /// only): a link text that names another host shows the real destination beside it.
+    host: (u32, u32),
 }
 
 /// Reusable per-block buffers.
@@ -56,6 +65,10 @@ pub(crate) struct Scratch {
     urls: String,
     /// Text of the open links that show their URL (to leave out a URL equal to its text).
     link_text: String,
+    /// Hashes of the destinations the open leaf has shown as text: each is shown once per
+    /// paragraph, heading or table, so `[x][x][x]` with a long `[x]: …` does not repeat it
+    /// (the output stays linear in the input).
+    shown_urls: rustc_hash::FxHashSet<u64>,
     pub(super) marker: String,
     pub(super) table: super::table::TableScratch,
     pub(super) bump: bumpalo::Bump,
@@ -73,6 +86,7 @@ impl Scratch {
         self.links.clear();
         self.urls.clear();
         self.link_text.clear();
+        self.shown_urls.clear();
         self.bump.reset();
     }
 
@@ -139,6 +153,7 @@ impl Scratch {
             + self.links.capacity() * std::mem::size_of::<LinkRec>()
             + self.urls.capacity()
             + self.link_text.capacity()
+            + self.shown_urls.capacity() * 9
             + self.marker.capacity()
             + self.table.heap_bytes()
             + self.bump.allocated_bytes()
@@ -147,11 +162,12 @@ impl Scratch {
     }
 
     /// The OSC 8 target of text written now: the innermost open link, if links are OSC 8.
-    fn current_link(&self, osc8: bool) -> Option<(u32, u32)> {
-        if !osc8 {
-            return None;
-        }
-        self.links.last().map(|l| l.url).filter(|u| u.1 > u.0)
+    fn current_link(&self) -> Option<(u32, u32)> {
+        self.links
+            .last()
+            .filter(|l| l.osc8)
+            .map(|l| l.url)
+            .filter(|u| u.1 > u.0)
     }
 }
 
@@ -220,8 +236,7 @@ impl Layout<'_> {
         if text.is_empty() {
             return;
         }
-        let osc8 = self.cfg.osc8_links();
-        if !osc8 && scratch.links.iter().any(|l| l.display_url) {
+        if scratch.links.iter().any(|l| l.display_url) {
             scratch.link_text.push_str(text);
         }
         if self.state.leaf == Leaf::Table {
@@ -229,7 +244,7 @@ impl Layout<'_> {
             scratch.buf.push_str(text);
             let start = join_cluster(scratch, start);
             if scratch.buf.len() > start {
-                let link = scratch.current_link(osc8);
+                let link = scratch.current_link();
                 scratch.pieces.push(PieceRec::Text {
                     text: (start as u32, scratch.buf.len() as u32),
                     style,
@@ -238,7 +253,7 @@ impl Layout<'_> {
             }
             return;
         }
-        let link = scratch.current_link(osc8);
+        let link = scratch.current_link();
         let Scratch {
             flow, urls, marker, ..
         } = scratch;
@@ -291,19 +306,32 @@ impl Layout<'_> {
         scratch: &mut Scratch,
     ) {
         let start = scratch.urls.len();
-        if self.cfg.osc8_links() {
-            if let Some(u) = osc8_url(url) {
-                scratch.urls.push_str(&u);
-            }
+        let encoded = if self.cfg.osc8_links() && hyperlink_allowed(url) {
+            osc8_url(url)
         } else {
-            push_sanitized(&mut scratch.urls, url, self.cfg.control_chars);
+            None
+        };
+        let osc8 = encoded.is_some();
+        match encoded {
+            Some(u) => scratch.urls.push_str(&u),
+            None => push_sanitized(&mut scratch.urls, url, self.cfg.control_chars),
+        }
+        let end = scratch.urls.len();
+        if osc8 {
+            if let Some(h) = url_host(url) {
+                scratch
+                    .urls
+                    .extend(h.chars().map(|c| c.to_ascii_lowercase()));
+            }
         }
         let display_url = !matches!(kind, LinkType::Autolink | LinkType::Email) || image;
         scratch.links.push(LinkRec {
-            url: (start as u32, scratch.urls.len() as u32),
+            url: (start as u32, end as u32),
             text_start: scratch.link_text.len() as u32,
             display_url,
             image,
+            osc8,
+            host: (end as u32, scratch.urls.len() as u32),
         });
     }
 
@@ -316,15 +344,31 @@ impl Layout<'_> {
             let style = scratch.top_style().patch(self.cfg.theme.image);
             self.emit("]", style, out, scratch);
         }
-        let osc8 = self.cfg.osc8_links();
-        let shown = !osc8 && link.display_url && link.url.0 < link.url.1 && {
-            // Show the URL after the text when it differs from the text.
-            let url = &scratch.urls[link.url.0 as usize..link.url.1 as usize];
-            let text = scratch.link_text[link.text_start as usize..]
-                .trim_start_matches("[image: ")
-                .trim_end_matches(']');
-            text != url && url.strip_prefix("mailto:") != Some(text)
-        };
+        let shown = link.display_url
+            && link.url.0 < link.url.1
+            && {
+                let url = &scratch.urls[link.url.0 as usize..link.url.1 as usize];
+                let text = scratch.link_text[link.text_start as usize..]
+                    .trim_start_matches("[image: ")
+                    .trim_end_matches(']');
+                if link.osc8 {
+                    // Behind a hyperlink, the URL shows only when the text names another host.
+                    let host = &scratch.urls[link.host.0 as usize..link.host.1 as usize];
+                    text_names_other_host(text, host)
+                } else {
+                    // Shown as text after the link text, unless it is that text.
+                    text != url && url.strip_prefix("mailto:") != Some(text)
+                }
+            }
+            && {
+                let hash = {
+                    use std::hash::Hasher;
+                    let mut h = rustc_hash::FxHasher::default();
+                    h.write(&scratch.urls.as_bytes()[link.url.0 as usize..link.url.1 as usize]);
+                    h.finish()
+                };
+                scratch.shown_urls.insert(hash)
+            };
         if shown {
             let style = scratch
                 .styles
