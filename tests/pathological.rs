@@ -86,6 +86,45 @@ fn run_all(base: impl Fn(&Gen) -> usize) {
     }
 }
 
+/// Regression: a header of 447 columns over 447 one-cell rows (2.7 KB; cmark-gfm's advisory
+/// shape) rendered 200,255 lines (6.5 MB with true color), nearly all of them `a:` records
+/// of cells the parser had filled in. Records now show only cells that hold text, with a
+/// rule as wide as the record above it.
+#[test]
+fn regression_filled_in_cells_take_no_output() {
+    let r = Renderer::new(
+        Options::new()
+            .with_width(WIDTH)
+            .with_color(termark::ColorDepth::TrueColor),
+    )
+    .expect("options");
+    let mut w = r.writer();
+    for n in [447, 513, 1000] {
+        let input = table_autofill(n);
+        let lines = r.render(&input);
+        let out: usize = lines.iter().map(|l| w.line_to_string(&l).len() + 1).sum();
+        assert!(
+            out < 16 * input.len(),
+            "n={n}: {out} bytes for {}",
+            input.len()
+        );
+        let shown: String = lines.iter().map(|l| l.plain()).collect();
+        // Past 2^18 cells pulldown-cmark reads the last row twice, as a row and as text.
+        assert!(
+            shown.matches('x').count() >= n,
+            "n={n}: every cell's text is kept"
+        );
+        assert!(lines.len() <= 2 * n + 1, "n={n}: {} lines", lines.len());
+    }
+    // What a record shows: the filled-in cells of a short row take no line.
+    let lines = r.render("| a | b | c |\n|---|---|---|\n| 1 |\n| | 2 |\n| | |\n");
+    let plain: Vec<String> = lines.iter().map(|l| l.plain()).collect();
+    assert!(
+        plain.iter().all(|l| l != "b:" && l != "c:" && l != "a:"),
+        "{plain:?}"
+    );
+}
+
 /// Debug builds: 4N is about 1/64 of the full size (a few KB to tens of KB per input).
 /// Release builds: 4N is about 1 MB, except for the known super-linear generators (1/16).
 #[test]

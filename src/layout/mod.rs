@@ -400,6 +400,12 @@ impl<'a> Layout<'a> {
     ) {
         match tag {
             Tag::Paragraph => {
+                if self.state.leaf == Leaf::Table {
+                    // pulldown-cmark ends a table whose filled-in cells pass its limit
+                    // with a paragraph inside it, before `End(Table)`: the table is
+                    // drawn first, and that `End(Table)` then finds no open table.
+                    self.end_table(out, scratch);
+                }
                 self.begin_block(range.start, src, out, scratch);
                 self.begin_leaf(Leaf::Paragraph { implicit: false }, out, scratch);
             }
@@ -571,16 +577,7 @@ impl<'a> Layout<'a> {
                 }
                 self.state.stack.pop();
             }
-            TagEnd::Table => {
-                let cfg = self.cfg;
-                let mut table = std::mem::take(&mut scratch.table);
-                self.with_pieces(out, scratch, |items, avail, sink| {
-                    table::render(&mut table, items, avail, cfg, sink);
-                });
-                scratch.table = table;
-                self.state.leaf = Leaf::None;
-                scratch.clear_inline();
-            }
+            TagEnd::Table => self.end_table(out, scratch),
             TagEnd::TableHead | TagEnd::TableRow => scratch.table.end_row(),
             TagEnd::TableCell => scratch.table.end_cell(scratch.pieces.len()),
             TagEnd::Emphasis
@@ -650,6 +647,21 @@ impl<'a> Layout<'a> {
             Leaf::Paragraph { .. } => self.begin_flow(out, scratch),
             Leaf::Html | Leaf::Table | Leaf::None => {}
         }
+    }
+
+    /// Draws the open table (nothing if no table is open) and closes it.
+    fn end_table(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        if self.state.leaf != Leaf::Table {
+            return;
+        }
+        let cfg = self.cfg;
+        let mut table = std::mem::take(&mut scratch.table);
+        self.with_pieces(out, scratch, |items, avail, sink| {
+            table::render(&mut table, items, avail, cfg, sink);
+        });
+        scratch.table = table;
+        self.state.leaf = Leaf::None;
+        scratch.clear_inline();
     }
 
     /// Ends the open paragraph or heading: its last line.

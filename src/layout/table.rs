@@ -19,8 +19,11 @@
 //! A table whose grid would have to break words inside cells (the columns' longest words do
 //! not fit side by side even without padding), whose columns cannot get
 //! [`MIN_COLUMN_WIDTH`] columns each, or with more than [`MAX_GRID_COLUMNS`] columns is shown
-//! as records instead: one `header: value` line per cell (wrapped at spaces), with a rule
-//! between rows.
+//! as records instead: one `header: value` line per cell that holds text (wrapped at
+//! spaces; the empty cells a parser fills into short rows take no line, and a row without
+//! text takes none), with a rule as wide as the record above it between rows. So the
+//! output of a table stays linear in its source, even for a header of hundreds of columns
+//! over one-cell rows.
 
 use crate::line::{LineKind, Lines};
 use crate::options::Options;
@@ -423,10 +426,12 @@ fn records<S: LineSink>(
     let body: Vec<usize> = (0..t.rows.len()).filter(|&r| !t.rows[r].head).collect();
     let header_cells = head.map(|h| t.row_cells(h)).unwrap_or_default();
     let mut line: Vec<Piece<'_>> = Vec::new();
-    let rule = |sink: &mut S| {
+    // The rule between two records spans the widest line of the record above it, so a
+    // table of short cells does not pay a full-width rule per row.
+    let rule = |sink: &mut S, width: usize| {
         sink.kind(LineKind::TableRule);
         sink.begin();
-        for _ in 0..avail {
+        for _ in 0..width.clamp(1, avail) {
             sink.push("─", cfg.theme.table_border, None, 1);
         }
         sink.end();
@@ -440,12 +445,30 @@ fn records<S: LineSink>(
         }
         return;
     }
-    for (i, &r) in body.iter().enumerate() {
-        if i > 0 {
-            rule(sink);
-        }
+    let mut above = 0;
+    for &r in &body {
         let cells = t.row_cells(r);
-        for c in 0..ncols {
+        // Only the cells the row has and that hold text: a short row's auto-filled cells
+        // and empty cells take no line (cmark-gfm's quadratic shape: a header of many
+        // columns over many one-cell rows), and a row without text takes none at all.
+        let shown = |c: usize| {
+            cells
+                .get(c)
+                .is_some_and(|&(s, e)| pieces[s as usize..e as usize].iter().any(has_text))
+        };
+        let present = cells.len().min(ncols);
+        if !(0..present).any(shown) {
+            continue;
+        }
+        if above > 0 {
+            rule(sink, above);
+        }
+        let mut widest = Widest {
+            sink: &mut *sink,
+            line: 0,
+            max: 0,
+        };
+        for c in (0..present).filter(|&c| shown(c)) {
             line.clear();
             if let Some(&(s, e)) = header_cells.get(c) {
                 line.extend(pieces[s as usize..e as usize].iter().map(|p| match *p {
@@ -461,8 +484,57 @@ fn records<S: LineSink>(
             if let Some(&(s, e)) = cells.get(c) {
                 line.extend_from_slice(&pieces[s as usize..e as usize]);
             }
-            wrap::wrap(&line, avail, cfg.tab_width, sink);
+            wrap::wrap(&line, avail, cfg.tab_width, &mut widest);
         }
+        above = widest.max;
+    }
+}
+
+/// True if `p` holds text other than white space.
+fn has_text(p: &Piece<'_>) -> bool {
+    matches!(p, Piece::Text { text, .. } if !text.trim().is_empty())
+}
+
+/// A sink that passes everything on and keeps the width of the widest line, in columns.
+struct Widest<'a, S: LineSink> {
+    sink: &'a mut S,
+    line: usize,
+    max: usize,
+}
+
+impl<S: LineSink> LineSink for Widest<'_, S> {
+    fn begin(&mut self) {
+        self.line = 0;
+        self.sink.begin();
+    }
+    fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
+        self.line += width;
+        self.max = self.max.max(self.line);
+        self.sink.push(text, style, link, width);
+    }
+    fn end(&mut self) {
+        self.sink.end();
+    }
+    fn mark(&self) -> usize {
+        self.sink.mark()
+    }
+    fn unwrite(
+        &mut self,
+        mark: usize,
+        width: usize,
+        back: &mut dyn FnMut(&str, Style, Option<&str>),
+    ) {
+        self.line -= width.min(self.line);
+        self.sink.unwrite(mark, width, back);
+    }
+    fn continues(&mut self, join: crate::line::Join) {
+        self.sink.continues(join);
+    }
+    fn gutter_written(&mut self) {
+        self.sink.gutter_written();
+    }
+    fn kind(&mut self, kind: LineKind) {
+        self.sink.kind(kind);
     }
 }
 

@@ -70,6 +70,15 @@ pub fn table_rows(n: usize) -> String {
     table(64, n)
 }
 /// A table of `n` columns and 8 rows.
+/// cmark-gfm's advisory shape: a header row of `n` columns over `n` one-cell rows, whose
+/// missing cells a GFM parser fills in (`n²` cells from `6n` bytes).
+pub fn table_autofill(n: usize) -> String {
+    let mut s = "|a".repeat(n) + "|\n" + &"|-".repeat(n) + "|\n";
+    for _ in 0..n {
+        s.push_str("|x|\n");
+    }
+    s
+}
 pub fn table_cols(n: usize) -> String {
     table(n, 8)
 }
@@ -241,6 +250,14 @@ pub const GENS: &[Gen] = &[
         name: "image_opens",
         make: image_opens,
         full_n: 80 * 1024,
+        superlinear: false,
+    },
+    // cmark-gfm's advisory shape; pulldown-cmark stops filling cells in after 2^18 of them
+    // (the rest of the rows is a paragraph), so 4N is about 1 MB of which most is text.
+    Gen {
+        name: "table_autofill",
+        make: table_autofill,
+        full_n: 43_000,
         superlinear: false,
     },
     Gen {
