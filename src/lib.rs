@@ -36,6 +36,7 @@
 //! | [`AnsiWriter`] | lines to terminal bytes (SGR, OSC 8), from [`Renderer::writer`] |
 //! | [`Theme`] | element styles and the syntax theme; built-in or from a file |
 //! | [`Error`] | bad options, theme files; rendering itself never fails |
+//! | [`HYPERLINK_SCHEMES`] | the schemes written as OSC 8 links (`http`, `https`, `mailto`); every other destination is shown as text |
 //!
 //! # The streaming state machine
 //!
