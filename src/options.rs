@@ -162,8 +162,9 @@ impl Options {
     /// a link. A hyperlink whose text reads as a URL of another host
     /// (`[https://good.example](https://evil.example)`) also shows its destination.
     /// `false` (the default): the destination is shown as text after the link text when it
-    /// differs from it. Either way every destination reaches the output; a destination
-    /// shown as text is shown once per paragraph, heading or table.
+    /// differs from it. Either way every destination reaches the output, except a
+    /// same-page anchor (`#quickstart`), which names nothing a terminal can open; a
+    /// destination shown as text is shown once per paragraph, heading or table.
     #[must_use]
     pub fn with_hyperlinks(mut self, on: bool) -> Self {
         self.hyperlinks = on;

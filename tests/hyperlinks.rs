@@ -88,7 +88,6 @@ fn other_destinations_are_shown_as_text_never_behind_a_link() {
         "data:text/html,hi",
         "vscode://file/etc/hosts",
         "./LICENSE",
-        "#quickstart",
     ] {
         for text in [
             format!("[click]({url})\n"),
@@ -157,4 +156,14 @@ fn a_destination_shown_as_text_once_per_paragraph() {
     );
     let out = outputs(&hyperlinks(), "[a](./x) [b](./x) [c](./y)\n");
     assert_eq!(strip(&out), "a (./x) b c (./y)");
+}
+
+#[test]
+fn a_same_page_anchor_shows_its_text_alone() {
+    let plain = Renderer::new(Options::new().with_width(100)).unwrap();
+    for r in [&plain, &hyperlinks()] {
+        let out = outputs(r, "See [Quickstart](#quickstart) and [docs](./docs.md).\n");
+        assert!(osc8_targets(&out).is_empty(), "{out:?}");
+        assert_eq!(strip(&out), "See Quickstart and docs (./docs.md).");
+    }
 }

@@ -324,7 +324,10 @@ impl Layout<'_> {
                     .extend(h.chars().map(|c| c.to_ascii_lowercase()));
             }
         }
-        let display_url = !matches!(kind, LinkType::Autolink | LinkType::Email) || image;
+        // A same-page anchor (`#quickstart`) names nothing a terminal can open: its text
+        // is shown alone.
+        let display_url = (!matches!(kind, LinkType::Autolink | LinkType::Email) || image)
+            && !url.starts_with('#');
         scratch.links.push(LinkRec {
             url: (start as u32, end as u32),
             text_start: scratch.link_text.len() as u32,
