@@ -167,3 +167,21 @@ fn a_same_page_anchor_shows_its_text_alone() {
         assert_eq!(strip(&out), "See Quickstart and docs (./docs.md).");
     }
 }
+
+#[test]
+fn an_images_alt_text_is_plain_text() {
+    // CommonMark's example: the alt text is `[foo](uri2)`; the inner link's URL is not part
+    // of it.
+    let text = "![[[foo](https://a.test/1)](https://a.test/2)](https://a.test/3)\n";
+    let plain = Renderer::new(Options::new().with_width(100)).unwrap();
+    assert_eq!(
+        strip(&outputs(&plain, text)),
+        "[image: [foo](https://a.test/2)] (https://a.test/3)"
+    );
+    let out = outputs(&hyperlinks(), text);
+    assert_eq!(strip(&out), "[image: [foo](https://a.test/2)]");
+    assert!(
+        osc8_targets(&out).iter().all(|t| *t == "https://a.test/3"),
+        "{out:?}"
+    );
+}

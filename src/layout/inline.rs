@@ -163,8 +163,12 @@ impl Scratch {
 
     /// The OSC 8 target of text written now: the innermost open link, if links are OSC 8.
     fn current_link(&self) -> Option<(u32, u32)> {
+        // An image's description is its alt text, plain (CommonMark 6.4): a link inside it
+        // takes the image's destination, not its own.
         self.links
-            .last()
+            .iter()
+            .find(|l| l.image)
+            .or(self.links.last())
             .filter(|l| l.osc8)
             .map(|l| l.url)
             .filter(|u| u.1 > u.0)
@@ -347,7 +351,11 @@ impl Layout<'_> {
             let style = scratch.top_style().patch(self.cfg.theme.image);
             self.emit("]", style, out, scratch);
         }
+        // A link inside an image's alt text shows no destination of its own (the alt text
+        // is the plain text of the description, CommonMark 6.4).
+        let in_image = scratch.links.iter().any(|l| l.image);
         let shown = link.display_url
+            && !in_image
             && link.url.0 < link.url.1
             && {
                 let url = &scratch.urls[link.url.0 as usize..link.url.1 as usize];
