@@ -192,9 +192,6 @@ fn scale(c: &mut Criterion) {
 }
 
 fn highlight(c: &mut Criterion) {
-    use syntect::easy::HighlightLines;
-    use syntect::util::LinesWithEndings;
-
     let blocks = common::code_blocks(64 * 1024);
     let text = common::code_only(64 * 1024);
     let code_bytes: usize = blocks.iter().map(|(_, code)| code.len()).sum();
@@ -225,16 +222,7 @@ fn highlight(c: &mut Criterion) {
     });
     g.throughput(Throughput::Bytes(code_bytes as u64));
     g.bench_function("syntect-highlightlines/code-64KB", |b| {
-        b.iter(|| {
-            let mut spans = 0usize;
-            for ((_, code), syntax) in blocks.iter().zip(&syntaxes) {
-                let mut h = HighlightLines::new(syntax, theme);
-                for line in LinesWithEndings::from(code) {
-                    spans += h.highlight_line(line, &ss).expect("highlight").len();
-                }
-            }
-            spans
-        });
+        b.iter(|| common::syntect_highlight(&blocks, &syntaxes, &ss, theme));
     });
     g.finish();
 }

@@ -12,8 +12,6 @@
 mod common;
 
 use std::hint::black_box;
-use syntect::easy::HighlightLines;
-use syntect::util::LinesWithEndings;
 use termark::{Options, Renderer};
 
 fn main() {
@@ -32,16 +30,7 @@ fn main() {
         .collect();
     // Warm both: syntaxes are compiled lazily on first use.
     black_box(on.render(&text));
-    let syntect_once = || {
-        let mut spans = 0usize;
-        for ((_, code), syntax) in blocks.iter().zip(&syntaxes) {
-            let mut h = HighlightLines::new(syntax, theme);
-            for line in LinesWithEndings::from(code) {
-                spans += h.highlight_line(line, &ss).expect("highlight").len();
-            }
-        }
-        spans
-    };
+    let syntect_once = || common::syntect_highlight(&blocks, &syntaxes, &ss, theme);
     black_box(syntect_once());
     for _ in 0..n {
         match what.as_str() {

@@ -907,3 +907,23 @@ pub fn single_paragraph(bytes: usize) -> String {
     soft_wrap(&p, 80, &mut out);
     out
 }
+
+/// The `highlight` yardstick: syntect's own `HighlightLines` over `blocks` (from
+/// [`code_blocks`]), each with its syntax from `syntaxes` (same order), in `theme`.
+/// Returns the number of styled pieces, so the work cannot be optimised away. Shared by
+/// `benches/render.rs` and `examples/profile_highlight.rs`, so both time the same loop.
+pub fn syntect_highlight(
+    blocks: &[(&str, String)],
+    syntaxes: &[&syntect::parsing::SyntaxReference],
+    ss: &syntect::parsing::SyntaxSet,
+    theme: &syntect::highlighting::Theme,
+) -> usize {
+    let mut spans = 0usize;
+    for ((_, code), syntax) in blocks.iter().zip(syntaxes) {
+        let mut h = syntect::easy::HighlightLines::new(syntax, theme);
+        for line in syntect::util::LinesWithEndings::from(code) {
+            spans += h.highlight_line(line, ss).expect("highlight").len();
+        }
+    }
+    spans
+}
