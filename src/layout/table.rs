@@ -509,10 +509,11 @@ impl<S: LineSink> LineSink for Widest<'_, S> {
     }
     fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
         self.line += width;
-        self.max = self.max.max(self.line);
         self.sink.push(text, style, link, width);
     }
     fn end(&mut self) {
+        // Measured when the line ends: text the wrapper took back is not counted.
+        self.max = self.max.max(self.line);
         self.sink.end();
     }
     fn mark(&self) -> usize {
