@@ -33,7 +33,7 @@
 //! [`Defs`] and reach later parses through the broken-link callback.
 
 use crate::linkdefs::Defs;
-use crate::parse::{self, EventSink, FeedMode, FoundDef, Held};
+use crate::parse::{self, EventSink, FeedMode, FoundDef, Held, ShownDef};
 use crate::scan::{self, Fence, LineClass};
 use pulldown_cmark::{Event, Tag};
 use std::ops::Range;
@@ -220,7 +220,8 @@ pub(crate) fn commit(
     sink: &mut impl EventSink,
 ) -> Option<Cut> {
     let blank_closed = !last && scan::ends_with_blank_line(src);
-    let parser = parse::parser(src, defs);
+    let mut unresolved = Vec::new();
+    let parser = parse::parser_noting(src, defs, &mut unresolved);
     let found = parse::found_defs(&parser);
     if found.is_empty() {
         // Fast path: one parse, fed unit by unit as it goes.
@@ -230,11 +231,12 @@ pub(crate) fn commit(
             blank_closed,
             list_continues: false,
         };
-        let offset = match parse::feed(parser, src, defs, mode, sink) {
+        let offset = match parse::feed(parser, src, defs, mode, &[], sink) {
             Held::Everything => return None,
             Held::LastUnitFrom(pos) => scan::nl_line_start(src, pos),
             Held::Nothing => src.len(),
         };
+        want_before(&unresolved, offset, defs);
         return Some(Cut {
             offset,
             prev_blank: prev_blank(src, offset, prev_blank_at_start),
@@ -244,6 +246,17 @@ pub(crate) fn commit(
     let last_closed = blank_closed && units.last().is_some_and(|u| u.closed_by_blank);
     if units.is_empty() || (!last && units.len() < 2 && !last_closed) {
         if last {
+            // Only definitions (and blank lines) are left.
+            sink.begin_segment(prev_blank_at_start);
+            let shown = shown_defs(&found, 0, src.len(), defs);
+            parse::feed(
+                parse::parser(src, defs),
+                src,
+                defs,
+                FeedMode::default(),
+                &shown,
+                sink,
+            );
             add_defs(&found, src.len(), defs);
             return Some(Cut {
                 offset: src.len(),
@@ -276,12 +289,22 @@ pub(crate) fn commit(
             list_continues,
             ..FeedMode::default()
         };
-        parse::feed(parse::parser(text, defs), text, defs, mode, sink);
+        let shown = shown_defs(&found, start, end, defs);
+        let mut unresolved = Vec::new();
+        parse::feed(
+            parse::parser_noting(text, defs, &mut unresolved),
+            text,
+            defs,
+            mode,
+            &shown,
+            sink,
+        );
         while added < found.len() && found[added].span.start < end {
             let d = &found[added];
             defs.insert(&d.label, &d.dest, &d.title);
             added += 1;
         }
+        want_before(&unresolved, text.len(), defs);
         start = end;
     }
     Some(Cut {
@@ -440,6 +463,35 @@ fn lines_run_start(src: &str, pos: usize, floor: usize) -> usize {
     at
 }
 
+/// The definitions in `found` within `start..end` whose label committed text used
+/// unresolved, with spans relative to `start`: they are shown where they stand.
+fn shown_defs<'d>(
+    found: &'d [FoundDef],
+    start: usize,
+    end: usize,
+    defs: &Defs,
+) -> Vec<ShownDef<'d>> {
+    found
+        .iter()
+        .filter(|d| d.span.start >= start && d.span.start < end && defs.is_wanted(&d.label))
+        .map(|d| ShownDef {
+            span: (d.span.start - start, d.span.end - start),
+            label: &d.label,
+            dest: &d.dest,
+        })
+        .collect()
+}
+
+/// Remembers the labels of the unresolved references that start before `upto` (the
+/// committed part of the parse).
+fn want_before(unresolved: &[(usize, u64)], upto: usize, defs: &mut Defs) {
+    for &(at, hash) in unresolved {
+        if at < upto {
+            defs.want(hash);
+        }
+    }
+}
+
 fn add_defs(found: &[FoundDef], upto: usize, defs: &mut Defs) {
     for d in found {
         if d.span.start < upto {
@@ -500,13 +552,10 @@ pub(crate) fn render_all(
     sink: &mut impl EventSink,
 ) {
     sink.begin_segment(prev_blank_at_start);
-    parse::feed(
-        parse::parser(src, defs),
-        src,
-        defs,
-        FeedMode::default(),
-        sink,
-    );
+    let parser = parse::parser(src, defs);
+    let found = parse::found_defs(&parser);
+    let shown = shown_defs(&found, 0, src.len(), defs);
+    parse::feed(parser, src, defs, FeedMode::default(), &shown, sink);
 }
 
 #[cfg(test)]

@@ -117,6 +117,18 @@
 //!   it too. [`Renderer::render_whole`], one full pulldown-cmark parse (the test oracle),
 //!   resolves such forward references, and that is the only way the two may differ.
 //!   Labels match as in pulldown-cmark (whitespace collapsed, Unicode case folding).
+//!   So that the destination is not lost, a definition whose label an earlier committed
+//!   block used, unresolved, is *shown* where it stands: a line `[label]: destination`
+//!   ([`LineKind::LinkReference`], an OSC 8 link when hyperlinks are on), with consecutive
+//!   such definitions in one block. Which labels were used is decided per committed unit
+//!   (the broken-link callback of the unit's own parse), so this too is independent of
+//!   chunking. Definitions nothing used before stay invisible. At most 4,096 labels are
+//!   remembered per message.
+//! - **Link destinations** that are not OSC 8 hyperlinks are shown by [`LinkStyle`]: a mark
+//!   `[n]` after the link text, numbered through the message, and the marked destinations
+//!   listed as lines `[n]: destination` right after the paragraph, heading or table that
+//!   holds them (inside the same unit, so committed lines stay final); or inline in
+//!   parentheses.
 //! - **Footnotes** use pulldown-cmark's older footnote syntax, in which every `[^label]` is a
 //!   reference whether or not its definition has arrived yet.
 //! - **Tables** stay tentative until they end (their column widths depend on every row).
@@ -226,8 +238,8 @@ pub use error::Error;
 pub use line::{CodeBlock, CodeBlocks, Join, Line, LineIter, LineKind, Lines, Span};
 pub use message::Message;
 pub use options::{
-    ColorDepth, ControlChars, Options, DEFAULT_TENTATIVE_BUDGET, MAX_HIGHLIGHT_THREADS, MAX_WIDTH,
-    MIN_WIDTH, TAB_WIDTHS,
+    ColorDepth, ControlChars, LinkStyle, Options, DEFAULT_TENTATIVE_BUDGET, MAX_HIGHLIGHT_THREADS,
+    MAX_WIDTH, MIN_WIDTH, TAB_WIDTHS,
 };
 pub use pool::{MAX_POOLED_BUFFERS, MAX_POOLED_BUFFER_BYTES, MAX_POOLED_BYTES, MAX_POOLED_WORK};
 pub use renderer::Renderer;
@@ -240,6 +252,7 @@ pub use theme::Theme;
 /// README's "Limits" table lists them all).
 pub mod limits {
     pub use crate::highlight::{MAX_HIGHLIGHT_BLOCK_BYTES, MAX_HIGHLIGHT_LINE_BYTES};
+    pub use crate::layout::{OUTPUT_BYTES_PER_INPUT_BYTE, OUTPUT_SLACK_BYTES};
     pub use crate::sanitize::MAX_URL_BYTES;
     pub use crate::stream::{
         FRAME_TAIL_BYTES, INITIAL_PARSE_CREDIT, KEEP_BUFFER_BYTES, MAX_LINE_BYTES, MAX_OPEN_BYTES,

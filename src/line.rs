@@ -58,7 +58,7 @@ impl LineRec {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Meta(u8);
 
-const KINDS: [LineKind; 9] = [
+const KINDS: [LineKind; 10] = [
     LineKind::Text,
     LineKind::Heading,
     LineKind::Code,
@@ -67,6 +67,7 @@ const KINDS: [LineKind; 9] = [
     LineKind::TableRule,
     LineKind::Rule,
     LineKind::Html,
+    LineKind::LinkReference,
     LineKind::Blank,
 ];
 
@@ -125,6 +126,11 @@ pub enum LineKind {
     Rule,
     /// A line of an HTML block, shown as its source.
     Html,
+    /// A link destination listed after its block (`[1]: https://…`, see
+    /// [`LinkStyle::Reference`](crate::LinkStyle::Reference)), or a link reference
+    /// definition shown where it stands (`[docs]: https://…`, for a label an earlier block
+    /// used before the definition arrived).
+    LinkReference,
     /// A blank line between blocks (it may hold a container's prefix, such as a quote bar).
     Blank,
 }
@@ -321,6 +327,30 @@ impl Lines {
             links: self.links.len(),
             link_text: self.link_text.len(),
         }
+    }
+
+    /// An upper bound of the bytes an [`AnsiWriter`](crate::AnsiWriter) writes for what was
+    /// appended since `mark` (no drain in between): the text, every span's SGR sequence, an
+    /// OSC 8 pair with its URL for every span that opens a link, and the line ends.
+    pub(crate) fn cost_since(&self, mark: &Mark) -> u64 {
+        /// The longest SGR sequence a span can need (reset, every modifier, 24-bit fg and bg).
+        const SGR: u64 = 48;
+        /// `ESC ] 8 ; ; ESC \` twice, around the URL.
+        const OSC8: u64 = 14;
+        let mut cost = (self.text.len().saturating_sub(mark.text)) as u64
+            + (self.spans.len().saturating_sub(mark.spans)) as u64 * SGR
+            + (self.recs.len().saturating_sub(mark.recs)) as u64 * 8;
+        // (Counted for every span with a link: a link continued from the span before is
+        // written once, so this is an upper bound.)
+        for span in self.spans.get(mark.spans..).unwrap_or(&[]) {
+            let link = self.attrs.get(span.attr as usize).map_or(0, |a| a.link);
+            if link > 0 {
+                if let Some(&(s, e)) = self.links.get(link as usize - 1) {
+                    cost += (e - s) as u64 + OSC8;
+                }
+            }
+        }
+        cost
     }
 
     /// Drops everything appended since `mark`.

@@ -14,6 +14,10 @@
 use std::collections::HashMap;
 use unicase::UniCase;
 
+/// Labels remembered as used, unresolved, in committed text (see [`Defs::want`]): at most
+/// this many per message. A later definition of a label past the cap stays invisible.
+pub(crate) const MAX_WANTED_LABELS: usize = 4096;
+
 /// One link reference definition: its destination and title (both as pulldown-cmark
 /// decoded them: entities and backslash escapes resolved).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,12 +32,37 @@ pub(crate) struct Defs {
     map: HashMap<UniCase<String>, LinkDef>,
     /// Bytes of the labels, destinations and titles held (for `heap_bytes`).
     text_bytes: usize,
+    /// Hashes ([`label_hash`]) of labels that committed text used as references before
+    /// any definition of them arrived: a later definition of one is shown where it stands,
+    /// so its destination is not lost.
+    wanted: rustc_hash::FxHashSet<u64>,
 }
 
 impl Defs {
-    /// True if there is none.
+    /// True if there is no definition.
     pub(crate) fn is_empty(&self) -> bool {
         self.map.is_empty()
+    }
+
+    /// True if there is no definition and no wanted label.
+    pub(crate) fn is_clear(&self) -> bool {
+        self.map.is_empty() && self.wanted.is_empty()
+    }
+
+    /// Remembers that committed text used the label of `hash` ([`label_hash`]) as a
+    /// reference that nothing resolved (up to [`MAX_WANTED_LABELS`]).
+    pub(crate) fn want(&mut self, hash: u64) {
+        if self.wanted.len() < MAX_WANTED_LABELS {
+            self.wanted.insert(hash);
+        }
+    }
+
+    /// True if committed text used `label` unresolved, and no definition of it is known:
+    /// a definition of it arriving now is shown where it stands.
+    pub(crate) fn is_wanted(&self, label: &str) -> bool {
+        !self.wanted.is_empty()
+            && self.wanted.contains(&label_hash(label))
+            && self.get(label).is_none()
     }
 
     /// Adds every link reference definition of `document` (a whole Markdown document), as a
@@ -73,7 +102,16 @@ impl Defs {
     pub(crate) fn heap_bytes(&self) -> usize {
         self.map.capacity() * (std::mem::size_of::<(UniCase<String>, LinkDef)>() + 1)
             + self.text_bytes
+            + self.wanted.capacity() * (std::mem::size_of::<u64>() + 1)
     }
+}
+
+/// A label's hash, equal for labels that match (see [`normalize`]).
+pub(crate) fn label_hash(label: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    normalize(label).hash(&mut h);
+    h.finish()
 }
 
 /// A label as a key: ASCII whitespace runs collapsed to one space and trimmed (as

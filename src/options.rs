@@ -58,6 +58,31 @@ pub enum ControlChars {
     Drop,
 }
 
+/// How a link's destination is shown when it is not an OSC 8 hyperlink (hyperlinks off, a
+/// scheme outside [`HYPERLINK_SCHEMES`](crate::HYPERLINK_SCHEMES), or
+/// [`ColorDepth::Plain`]).
+///
+/// | source | `Reference` (default) | `Inline` |
+/// |---|---|---|
+/// | `see [the docs](https://d.example) now` | `see the docs[1] now`, then a line `[1]: https://d.example` after the block | `see the docs (https://d.example) now` |
+///
+/// Either way a destination is shown once per paragraph, heading or table (a second link to
+/// it in the block reuses its number), a link whose text is its destination
+/// (`<https://x.example>`) shows no mark, a same-page anchor (`#quickstart`) shows its text
+/// alone, and an image inside a link (a badge) shows its alt text with the link's
+/// destination only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum LinkStyle {
+    /// The link text with a short mark (`[1]`, numbered through the message), and each
+    /// destination listed as a line `[1]: https://…` right after the paragraph, heading or
+    /// table that holds it (kind [`LineKind::LinkReference`](crate::LineKind)). The text
+    /// keeps its flow, and table cells are sized without URLs.
+    #[default]
+    Reference,
+    /// The destination in parentheses right after the link text: `the docs (https://…)`.
+    Inline,
+}
+
 /// Rendering options. Build with [`Options::new`] and the `with_*` setters, then hand to
 /// [`Renderer::new`](crate::Renderer::new), which validates them. Each setter has a getter
 /// of the same name without `with_`.
@@ -78,6 +103,7 @@ pub struct Options {
     pub(crate) theme: Theme,
     pub(crate) color: ColorDepth,
     pub(crate) hyperlinks: bool,
+    pub(crate) link_style: LinkStyle,
     pub(crate) highlight: bool,
     pub(crate) wrap_code: bool,
     pub(crate) control_chars: ControlChars,
@@ -113,6 +139,7 @@ impl Options {
             theme: Theme::dark(),
             color: ColorDepth::TrueColor,
             hyperlinks: false,
+            link_style: LinkStyle::Reference,
             highlight: true,
             wrap_code: true,
             control_chars: ControlChars::Visible,
@@ -161,13 +188,23 @@ impl Options {
     /// `javascript:` or `file:` URL, a relative path) is shown as text, never hidden behind
     /// a link. A hyperlink whose text reads as a URL of another host
     /// (`[https://good.example](https://evil.example)`) also shows its destination.
-    /// `false` (the default): the destination is shown as text after the link text when it
-    /// differs from it. Either way every destination reaches the output, except a
-    /// same-page anchor (`#quickstart`), which names nothing a terminal can open; a
-    /// destination shown as text is shown once per paragraph, heading or table.
+    /// `false` (the default): the destination is shown as text, as
+    /// [`with_link_style`](Self::with_link_style) says, when it differs from the link text.
+    /// Either way every destination reaches the output, except a same-page anchor
+    /// (`#quickstart`), which names nothing a terminal can open, and the source of an image
+    /// inside a link (a badge), which shows the link's destination; a destination shown as
+    /// text is shown once per paragraph, heading or table.
     #[must_use]
     pub fn with_hyperlinks(mut self, on: bool) -> Self {
         self.hyperlinks = on;
+        self
+    }
+    /// How destinations that are not OSC 8 hyperlinks are shown (see [`LinkStyle`]):
+    /// reference marks with the destinations listed after the block (the default), or
+    /// inline in parentheses.
+    #[must_use]
+    pub fn with_link_style(mut self, style: LinkStyle) -> Self {
+        self.link_style = style;
         self
     }
     /// Syntax-highlight fenced code blocks that name a known language (default on).
@@ -278,6 +315,11 @@ impl Options {
     #[must_use]
     pub fn hyperlinks(&self) -> bool {
         self.hyperlinks
+    }
+    /// How destinations that are not hyperlinks are shown.
+    #[must_use]
+    pub fn link_style(&self) -> LinkStyle {
+        self.link_style
     }
     /// True if code is syntax-highlighted.
     #[must_use]

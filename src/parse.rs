@@ -19,20 +19,71 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// A parser over `text` that resolves otherwise-broken references against `defs`.
-pub(crate) fn parser<'a>(
-    text: &'a str,
+/// pulldown-cmark's broken-link callback: resolves references against committed
+/// definitions, and notes the references nothing resolves.
+pub(crate) struct Resolver<'a, 'b> {
     defs: &'a Defs,
-) -> Parser<'a, impl pulldown_cmark::BrokenLinkCallback<'a>> {
-    let resolve = move |link: BrokenLink<'a>| -> Option<(CowStr<'a>, CowStr<'a>)> {
-        defs.get(&link.reference).map(|d| {
+    /// Where each unresolved reference starts in the parsed text, and its label's hash
+    /// ([`crate::linkdefs::label_hash`]).
+    unresolved: Option<&'b mut Vec<(usize, u64)>>,
+}
+
+impl<'a> pulldown_cmark::BrokenLinkCallback<'a> for Resolver<'a, '_> {
+    fn handle_broken_link(&mut self, link: BrokenLink<'a>) -> Option<(CowStr<'a>, CowStr<'a>)> {
+        let found = self.defs.get(&link.reference).map(|d| {
             (
                 CowStr::Borrowed(d.dest.as_str()),
                 CowStr::Borrowed(d.title.as_str()),
             )
-        })
-    };
-    Parser::new_with_broken_link_callback(text, options(), Some(resolve))
+        });
+        if found.is_none() {
+            if let Some(u) = self.unresolved.as_deref_mut() {
+                u.push((
+                    link.span.start,
+                    crate::linkdefs::label_hash(&link.reference),
+                ));
+            }
+        }
+        found
+    }
+}
+
+/// A parser over `text` that resolves otherwise-broken references against `defs`.
+pub(crate) fn parser<'a>(text: &'a str, defs: &'a Defs) -> Parser<'a, Resolver<'a, 'a>> {
+    Parser::new_with_broken_link_callback(
+        text,
+        options(),
+        Some(Resolver {
+            defs,
+            unresolved: None,
+        }),
+    )
+}
+
+/// [`parser`], noting in `unresolved` where each reference nothing resolves starts, with
+/// its label's hash.
+pub(crate) fn parser_noting<'a, 'b>(
+    text: &'a str,
+    defs: &'a Defs,
+    unresolved: &'b mut Vec<(usize, u64)>,
+) -> Parser<'a, Resolver<'a, 'b>> {
+    Parser::new_with_broken_link_callback(
+        text,
+        options(),
+        Some(Resolver {
+            defs,
+            unresolved: Some(unresolved),
+        }),
+    )
+}
+
+/// A link reference definition to show where it stands (its label was used unresolved
+/// before it arrived): its bytes in the text fed, its label as written and destination.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ShownDef<'d> {
+    pub(crate) span: (usize, usize),
+    pub(crate) label: &'d str,
+    pub(crate) dest: &'d str,
 }
 
 /// A link reference definition found in a parse: where it stands and what it says.
@@ -75,6 +126,11 @@ pub(crate) trait EventSink {
     fn checkpoint(&mut self);
     /// Drops everything done since the last checkpoint.
     fn rollback(&mut self);
+    /// A link reference definition to show where it stands; `text` is the segment's
+    /// source.
+    fn definition(&mut self, def: &ShownDef<'_>, text: &str) {
+        let _ = (def, text);
+    }
 }
 
 /// A reference resolved by a definition in the parsed region, for a label that a committed
@@ -161,8 +217,12 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     text: &'a str,
     defs: &'a Defs,
     mode: FeedMode,
+    shown: &[ShownDef<'_>],
     sink: &mut impl EventSink,
 ) -> Held {
+    // The definitions to show, each before the first event that starts after it (or that
+    // ends a container holding it).
+    let mut shown = shown.iter().peekable();
     let mut depth = 0usize;
     let mut unit_start = None;
     let mut list_just_started = false;
@@ -226,11 +286,22 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
         if let Some((e, r)) = list_end.take() {
             sink.event(&e, r, text);
         }
+        let before = if matches!(event, Event::End(_)) {
+            range.end
+        } else {
+            range.start
+        };
+        while let Some(d) = shown.next_if(|d| d.span.0 < before) {
+            sink.definition(d, text);
+        }
         if mode.list_continues && depth == 0 && matches!(event, Event::End(TagEnd::List(_))) {
             list_end = Some((event, range));
         } else {
             sink.event(&event, range, text);
         }
+    }
+    for d in shown {
+        sink.definition(d, text);
     }
     // A final `End(List)` that continues in the next group is dropped.
     if !mode.hold_last || (mode.blank_closed && last_closed_by_blank) {

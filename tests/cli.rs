@@ -387,6 +387,8 @@ fn strip_escapes(s: &str) -> String {
 
 #[test]
 fn files_resolve_later_link_definitions_pipes_keep_the_streaming_rule() {
+    // A pipe keeps the reference literal (its block was final before the definition came)
+    // and shows the definition where it stands, so the destination is not lost.
     let dir = std::env::temp_dir().join(format!("termark-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("refs.md");
@@ -396,14 +398,14 @@ fn files_resolve_later_link_definitions_pipes_keep_the_streaming_rule() {
         .arg(&file)
         .assert()
         .success()
-        .stdout("See the docs (https://e.test/docs).\n");
+        .stdout("See the docs[1].\n[1]: https://e.test/docs\n");
     termark()
         .args(["--width", "60"])
         .pipe_stdin(&file)
         .unwrap()
         .assert()
         .success()
-        .stdout("See [the docs][d].\n");
+        .stdout("See [the docs][d].\n\n[d]: https://e.test/docs\n");
     std::fs::remove_dir_all(&dir).ok();
 }
 

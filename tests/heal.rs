@@ -32,6 +32,29 @@ fn delimiters(s: &str) -> usize {
     s.chars().filter(|c| DELIMITERS.contains(c)).count()
 }
 
+/// The plain text of lines, without termark's own link reference marks (`[1]`) and the
+/// lines that list their destinations (`[1]: h`, while a destination streams in).
+fn text_of<'a>(lines: impl Iterator<Item = termark::Line<'a>>) -> String {
+    let mut out = String::new();
+    for l in lines.filter(|l| l.kind() != termark::LineKind::LinkReference) {
+        let plain = l.plain();
+        let mut rest = plain.as_str();
+        while let Some(i) = rest.find('[') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits > 0 && after[digits..].starts_with(']') {
+                rest = &after[digits + 1..];
+            } else {
+                out.push('[');
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
 /// Delimiters at the very end of `prefix` (after its last other character): nothing can be
 /// known about them yet.
 fn trailing_delimiters(prefix: &str) -> usize {
@@ -45,17 +68,17 @@ fn trailing_delimiters(prefix: &str) -> usize {
 fn no_prefix_shows_a_delimiter_the_finished_text_styles() {
     let r = renderer();
     for text in CORPUS {
-        let finished: String = r.render(text).iter().map(|l| l.plain()).collect();
+        let finished = text_of(r.render(text).iter());
         // (The delimiters the finished text shows as text, like a `*` between spaces.)
         let literal = delimiters(&finished);
         for end in (1..=text.len()).filter(|&e| text.is_char_boundary(e)) {
             let prefix = &text[..end];
             let mut s = r.stream();
             s.push(prefix);
-            let committed: String = s.committed().iter().map(|l| l.plain()).collect();
+            let committed = text_of(s.committed().iter());
             let tail = s.tail();
             assert!(tail.is_exact());
-            let shown: String = tail.lines().map(|l| l.plain()).collect();
+            let shown = text_of(tail.lines());
             for l in tail.lines() {
                 assert!(l.width() <= 30, "{prefix:?}: {:?}", l.plain());
             }

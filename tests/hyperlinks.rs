@@ -97,10 +97,7 @@ fn other_destinations_are_shown_as_text_never_behind_a_link() {
         ] {
             let out = outputs(&r, &text);
             assert!(osc8_targets(&out).is_empty(), "{text:?}: {out:?}");
-            assert!(
-                strip(&out).contains(&format!("({url})")),
-                "{text:?}: {out:?}"
-            );
+            assert!(strip(&out).contains(url), "{text:?}: {out:?}");
         }
     }
 }
@@ -151,11 +148,27 @@ fn a_destination_shown_as_text_once_per_paragraph() {
     let text = strip(&out).replace('\n', "");
     assert_eq!(
         text.matches(&long).count(),
+        1,
+        "listed once, later links reuse its mark: {text}"
+    );
+    let inline = Renderer::new(
+        Options::new()
+            .with_width(100)
+            .with_link_style(termark::LinkStyle::Inline),
+    )
+    .unwrap();
+    let out = outputs(
+        &inline,
+        &format!("[x]: https://e.test/{long}\n\n[a][x] [b][x] [c][x]\n\n[d][x]\n"),
+    );
+    let text = strip(&out).replace('\n', "");
+    assert_eq!(
+        text.matches(&long).count(),
         2,
-        "once in each paragraph: {text}"
+        "inline: once in each paragraph: {text}"
     );
     let out = outputs(&hyperlinks(), "[a](./x) [b](./x) [c](./y)\n");
-    assert_eq!(strip(&out), "a (./x) b c (./y)");
+    assert_eq!(strip(&out), "a[1] b[1] c[2]\n[1]: ./x\n[2]: ./y");
 }
 
 #[test]
@@ -164,7 +177,7 @@ fn a_same_page_anchor_shows_its_text_alone() {
     for r in [&plain, &hyperlinks()] {
         let out = outputs(r, "See [Quickstart](#quickstart) and [docs](./docs.md).\n");
         assert!(osc8_targets(&out).is_empty(), "{out:?}");
-        assert_eq!(strip(&out), "See Quickstart and docs (./docs.md).");
+        assert_eq!(strip(&out), "See Quickstart and docs[1].\n[1]: ./docs.md");
     }
 }
 
@@ -176,7 +189,7 @@ fn an_images_alt_text_is_plain_text() {
     let plain = Renderer::new(Options::new().with_width(100)).unwrap();
     assert_eq!(
         strip(&outputs(&plain, text)),
-        "[image: [foo](https://a.test/2)] (https://a.test/3)"
+        "[image: [foo](https://a.test/2)][1]\n[1]: https://a.test/3"
     );
     let out = outputs(&hyperlinks(), text);
     assert_eq!(strip(&out), "[image: [foo](https://a.test/2)]");

@@ -241,8 +241,9 @@ fn finalized_stream_has_no_live_state_and_pool_is_bounded() {
 
 #[test]
 fn forward_link_definition_rule() {
-    // A reference before its definition, in an earlier block, stays literal when streamed;
-    // the whole-document parse resolves it. Same block, or definition first: resolved.
+    // A reference before its definition, in an earlier block, stays literal when streamed,
+    // and the definition is shown where it stands; the whole-document parse resolves it.
+    // Same block, or definition first: resolved.
     let r = Renderer::new(Options::new().with_width(80)).unwrap();
     let text = "see [ref]\n\nmiddle\n\n[ref]: https://e.test/r\n\nand [ref] again\n";
     let streamed: Vec<String> = r.render(text).iter().map(|l| l.plain()).collect();
@@ -253,18 +254,22 @@ fn forward_link_definition_rule() {
             "",
             "middle",
             "",
-            "and ref (https://e.test/r) again"
+            "[ref]: https://e.test/r",
+            "",
+            "and ref[1] again",
+            "[1]: https://e.test/r"
         ]
     );
     let whole: Vec<String> = r.render_whole(text).iter().map(|l| l.plain()).collect();
     assert_eq!(
         whole,
         [
-            "see ref (https://e.test/r)",
+            "see ref[1]",
+            "[1]: https://e.test/r",
             "",
             "middle",
             "",
-            "and ref (https://e.test/r) again"
+            "and ref[1] again"
         ]
     );
     for n in 1..text.len() {

@@ -280,7 +280,7 @@ fn finding4_fence_close_with_tab_as_render_whole() {
 fn finding5_first_duplicate_definition_wins_in_any_chunking() {
     let r = Renderer::new(Options::new().with_width(WIDTH)).expect("options");
     let text = "[x]:a\nR\n\n[x]:'\n[x]";
-    assert_eq!(plain_lines(&r.render(text)), ["R", "", "x (a)"]);
+    assert_eq!(plain_lines(&r.render(text)), ["R", "", "x[1]", "[1]: a"]);
     assert_eq!(
         plain_lines(&bytewise(&r, text)),
         plain_lines(&r.render(text))

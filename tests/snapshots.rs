@@ -17,6 +17,10 @@ const CASES: &[(&str, &str)] = &[
     ("table_wide", "| Config | Threads | p50 (ms) | Throughput | Memory | Notes |\n|---|--:|--:|--:|--:|---|\n| baseline | 1 | 4.21 | 1,180 | 142 MiB | single-threaded reference |\n| threads-4 | 4 | 4.35 | 4,410 | 188 MiB | near-linear scaling |\n"),
     ("footnotes_html_rules", "Text with a footnote[^note] and another[^2].\n\n<div align=\"center\">\n  <b>raw html block</b>\n</div>\n\nInline <kbd>Ctrl</kbd>+<kbd>C</kbd> html.\n\n---\n\n[^note]: The note text, which wraps when it is long enough to need a second line.\n[^2]: Short.\n"),
     ("cjk_emoji", "中文段落没有空格也能在表意文字之间换行，日本語の文章も同じです。한국어 문장도 마찬가지입니다.\n\nEmoji stay whole: 👨‍👩‍👧‍👦 🏳️‍🌈 👍🏽 ⚠️ e\u{301} ✅\n\nsupercalifragilisticexpialidocious_identifier_longer_than_the_terminal_width_for_sure\n"),
+    // Reference marks listed after their block, a badge row, an anchor, an image without alt
+    // text, links in a quote, a table and list items, and a definition that arrives after
+    // the block that used it (shown where it stands).
+    ("links", "# widget [![Crates.io](https://img.shields.io/crates/v/widget.svg)](https://crates.io/crates/widget) [![Docs](https://docs.rs/widget/badge.svg)](https://docs.rs/widget)\n\nSee [the guide](https://example.com/guide/getting-started?lang=en&x=1), [it again](https://example.com/guide/getting-started?lang=en&x=1), the [Quickstart](#quickstart), <https://auto.example/x>, ![](assets/logo.png) and a citation [1].\n\n> A quote with [a link](https://quote.example/a) inside it.\n\n| crate | docs |\n|---|---|\n| widget | [docs.rs](https://docs.rs/widget) |\n| widget-core | [GitHub](https://github.com/example/widget-core) |\n\n- item with [one](https://one.example)\n- item with [two](https://two.example)\n\n[1]: https://cited.example/paper\n"),
     ("controls", "Escapes are shown, not obeyed: \u{1b}[2J \u{1b}]52;c;aGk=\u{7} \u{9b}31m bidi \u{202e}evil\u{202c} bell \u{7} entity &#27;[1m done.\n\n```\nin code \u{1b}[31m red\n```\n\n[spoof](https://evil.test/\u{1b}]8;;https://bank.test\u{1b}\\)\n"),
 ];
 

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use termark_fuzz::{check_lines, fingerprint, FuzzOptions};
+use termark_fuzz::{check_bound, check_lines, fingerprint, FuzzOptions};
 
 /// Layout of an input: 17 header bytes, then the Markdown bytes as they are (see
 /// `seeds/build_corpus.py` for the byte layout).
@@ -55,7 +55,8 @@ fuzz_target!(|input: Input<'_>| {
         seen, final_fp,
         "lines reported by new_committed() differ from the final committed lines"
     );
-    check_lines(committed.iter(), &chosen, "stream");
+    let ansi = check_lines(committed.iter(), &chosen, "stream");
+    check_bound(String::from_utf8_lossy(bytes).len(), &ansi, "stream");
     if final_fp != expected_fp {
         let i = final_fp
             .iter()

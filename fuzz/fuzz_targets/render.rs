@@ -1,10 +1,11 @@
 //! Arbitrary bytes (lossy UTF-8) through `Renderer::render` with arbitrary options; every
 //! output line is checked (width, escape sequences, control characters, final state), and
 //! without link reference definitions `render` must equal `render_whole` (one full parse).
+//! The written bytes stay within the amplification bound (16 per input byte and 64 KiB).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use termark_fuzz::{check_lines, fingerprint, FuzzOptions};
+use termark_fuzz::{check_bound, check_lines, fingerprint, FuzzOptions};
 
 /// Layout of an input: 9 header bytes, then the Markdown bytes as they are (see
 /// `seeds/build_corpus.py` for the byte layout).
@@ -20,7 +21,8 @@ fuzz_target!(|input: Input<'_>| {
     let (renderer, chosen) = input.opts.build();
     let text = String::from_utf8_lossy(input.text);
     let lines = renderer.render(&text);
-    check_lines(lines.iter(), &chosen, "render");
+    let ansi = check_lines(lines.iter(), &chosen, "render");
+    check_bound(text.len(), &ansi, "render");
     if input.whole {
         let whole = renderer.render_whole(&text);
         check_lines(whole.iter(), &chosen, "render_whole");

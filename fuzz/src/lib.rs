@@ -319,6 +319,20 @@ pub fn check_lines<'a>(
 
 /// Every line of `lines` as ANSI at true color with hyperlinks (a lossless fingerprint of
 /// text, styles and links).
+/// The amplification bound ([`termark::limits::OUTPUT_BYTES_PER_INPUT_BYTE`] and
+/// [`termark::limits::OUTPUT_SLACK_BYTES`]): the written lines (`ansi`, as
+/// [`check_lines`] returns them, plus a newline each) take at most 16 bytes per input byte
+/// and 64 KiB.
+pub fn check_bound(input_bytes: usize, ansi: &[String], what: &str) {
+    let out: u64 = ansi.iter().map(|l| l.len() as u64 + 1).sum();
+    let bound = input_bytes as u64 * termark::limits::OUTPUT_BYTES_PER_INPUT_BYTE
+        + termark::limits::OUTPUT_SLACK_BYTES;
+    assert!(
+        out <= bound,
+        "{what}: {out} output bytes for {input_bytes} input bytes, over the bound {bound}"
+    );
+}
+
 pub fn fingerprint(lines: &Lines) -> Vec<String> {
     let mut w = termark::internals::fingerprint_writer();
     lines.iter().map(|l| w.line_to_string(&l)).collect()

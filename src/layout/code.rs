@@ -68,6 +68,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     state: &mut CodeState,
     theme: &Theme,
     avail: usize,
+    pad: bool,
     wrap: bool,
     tab_width: usize,
     controls: ControlChars,
@@ -75,11 +76,12 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     record: Option<&mut crate::highlight::BlockRuns>,
 ) {
     // A code background (the theme's `code_text.bg`) fills every row to the block's width
-    // and lies under the highlighted tokens too.
+    // (`pad`: while the output stays inside its bound) and lies under the highlighted
+    // tokens too.
     let bg = theme
         .code_text
         .bg
-        .filter(|&c| c != crate::style::Color::Reset);
+        .filter(|&c| pad && c != crate::style::Color::Reset);
     let mut w = RowWriter {
         sink,
         fill: bg.map_or(0, |_| avail.saturating_sub(2).max(2)),

@@ -10,13 +10,15 @@
 //! dropped) before the wrapper sees them. Newlines inside inline text (inline HTML that
 //! spans lines) read as spaces; tabs stay for the wrapper to expand.
 
-use super::{Layout, Leaf, Lines, PrefixSink};
+use super::{Layout, Leaf, LineKind, Lines, PrefixSink};
+use crate::options::LinkStyle;
 use crate::sanitize::{
     hyperlink_allowed, osc8_url, push_sanitized, text_names_other_host, url_host,
 };
 use crate::style::Style;
 use crate::wrap::{Piece, Wrapper};
 use pulldown_cmark::LinkType;
+use std::fmt::Write as _;
 
 /// A collected piece of a table cell: text in `Scratch::buf`, link in `Scratch::urls`.
 #[derive(Clone, Copy, Debug)]
@@ -40,6 +42,9 @@ pub(super) struct LinkRec {
     /// URL).
     display_url: bool,
     image: bool,
+    /// Its text is collected in `Scratch::link_text` (to compare with the URL, or to see
+    /// that an image has no alt text).
+    collect: bool,
     /// Written as an OSC 8 hyperlink: hyperlinks are on, the scheme is one a user can trust
     /// behind a link ([`hyperlink_allowed`]) and the URL is not too long. Otherwise the
     /// destination is shown as text.
@@ -65,10 +70,18 @@ pub(crate) struct Scratch {
     urls: String,
     /// Text of the open links that show their URL (to leave out a URL equal to its text).
     link_text: String,
-    /// Hashes of the destinations the open leaf has shown as text: each is shown once per
-    /// paragraph, heading or table, so `[x][x][x]` with a long `[x]: …` does not repeat it
-    /// (the output stays linear in the input).
-    shown_urls: rustc_hash::FxHashSet<u64>,
+    /// Hashes of the destinations the open leaf has shown as text, with their reference
+    /// mark (0 inline): each is shown once per paragraph, heading or table, so `[x][x][x]`
+    /// with a long `[x]: …` does not repeat it (the output stays linear in the input).
+    shown_urls: rustc_hash::FxHashMap<u64, u32>,
+    /// Destinations listed so far in the message, by hash, with their mark
+    /// ([`LinkStyle::Reference`]). Only the first `State::listed` entries are valid: a
+    /// tentative render appends past them, and the next commit truncates.
+    pub(super) listed: Vec<(u64, u32)>,
+    /// Reference marks of the open leaf to list after it, with their destinations in
+    /// `ref_urls`.
+    refs: Vec<(u32, (u32, u32))>,
+    ref_urls: String,
     pub(super) marker: String,
     pub(super) table: super::table::TableScratch,
     pub(super) bump: bumpalo::Bump,
@@ -87,6 +100,8 @@ impl Scratch {
         self.urls.clear();
         self.link_text.clear();
         self.shown_urls.clear();
+        self.refs.clear();
+        self.ref_urls.clear();
         self.bump.reset();
     }
 
@@ -132,6 +147,7 @@ impl Scratch {
         self.tmp.clear();
         self.marker.clear();
         self.code_ranges.clear();
+        self.listed.clear();
         self.table.recycle();
         self.flow.recycle();
         self.checkpoint.0 = super::State::default();
@@ -153,7 +169,10 @@ impl Scratch {
             + self.links.capacity() * std::mem::size_of::<LinkRec>()
             + self.urls.capacity()
             + self.link_text.capacity()
-            + self.shown_urls.capacity() * 9
+            + self.shown_urls.capacity() * 13
+            + self.refs.capacity() * std::mem::size_of::<(u32, (u32, u32))>()
+            + self.listed.capacity() * std::mem::size_of::<(u64, u32)>()
+            + self.ref_urls.capacity()
             + self.marker.capacity()
             + self.table.heap_bytes()
             + self.bump.allocated_bytes()
@@ -161,14 +180,13 @@ impl Scratch {
             + self.code_ranges.capacity() * std::mem::size_of::<(usize, usize, Style)>()
     }
 
-    /// The OSC 8 target of text written now: the innermost open link, if links are OSC 8.
+    /// The OSC 8 target of text written now: the outermost open link or image, if it is an
+    /// OSC 8 link. An image's description is its alt text, plain (CommonMark 6.4): a link
+    /// inside it takes the image's destination, not its own; an image inside a link (a
+    /// badge) takes the link's.
     fn current_link(&self) -> Option<(u32, u32)> {
-        // An image's description is its alt text, plain (CommonMark 6.4): a link inside it
-        // takes the image's destination, not its own.
         self.links
-            .iter()
-            .find(|l| l.image)
-            .or(self.links.last())
+            .first()
             .filter(|l| l.osc8)
             .map(|l| l.url)
             .filter(|u| u.1 > u.0)
@@ -240,7 +258,7 @@ impl Layout<'_> {
         if text.is_empty() {
             return;
         }
-        if scratch.links.iter().any(|l| l.display_url) {
+        if scratch.links.iter().any(|l| l.collect) {
             scratch.link_text.push_str(text);
         }
         if self.state.leaf == Leaf::Table {
@@ -337,6 +355,7 @@ impl Layout<'_> {
             text_start: scratch.link_text.len() as u32,
             display_url,
             image,
+            collect: display_url || image,
             osc8,
             host: (end as u32, scratch.urls.len() as u32),
         });
@@ -349,50 +368,85 @@ impl Layout<'_> {
         };
         if link.image {
             let style = scratch.top_style().patch(self.cfg.theme.image);
+            if scratch.link_text.len() - link.text_start as usize <= IMAGE_LABEL.len() {
+                // No alt text: the file the image names.
+                let mut name = scratch.take_tmp();
+                let url = &scratch.urls[link.url.0 as usize..link.url.1 as usize];
+                name.push_str(image_file_name(url));
+                self.emit(&name, style, out, scratch);
+                scratch.tmp = name;
+            }
             self.emit("]", style, out, scratch);
         }
         // A link inside an image's alt text shows no destination of its own (the alt text
-        // is the plain text of the description, CommonMark 6.4).
+        // is the plain text of the description, CommonMark 6.4), and an image inside a link
+        // (a badge) shows the link's destination, not its picture's.
         let in_image = scratch.links.iter().any(|l| l.image);
-        let shown = link.display_url
-            && !in_image
-            && link.url.0 < link.url.1
-            && {
-                let url = &scratch.urls[link.url.0 as usize..link.url.1 as usize];
-                let text = scratch.link_text[link.text_start as usize..]
-                    .trim_start_matches("[image: ")
-                    .trim_end_matches(']');
-                if link.osc8 {
-                    // Behind a hyperlink, the URL shows only when the text names another host.
-                    let host = &scratch.urls[link.host.0 as usize..link.host.1 as usize];
-                    text_names_other_host(text, host)
-                } else {
-                    // Shown as text after the link text, unless it is that text.
-                    text != url && url.strip_prefix("mailto:") != Some(text)
-                }
+        let badge = link.image && !scratch.links.is_empty();
+        let shown = link.display_url && !in_image && !badge && link.url.0 < link.url.1 && {
+            let url = &scratch.urls[link.url.0 as usize..link.url.1 as usize];
+            let text = scratch.link_text[link.text_start as usize..]
+                .trim_start_matches(IMAGE_LABEL)
+                .trim_end_matches(']');
+            if link.osc8 {
+                // Behind a hyperlink, the URL shows only when the text names another host.
+                let host = &scratch.urls[link.host.0 as usize..link.host.1 as usize];
+                text_names_other_host(text, host)
+            } else {
+                // Shown as text after the link text, unless it is that text.
+                text != url && url.strip_prefix("mailto:") != Some(text)
             }
-            && {
-                let hash = {
-                    use std::hash::Hasher;
-                    let mut h = rustc_hash::FxHasher::default();
-                    h.write(&scratch.urls.as_bytes()[link.url.0 as usize..link.url.1 as usize]);
-                    h.finish()
-                };
-                scratch.shown_urls.insert(hash)
-            };
+        };
         if shown {
-            let style = scratch
+            let hash = {
+                use std::hash::Hasher;
+                let mut h = rustc_hash::FxHasher::default();
+                h.write(&scratch.urls.as_bytes()[link.url.0 as usize..link.url.1 as usize]);
+                h.finish()
+            };
+            let url_style = scratch
                 .styles
                 .first()
                 .copied()
                 .unwrap_or_default()
                 .patch(self.cfg.theme.link_url);
-            let mut text = std::mem::take(&mut scratch.tmp);
-            text.clear();
-            text.push_str(" (");
-            text.push_str(&scratch.urls[link.url.0 as usize..link.url.1 as usize]);
-            text.push(')');
-            self.emit(&text, style, out, scratch);
+            let mut text = scratch.take_tmp();
+            if !link.osc8 && self.cfg.link_style == LinkStyle::Reference {
+                // A mark now, and the destination listed after the block the first time the
+                // message links to it; later links to it reuse its mark.
+                let valid = (self.state.listed as usize).min(scratch.listed.len());
+                let known = scratch.listed[..valid]
+                    .iter()
+                    .find(|&&(h, _)| h == hash)
+                    .map(|&(_, n)| n);
+                let mark = if let Some(n) = known {
+                    n
+                } else {
+                    {
+                        self.state.link_refs += 1;
+                        let n = self.state.link_refs;
+                        let start = scratch.ref_urls.len() as u32;
+                        scratch
+                            .ref_urls
+                            .push_str(&scratch.urls[link.url.0 as usize..link.url.1 as usize]);
+                        scratch
+                            .refs
+                            .push((n, (start, scratch.ref_urls.len() as u32)));
+                        if valid < MAX_LISTED {
+                            scratch.listed.truncate(valid);
+                            scratch.listed.push((hash, n));
+                            self.state.listed = valid as u32 + 1;
+                        }
+                        n
+                    }
+                };
+                let _ = write!(text, "[{mark}]");
+            } else if scratch.shown_urls.insert(hash, 0).is_none() {
+                text.push_str(" (");
+                text.push_str(&scratch.urls[link.url.0 as usize..link.url.1 as usize]);
+                text.push(')');
+            }
+            self.emit(&text, url_style, out, scratch);
             scratch.tmp = text;
         }
         if scratch.links.is_empty() {
@@ -402,6 +456,70 @@ impl Layout<'_> {
                 scratch.urls.clear();
             }
         }
+    }
+
+    /// A link reference definition shown where it stands (its label was used, unresolved,
+    /// before it arrived): a line `[label]: destination`, an OSC 8 link when hyperlinks are
+    /// on. Definitions in a row form one block.
+    pub(crate) fn definition(
+        &mut self,
+        def: &crate::parse::ShownDef<'_>,
+        src: &str,
+        out: &mut Lines,
+        scratch: &mut Scratch,
+    ) {
+        if self.state.after_def {
+            self.flush_implicit(out, scratch);
+        } else {
+            self.begin_block(def.span.0, src, out, scratch);
+        }
+        self.state.leaf = Leaf::None;
+        scratch.clear_inline();
+        scratch.reset_inline(Style::PLAIN);
+        out.set_kind(LineKind::LinkReference);
+        self.begin_flow(out, scratch);
+        let style = Style::PLAIN.patch(self.cfg.theme.link_url);
+        let mut text = scratch.take_tmp();
+        text.push('[');
+        push_sanitized(&mut text, def.label, self.cfg.control_chars);
+        text.push_str("]: ");
+        self.emit(&text, style, out, scratch);
+        text.clear();
+        push_sanitized(&mut text, def.dest, self.cfg.control_chars);
+        // The destination is the link's text: it links to itself when hyperlinks are on.
+        self.push_link(def.dest, LinkType::Inline, false, scratch);
+        self.emit(&text, style, out, scratch);
+        scratch.tmp = text;
+        scratch.links.clear();
+        self.finish_flow(out, scratch);
+        scratch.clear_inline();
+        self.state.after_def = true;
+    }
+
+    /// Lists the destinations marked in the leaf that just ended, one line each:
+    /// `[1]: https://…`, wrapped to the width the container prefixes leave.
+    pub(super) fn list_link_refs(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        if scratch.refs.is_empty() {
+            return;
+        }
+        let refs = std::mem::take(&mut scratch.refs);
+        let urls = std::mem::take(&mut scratch.ref_urls);
+        let style = Style::PLAIN.patch(self.cfg.theme.link_url);
+        let mut label = scratch.take_tmp();
+        for &(n, (s, e)) in &refs {
+            out.set_kind(LineKind::LinkReference);
+            self.begin_flow(out, scratch);
+            label.clear();
+            let _ = write!(label, "[{n}]: ");
+            self.emit(&label, style, out, scratch);
+            self.emit(&urls[s as usize..e as usize], style, out, scratch);
+            self.finish_flow(out, scratch);
+        }
+        scratch.tmp = label;
+        scratch.refs = refs;
+        scratch.refs.clear();
+        scratch.ref_urls = urls;
+        scratch.ref_urls.clear();
     }
 
     /// Runs `f` with the collected pieces (a table's cells), the available width and a
@@ -433,6 +551,26 @@ impl Layout<'_> {
         };
         let avail = sink.avail();
         f(&items, avail, &mut sink);
+    }
+}
+
+/// Destinations a message remembers as listed (each is listed once, and later links to it
+/// reuse its mark); past this many, a destination is listed again after each block that
+/// links to it.
+const MAX_LISTED: usize = 4096;
+
+/// What an image shows before its alt text.
+pub(super) const IMAGE_LABEL: &str = "[image: ";
+
+/// The file an image's destination names (its last path segment, without a query or
+/// fragment), for an image without alt text; `image` if it names none.
+fn image_file_name(url: &str) -> &str {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    if name.is_empty() {
+        "image"
+    } else {
+        name
     }
 }
 

@@ -87,6 +87,14 @@ impl Recorder {
     }
 }
 
+/// Output bytes a message may take per source byte, beyond [`OUTPUT_SLACK_BYTES`]: the
+/// bound on amplification (ANSI sequences included). Decorations that scale with the width
+/// rather than the source (a thematic break, a code row's background padding) are drawn in
+/// full only while the message stays inside it.
+pub const OUTPUT_BYTES_PER_INPUT_BYTE: u64 = 16;
+/// Output bytes a message may take on top of [`OUTPUT_BYTES_PER_INPUT_BYTE`] per source byte.
+pub const OUTPUT_SLACK_BYTES: u64 = 64 * 1024;
+
 /// The layout state that persists between pieces of a document (see the module docs).
 #[derive(Debug, Default)]
 pub(crate) struct State {
@@ -98,6 +106,19 @@ pub(crate) struct State {
     continue_list: bool,
     code: Option<OpenCode>,
     leaf: Leaf,
+    /// The last thing laid out was a link reference definition shown where it stands: a
+    /// definition right after it joins its block.
+    after_def: bool,
+    /// Source bytes laid out so far (the text of leaf events, thematic breaks, code lines,
+    /// link destinations: a lower bound of the source's size).
+    credit: u64,
+    /// An upper bound of the output bytes (ANSI included) laid out so far.
+    spent: u64,
+    /// The valid entries of `Scratch::listed` (destinations listed so far).
+    listed: u32,
+    /// Reference marks (`[1]`) given out so far in the message
+    /// ([`LinkStyle::Reference`](crate::LinkStyle::Reference)): the next mark is one more.
+    link_refs: u32,
     /// Fenced code blocks started so far: the index of the next one in a [`Replay`].
     code_ordinal: u32,
     /// A replayed code block met a line it had not recorded.
@@ -128,6 +149,11 @@ impl Clone for State {
         self.continue_list = source.continue_list;
         self.code.clone_from(&source.code);
         self.leaf.clone_from(&source.leaf);
+        self.link_refs = source.link_refs;
+        self.listed = source.listed;
+        self.credit = source.credit;
+        self.spent = source.spent;
+        self.after_def = source.after_def;
         self.code_ordinal = source.code_ordinal;
         self.replay_missed = source.replay_missed;
         self.replay_lost = source.replay_lost;
@@ -147,6 +173,13 @@ impl State {
                 })
                 .sum::<usize>()
             + self.code.as_ref().map_or(0, |c| c.partial.capacity())
+    }
+
+    /// Output bytes a decoration may still take without the message leaving the bound of
+    /// [`OUTPUT_BYTES_PER_INPUT_BYTE`] and [`OUTPUT_SLACK_BYTES`].
+    pub(crate) fn allowance(&self) -> u64 {
+        (OUTPUT_SLACK_BYTES + OUTPUT_BYTES_PER_INPUT_BYTE.saturating_mul(self.credit))
+            .saturating_sub(self.spent)
     }
 
     /// True if a top-level list is open (the segment was cut between two of its items).
@@ -210,28 +243,41 @@ impl<'a> LayoutSink<'a> {
 
     /// Ends the document: closes whatever is open.
     pub(crate) fn finish(&mut self) {
+        let before = self.out.mark();
         self.layout.finish(self.out, self.scratch);
+        self.layout.state.spent += self.out.cost_since(&before);
     }
 
     /// Shows `text` as plain source lines in a block of its own (the fallback when parsing
     /// it failed).
     pub(crate) fn plain_block(&mut self, text: &str) {
+        let before = self.out.mark();
+        self.layout.state.credit += text.len() as u64;
         self.layout.plain_block(text, self.out, self.scratch);
+        self.layout.state.spent += self.out.cost_since(&before);
     }
 
     /// Starts a top-level fenced code block (fence mode) with this info string.
     pub(crate) fn fence_start(&mut self, info: &str) {
+        let before = self.out.mark();
+        self.layout.state.credit += info.len() as u64;
         self.layout.fence_start(info, self.out, self.scratch);
+        self.layout.state.spent += self.out.cost_since(&before);
     }
 
     /// One line of the open code block (with its `\n`, or without for the last line).
     pub(crate) fn code_line(&mut self, line: &str) {
+        let before = self.out.mark();
+        self.layout.state.credit += line.len() as u64;
         self.layout.code_line(line, self.out, self.scratch);
+        self.layout.state.spent += self.out.cost_since(&before);
     }
 
     /// Closes the open code block.
     pub(crate) fn code_end(&mut self) {
+        let before = self.out.mark();
         self.layout.code_end(self.out, self.scratch);
+        self.layout.state.spent += self.out.cost_since(&before);
     }
 }
 
@@ -253,6 +299,12 @@ impl crate::parse::EventSink for LayoutSink<'_> {
         self.layout.state.clone_from(state);
         self.out.reset_to(*mark);
         self.scratch.end_render();
+    }
+    fn definition(&mut self, def: &crate::parse::ShownDef<'_>, text: &str) {
+        let before = self.out.mark();
+        self.layout.state.credit += (def.span.1 - def.span.0) as u64;
+        self.layout.definition(def, text, self.out, self.scratch);
+        self.layout.state.spent += self.out.cost_since(&before);
     }
 }
 
@@ -300,6 +352,27 @@ impl<'a> Layout<'a> {
         out: &mut Lines,
         scratch: &mut Scratch,
     ) {
+        let before = out.mark();
+        self.state.credit += match ev {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                dest_url.len()
+            }
+            Event::Start(_) | Event::End(_) => 0,
+            _ => range.len(),
+        } as u64;
+        self.event_inner(ev, range, src, out, scratch);
+        self.state.spent += out.cost_since(&before);
+    }
+
+    fn event_inner(
+        &mut self,
+        ev: &Event<'_>,
+        range: Range<usize>,
+        src: &str,
+        out: &mut Lines,
+        scratch: &mut Scratch,
+    ) {
+        self.state.after_def = false;
         match ev {
             Event::Start(tag) => self.start(tag, range, src, out, scratch),
             Event::End(tag) => self.end(*tag, out, scratch),
@@ -362,8 +435,15 @@ impl<'a> Layout<'a> {
                 self.begin_block(range.start, src, out, scratch);
                 let theme = &self.cfg.theme;
                 out.set_kind(LineKind::Rule);
+                let allowance = self.state.allowance();
                 let mut sink = self.sink(out, scratch);
+                // As wide as the text, while the output stays inside its bound; else a stub.
                 let n = sink.avail();
+                let n = if (n as u64) * 3 + 64 <= allowance {
+                    n
+                } else {
+                    n.min(3)
+                };
                 sink.begin();
                 for _ in 0..n {
                     sink.out.push_measured("─", theme.rule, None, 1);
@@ -537,7 +617,7 @@ impl<'a> Layout<'a> {
                 scratch.push_style(self.cfg.theme.image);
                 self.push_link(dest_url, *link_type, true, scratch);
                 let style = scratch.top_style();
-                self.emit("[image: ", style, out, scratch);
+                self.emit(inline::IMAGE_LABEL, style, out, scratch);
             }
             Tag::MetadataBlock(_)
             | Tag::DefinitionList
@@ -661,6 +741,7 @@ impl<'a> Layout<'a> {
         });
         scratch.table = table;
         self.state.leaf = Leaf::None;
+        self.list_link_refs(out, scratch);
         scratch.clear_inline();
     }
 
@@ -671,6 +752,7 @@ impl<'a> Layout<'a> {
         if matches!(leaf, Leaf::Heading(_)) {
             self.state.stack.pop();
         }
+        self.list_link_refs(out, scratch);
         scratch.clear_inline();
     }
 
@@ -781,6 +863,8 @@ impl<'a> Layout<'a> {
     /// Writes one complete code line (with its `\n`, or without for a block's last line).
     pub(crate) fn code_line(&mut self, line: &str, out: &mut Lines, scratch: &mut Scratch) {
         let cfg = self.cfg;
+        // A background pads the rows while the output stays inside its bound.
+        let allowance = self.state.allowance();
         // The code state and the container stack are borrowed apart (the highlight state is
         // large: it is not moved out and back per line).
         let State {
@@ -805,12 +889,14 @@ impl<'a> Layout<'a> {
             mbuf: &mut scratch.marker,
         };
         let avail = sink.avail();
+        let pad = (avail as u64) * 2 + 128 <= allowance;
         code::line(
             &mut sink,
             line,
             &mut open.state,
             &cfg.theme,
             avail,
+            pad,
             cfg.wrap_code,
             cfg.tab_width,
             cfg.control_chars,

@@ -518,7 +518,7 @@ impl Stream {
         self.source.is_live()
             || self.fence.is_some()
             || !self.carry.layout.is_idle()
-            || !self.carry.defs.is_empty()
+            || !self.carry.defs.is_clear()
             || self.work.is_live()
             || self.tail.is_live()
             || self.replay.is_some()

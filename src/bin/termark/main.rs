@@ -28,6 +28,15 @@ enum Controls {
     Drop,
 }
 
+/// How link destinations are shown when they are not OSC 8 hyperlinks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Links {
+    /// `text[1]`, with `[1]: https://…` listed after the paragraph, heading or table.
+    Reference,
+    /// `text (https://…)`.
+    Inline,
+}
+
 /// Render Markdown to styled terminal text, line by line as it streams in.
 ///
 /// Reads each FILE (or standard input when there is none, or for `-`) as it arrives and
@@ -71,6 +80,9 @@ struct Cli {
     /// OSC 8 hyperlinks for links.
     #[arg(long, value_enum, default_value_t = When::Auto)]
     hyperlinks: When,
+    /// How destinations that are not hyperlinks are shown.
+    #[arg(long, value_enum, default_value_t = Links::Reference)]
+    links: Links,
     /// Columns per tab stop.
     #[arg(long, default_value_t = 4)]
     tab_width: usize,
@@ -222,6 +234,10 @@ fn run() -> Result<i32> {
         .with_theme(theme)
         .with_color(depth)
         .with_hyperlinks(hyperlinks)
+        .with_link_style(match cli.links {
+            Links::Reference => termark::LinkStyle::Reference,
+            Links::Inline => termark::LinkStyle::Inline,
+        })
         .with_highlight(!cli.no_highlight)
         .with_highlight_threads(cli.highlight_threads.unwrap_or_else(|| {
             std::thread::available_parallelism()
