@@ -350,6 +350,9 @@ impl Layout<'_> {
         if link.image {
             let style = scratch.top_style().patch(self.cfg.theme.image);
             self.emit("]", style, out, scratch);
+            if self.state.leaf != Leaf::Table {
+                scratch.flow.end_group();
+            }
         }
         // A link inside an image's alt text shows no destination of its own (the alt text
         // is the plain text of the description, CommonMark 6.4).
