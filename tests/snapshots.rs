@@ -17,6 +17,11 @@ const CASES: &[(&str, &str)] = &[
     ("table_wide", "| Config | Threads | p50 (ms) | Throughput | Memory | Notes |\n|---|--:|--:|--:|--:|---|\n| baseline | 1 | 4.21 | 1,180 | 142 MiB | single-threaded reference |\n| threads-4 | 4 | 4.35 | 4,410 | 188 MiB | near-linear scaling |\n"),
     ("footnotes_html_rules", "Text with a footnote[^note] and another[^2].\n\n<div align=\"center\">\n  <b>raw html block</b>\n</div>\n\nInline <kbd>Ctrl</kbd>+<kbd>C</kbd> html.\n\n---\n\n[^note]: The note text, which wraps when it is long enough to need a second line.\n[^2]: Short.\n"),
     ("cjk_emoji", "中文段落没有空格也能在表意文字之间换行，日本語の文章も同じです。한국어 문장도 마찬가지입니다.\n\nEmoji stay whole: 👨‍👩‍👧‍👦 🏳️‍🌈 👍🏽 ⚠️ e\u{301} ✅\n\nsupercalifragilisticexpialidocious_identifier_longer_than_the_terminal_width_for_sure\n"),
+    // Issue 14 part 7: an overlong URL breaks after `/ ? & =` (not inside `//`), an image
+    // label stays on one row when it fits, CJK keeps brackets and 。、 with their text.
+    ("wrap_urls", "Fetch https://example.test/api/v2/projects/termark/releases?per_page=100&page=2&sort=created from the API.\n\nA long path: /usr/local/share/termark/themes/solarized-dark-high-contrast.toml\n"),
+    ("image_labels", "Badges: ![License Badge](https://e.test/l.svg) ![Build Status](https://e.test/b.svg) ![Crates.io Version](https://e.test/c.svg) and ![a very long alternative text that is wider than a line at forty](https://e.test/x.png).\n"),
+    ("cjk_brackets", "東京都の「国立博物館」（上野）には、日本の美術品が数多く収蔵されています。【重要】開館時間は午前九時三十分から午後五時までです。「ご来館をお待ちしております。」\n"),
     ("controls", "Escapes are shown, not obeyed: \u{1b}[2J \u{1b}]52;c;aGk=\u{7} \u{9b}31m bidi \u{202e}evil\u{202c} bell \u{7} entity &#27;[1m done.\n\n```\nin code \u{1b}[31m red\n```\n\n[spoof](https://evil.test/\u{1b}]8;;https://bank.test\u{1b}\\)\n"),
 ];
 
