@@ -1,16 +1,23 @@
 //! Greedy word wrapping of styled inline text by display width, fed incrementally.
 //!
-//! Breaks are taken at spaces and tabs, and around wide (2-column) grapheme clusters such as
-//! CJK ideographs, which UAX #14 lets a line break around. A word longer than the line is
+//! Breaks are taken at spaces and tabs, and beside wide (2-column) grapheme clusters such as
+//! CJK ideographs where UAX #14 allows a break between the two clusters ([`may_break`]: no
+//! break after `「`, before `。`, or between `漢` and a `,` after it). Narrow clusters only
+//! break at spaces, so Latin text is wrapped as before. A word longer than the line is
 //! broken at grapheme-cluster boundaries, never inside an emoji ZWJ sequence or before a
-//! combining mark. Spaces at a break are dropped; nothing is padded.
+//! combining mark, and preferably after a separator such as `/` or `&` in the last third of
+//! the row ([`break_overlong`]). Spaces at a break are dropped; nothing is padded.
+//!
+//! A *group* ([`Wrapper::begin_group`], an image's `[image: alt text]` label) keeps its
+//! spaces inside one unbreakable word while it fits on a line; wider, it wraps at them.
 //!
 //! [`Wrapper`] takes text as layout meets it, one event at a time, and writes finished words
 //! straight to a [`LineSink`] (which owns the line prefix: quote bars, list indents), so
 //! wrapping stays independent of containers and no inline text is collected first. The
 //! state carried between two calls is the line being filled, the spaces before the next
 //! word, and the word not yet complete (a word may span several calls: `foo**bar**` is one
-//! word). [`wrap`] feeds a slice of [`Piece`]s through one wrapper (tables, raw HTML lines).
+//! word). Whether a call's text goes on the pending word is decided from the word's last
+//! cluster and the text's first, as inside one call, so splitting changes nothing. [`wrap`] feeds a slice of [`Piece`]s through one wrapper (tables, raw HTML lines).
 //!
 //! # Fast path
 //! Printable ASCII (one column per byte, no tab) takes a byte path: the words that fit on
@@ -255,7 +262,7 @@ impl Word {
 
     /// The last grapheme cluster of the word, unless the word is empty or ends with the
     /// spaces of a group (after which a line may always break).
-    fn last_cluster(&self) -> Option<Cluster> {
+    fn last_cluster(&self) -> Option<Cluster<'_>> {
         let last = self.frags.last()?;
         if last.glue != 0 {
             return None;
@@ -265,15 +272,14 @@ impl Word {
         let &end = b.last()?;
         if end < 0x80 && (b.len() == 1 || b[b.len() - 2] < 0x80) {
             // An ASCII character after another (or alone) is a cluster of its own.
-            let c = end as char;
             return Some(Cluster {
-                first: c,
-                last: c,
+                text: &t[t.len() - 1..],
                 wide: false,
             });
         }
-        use unicode_segmentation::UnicodeSegmentation;
-        t.graphemes(true).next_back().map(Cluster::of)
+        unicode_segmentation::UnicodeSegmentation::graphemes(t, true)
+            .next_back()
+            .map(Cluster::of)
     }
 
     fn is_empty(&self) -> bool {
@@ -487,8 +493,8 @@ impl Wrapper {
         style: Style,
         link: Option<&str>,
     ) {
-        let prev = self.word.last_cluster();
-        tokenize(text, self.tab_width, prev, |token| match token {
+        let prev = ClusterBuf::of(self.word.last_cluster());
+        tokenize(text, self.tab_width, prev.get(), |token| match token {
             Token::Space {
                 width,
                 ends_with_space,
@@ -904,7 +910,7 @@ impl Wrapper {
         style: Style,
         link: Option<&str>,
     ) {
-        let prev = self.word.last_cluster();
+        let prev = ClusterBuf::of(self.word.last_cluster());
         // The text of this call in the current word (no break opportunity inside it) not
         // yet added to the pending word: (start, end, width).
         let mut run: Option<(usize, usize, usize)> = None;
@@ -957,7 +963,7 @@ impl Wrapper {
                 );
             }
         };
-        tokenize(text, self.tab_width, prev, |token| match token {
+        tokenize(text, self.tab_width, prev.get(), |token| match token {
             Token::Space {
                 width,
                 ends_with_space,
@@ -1312,28 +1318,19 @@ fn memchr_space(b: &[u8]) -> Option<usize> {
 /// A run of a word's text for [`break_overlong`]: where it ends (bytes), its style and link.
 type Run<'a> = (usize, Style, Option<&'a str>);
 
-/// A grapheme cluster as the line-break rules see it: its first and last characters (UAX
-/// #14 classes a cluster by its first character, a combining mark takes its base's class,
-/// and a ZWJ forbids a break after it) and whether it is wide (2 columns or more).
+/// A grapheme cluster beside which a line may break, and whether it is wide (2 columns
+/// or more).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Cluster {
-    first: char,
-    last: char,
+struct Cluster<'a> {
+    text: &'a str,
     wide: bool,
 }
 
-impl Cluster {
-    fn of(g: &str) -> Self {
-        Self::with_width(g, grapheme_width(g))
-    }
-
-    fn with_width(g: &str, width: usize) -> Self {
-        let mut chars = g.chars();
-        let first = chars.next().unwrap_or(' ');
+impl<'a> Cluster<'a> {
+    fn of(g: &'a str) -> Self {
         Self {
-            first,
-            last: chars.next_back().unwrap_or(first),
-            wide: width >= 2,
+            text: g,
+            wide: grapheme_width(g) >= 2,
         }
     }
 
@@ -1343,7 +1340,18 @@ impl Cluster {
     /// one, so `「` stays with what follows it and `。` with what precedes it.
     #[inline]
     fn joins(self, next: char, next_wide: bool) -> bool {
-        !(self.wide || next_wide) || !may_break(self, next)
+        if !(self.wide || next_wide) {
+            return true;
+        }
+        // Two CJK ideographs (class ID): a break between them (LB31), without a lookup.
+        let ideograph = |c: char| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}');
+        if ideograph(next)
+            && self.text.len() == 3
+            && self.text.chars().next().is_some_and(ideograph)
+        {
+            return false;
+        }
+        !may_break(self.text, next)
     }
 
     /// UAX #14 allows a break between the last cluster of `before` and a cluster starting
@@ -1353,29 +1361,66 @@ impl Cluster {
         before
             .graphemes(true)
             .next_back()
-            .is_none_or(|g| may_break(Self::of(g), next))
+            .is_none_or(|g| may_break(g, next))
     }
 }
 
-/// UAX #14 (unicode-linebreak's pair table) allows a line break between cluster `a` and a
-/// cluster starting with `b`, the two taken alone (no rule that looks past spaces or
-/// further back applies).
-fn may_break(a: Cluster, b: char) -> bool {
+/// A copy of the pending word's last cluster, for the tokenizer of the next call.
+struct ClusterBuf {
+    text: smallvec::SmallVec<[u8; 32]>,
+    wide: bool,
+    some: bool,
+}
+
+impl ClusterBuf {
+    fn of(c: Option<Cluster<'_>>) -> Self {
+        match c {
+            Some(c) => Self {
+                text: smallvec::SmallVec::from_slice(c.text.as_bytes()),
+                wide: c.wide,
+                some: true,
+            },
+            None => Self {
+                text: smallvec::SmallVec::new(),
+                wide: false,
+                some: false,
+            },
+        }
+    }
+
+    fn get(&self) -> Option<Cluster<'_>> {
+        self.some.then(|| Cluster {
+            text: std::str::from_utf8(&self.text).unwrap_or_default(),
+            wide: self.wide,
+        })
+    }
+}
+
+/// UAX #14 (unicode-linebreak's pair table) allows a line break between the cluster `a`
+/// and a cluster starting with `b`, the two taken alone: rules that look past spaces or
+/// further back do not apply; a mark takes its base's class, and no break follows a ZWJ.
+fn may_break(a: &str, b: char) -> bool {
     use unicode_linebreak::{break_property, BreakClass};
     let ideographic = |c: char| matches!(break_property(c as u32), BreakClass::Ideographic);
-    if a.first == a.last && ideographic(a.first) && ideographic(b) {
-        // The common case in CJK text: ID ÷ ID (LB31).
-        return true;
+    let mut chars = a.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if ideographic(c) && ideographic(b) {
+            // The common case in CJK text: ID ÷ ID (LB31).
+            return true;
+        }
     }
-    let mut buf = [0u8; 12];
-    let mut n = a.first.encode_utf8(&mut buf).len();
-    if a.last != a.first {
-        n += a.last.encode_utf8(&mut buf[n..]).len();
-    }
-    let at = n;
-    n += b.encode_utf8(&mut buf[n..]).len();
-    let probe = std::str::from_utf8(&buf[..n]).unwrap_or_default();
-    let allowed = unicode_linebreak::linebreaks(probe).any(|(i, _)| i == at);
+    let mut buf = [0u8; 64];
+    let owned: String;
+    let n = a.len() + b.len_utf8();
+    let probe: &str = if n <= buf.len() {
+        buf[..a.len()].copy_from_slice(a.as_bytes());
+        b.encode_utf8(&mut buf[a.len()..n]);
+        std::str::from_utf8(&buf[..n]).unwrap_or_default()
+    } else {
+        owned = format!("{a}{b}");
+        &owned
+    };
+    let allowed = unicode_linebreak::linebreaks(probe).any(|(i, _)| i == a.len());
     allowed
 }
 
@@ -1512,7 +1557,12 @@ enum Token {
 
 /// Splits `text` into spaces and unbreakable segments. `prev` is the last cluster of the
 /// pending word the text continues (none after a space).
-fn tokenize(text: &str, tab_width: usize, mut prev: Option<Cluster>, mut f: impl FnMut(Token)) {
+fn tokenize<'t>(
+    text: &'t str,
+    tab_width: usize,
+    mut prev: Option<Cluster<'t>>,
+    mut f: impl FnMut(Token),
+) {
     // ASCII words take a byte loop; only a word holding non-ASCII text goes through
     // grapheme segmentation (from its first byte, so a cluster that starts with an ASCII
     // character, like a keycap `1️⃣`, is measured whole).
@@ -1579,10 +1629,10 @@ fn tokenize(text: &str, tab_width: usize, mut prev: Option<Cluster>, mut f: impl
 /// that is a lone space or tab (a space inside a cluster, as in `\u{600} `, is part of the
 /// word). `prev`: the cluster before the word, if no break opportunity separates them by
 /// itself. Returns where the word ends.
-fn segment_word(
-    text: &str,
+fn segment_word<'t>(
+    text: &'t str,
     start: usize,
-    mut prev: Option<Cluster>,
+    mut prev: Option<Cluster<'t>>,
     f: &mut impl FnMut(Token),
 ) -> usize {
     // The segment being built: (start, width, glued to what precedes it).
@@ -1601,8 +1651,11 @@ fn segment_word(
             return at;
         }
         let gw = grapheme_width(g);
-        let cl = Cluster::with_width(g, gw);
-        let joins = prev.is_some_and(|p| p.joins(cl.first, cl.wide));
+        let cl = Cluster {
+            text: g,
+            wide: gw >= 2,
+        };
+        let joins = prev.is_some_and(|p| p.joins(g.chars().next().unwrap_or(' '), cl.wide));
         match seg {
             Some(ref mut s) if joins => s.1 += gw,
             None => seg = Some((at, gw, joins)),
