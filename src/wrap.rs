@@ -1530,7 +1530,9 @@ fn break_overlong<S: LineSink + ?Sized>(
         }
         emit(sink, line_width, pos, cut);
         pos = cut;
-        if pos < text.len() {
+        if pos < text.len() && *line_width > 0 {
+            // (After zero-width clusters only, a cluster wider than the line follows: its
+            // parts start on this row.)
             new_line(sink, line_width, open);
         }
     }

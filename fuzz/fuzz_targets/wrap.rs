@@ -319,7 +319,8 @@ fn is_separator(g: &str) -> bool {
 /// UAX #14, on the two clusters alone.
 fn pair_allows_break(a: &str, b: &str) -> bool {
     let both = format!("{a}{b}");
-    unicode_linebreak::linebreaks(&both).any(|(i, _)| i == a.len())
+    let allowed = unicode_linebreak::linebreaks(&both).any(|(i, _)| i == a.len());
+    allowed
 }
 
 enum Item<'a> {
@@ -392,7 +393,6 @@ impl Ref {
                             continue;
                         }
                     }
-                    in_row = false;
                     if self.cur_w > 0 {
                         self.newline();
                     }
