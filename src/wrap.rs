@@ -1961,6 +1961,18 @@ mod tests {
     }
 
     #[test]
+    fn zero_width_clusters_share_a_row_with_the_too_wide_cluster_after_them() {
+        // Fuzz finding (wrap target, in the separator-aware overlong break before it was
+        // committed): an overlong word of zero-width clusters and then a cluster wider than
+        // the line got an empty-looking row of its own; the cluster's parts start on it.
+        let word = "\u{fe0f}\u{301}\u{600}\u{600}\u{600}\u{600}c";
+        assert_eq!(
+            wrap_str(&[word], 2),
+            ["\u{fe0f}\u{301}\u{600}\u{600}", "\u{600}\u{600}", "c"]
+        );
+    }
+
+    #[test]
     fn a_space_after_a_prepended_mark_stays_in_its_cluster() {
         // Fuzz finding (wrap target): `\u{600} ` is one cluster (GB9b); splitting mixed text
         // into ASCII and segmented stretches cut it at the space.
