@@ -145,6 +145,17 @@
 //! column shorter or longer. Box-drawing characters (ambiguous width) count 1 column, as in
 //! every non-CJK locale.
 //!
+//! # Line breaking
+//! Lines break at spaces and tabs (dropped at the break), and on either side of a wide
+//! cluster (CJK, emoji) where UAX #14 allows a break between the two clusters (the
+//! [`unicode-linebreak`](https://docs.rs/unicode-linebreak) pair table, Unicode 15.0): so
+//! `「` and `（` stay with what follows them, `」`, `。`, `、` and ASCII punctuation with what
+//! precedes them. Narrow text has no other break opportunity, so Latin words stay whole. A
+//! word longer than the line is broken after a separator (`/ ? & = -`, also `\ _ , ;` and
+//! dashes) when the row is then at least two thirds full, else at the last cluster that
+//! fits. An image's `[image: alt text]` label is one unbreakable unit while it fits on a
+//! line (in table cells it wraps like other text).
+//!
 //! # Module map (the pipeline, in data-flow order)
 //! | stage | module |
 //! |---|---|

@@ -1,16 +1,23 @@
 //! Greedy word wrapping of styled inline text by display width, fed incrementally.
 //!
-//! Breaks are taken at spaces and tabs, and around wide (2-column) grapheme clusters such as
-//! CJK ideographs, which UAX #14 lets a line break around. A word longer than the line is
+//! Breaks are taken at spaces and tabs, and beside wide (2-column) grapheme clusters such as
+//! CJK ideographs where UAX #14 allows a break between the two clusters ([`may_break`]: no
+//! break after `「`, before `。`, or between `漢` and a `,` after it). Narrow clusters only
+//! break at spaces, so Latin text is wrapped as before. A word longer than the line is
 //! broken at grapheme-cluster boundaries, never inside an emoji ZWJ sequence or before a
-//! combining mark. Spaces at a break are dropped; nothing is padded.
+//! combining mark, and preferably after a separator such as `/` or `&` in the last third of
+//! the row ([`break_overlong`]). Spaces at a break are dropped; nothing is padded.
+//!
+//! A *group* ([`Wrapper::begin_group`], an image's `[image: alt text]` label) keeps its
+//! spaces inside one unbreakable word while it fits on a line; wider, it wraps at them.
 //!
 //! [`Wrapper`] takes text as layout meets it, one event at a time, and writes finished words
 //! straight to a [`LineSink`] (which owns the line prefix: quote bars, list indents), so
 //! wrapping stays independent of containers and no inline text is collected first. The
 //! state carried between two calls is the line being filled, the spaces before the next
 //! word, and the word not yet complete (a word may span several calls: `foo**bar**` is one
-//! word). [`wrap`] feeds a slice of [`Piece`]s through one wrapper (tables, raw HTML lines).
+//! word). Whether a call's text goes on the pending word is decided from the word's last
+//! cluster and the text's first, as inside one call, so splitting changes nothing. [`wrap`] feeds a slice of [`Piece`]s through one wrapper (tables, raw HTML lines).
 //!
 //! # Fast path
 //! Printable ASCII (one column per byte, no tab) takes a byte path: the words that fit on
@@ -154,7 +161,16 @@ struct Frag {
     style: Style,
     /// Index + 1 into `Word::links` (0: none).
     link: u32,
+    /// 0: text. Otherwise spaces inside a group ([`Wrapper::begin_group`]), kept in the word:
+    /// [`GLUE_SPACE`] if the last of them is U+0020 (which a following combining mark joins
+    /// into a cluster), [`GLUE_OTHER`] if not (a tab, or none: width 0).
+    glue: u8,
 }
+
+/// [`Frag::glue`]: spaces ending with U+0020.
+const GLUE_SPACE: u8 = 1;
+/// [`Frag::glue`]: spaces ending with a tab, or no space at all.
+const GLUE_OTHER: u8 = 2;
 
 /// The word not yet complete, and the link targets of pending text, copied: the text of a
 /// call does not outlive it.
@@ -163,9 +179,8 @@ struct Word {
     text: String,
     frags: Vec<Frag>,
     width: usize,
-    /// The word is complete (a wide cluster that ended a call): only an extending
-    /// character at the start of the next call may still join it.
-    sealed: bool,
+    /// It holds spaces of a group (fragments with [`Frag::glue`]).
+    glued: bool,
     /// Link targets of pending fragments and spaces, by (start, end) in `link_text`.
     links: Vec<(u32, u32)>,
     link_text: String,
@@ -202,7 +217,7 @@ impl Word {
         self.text.push_str(text);
         let end = self.text.len() as u32;
         if let Some(last) = self.frags.last_mut() {
-            if last.style == style && last.link == link && last.end == start {
+            if last.style == style && last.link == link && last.end == start && last.glue == 0 {
                 last.end = end;
                 last.width += width as u32;
                 return;
@@ -214,7 +229,57 @@ impl Word {
             width: width as u32,
             style,
             link,
+            glue: 0,
         });
+    }
+
+    /// Appends spaces of a group (`width` columns, written as that many U+0020): part of
+    /// the word while it fits on a line, a break opportunity if it does not.
+    fn add_glue(&mut self, width: usize, ends_with_space: bool, style: Style, link: Option<&str>) {
+        let link = self.link_id(link);
+        let start = self.text.len() as u32;
+        let mut n = width;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.text.push_str(&SPACES[..k]);
+            n -= k;
+        }
+        self.width += width;
+        self.glued = true;
+        self.frags.push(Frag {
+            start,
+            end: self.text.len() as u32,
+            width: width as u32,
+            style,
+            link,
+            glue: if ends_with_space && width > 0 {
+                GLUE_SPACE
+            } else {
+                GLUE_OTHER
+            },
+        });
+    }
+
+    /// The last grapheme cluster of the word, unless the word is empty or ends with the
+    /// spaces of a group (after which a line may always break).
+    fn last_cluster(&self) -> Option<Cluster<'_>> {
+        let last = self.frags.last()?;
+        if last.glue != 0 {
+            return None;
+        }
+        let t = &self.text[last.start as usize..last.end as usize];
+        let b = t.as_bytes();
+        let &end = b.last()?;
+        if end < 0x80 && (b.len() == 1 || b[b.len() - 2] < 0x80) {
+            // An ASCII character after another (or alone) is a cluster of its own.
+            return Some(Cluster {
+                text: &t[t.len() - 1..],
+                wide: false,
+            });
+        }
+        unicode_segmentation::UnicodeSegmentation::graphemes(t, true)
+            .next_back()
+            .map(Cluster::of)
     }
 
     fn is_empty(&self) -> bool {
@@ -225,7 +290,7 @@ impl Word {
         self.text.clear();
         self.frags.clear();
         self.width = 0;
-        self.sealed = false;
+        self.glued = false;
     }
 }
 
@@ -261,6 +326,10 @@ pub struct Wrapper {
     open_word: Option<OpenWord>,
     /// The ASCII fast path is on (tests turn it off to compare with the general path).
     ascii: bool,
+    /// Groups open ([`begin_group`](Self::begin_group)): their spaces do not break a line.
+    group: u32,
+    /// A group has begun and no text of it has come yet.
+    group_fresh: bool,
 }
 
 impl Wrapper {
@@ -276,6 +345,23 @@ impl Wrapper {
         self.word.link_text.clear();
         self.open_word = None;
         self.ascii = true;
+        self.group = 0;
+        self.group_fresh = false;
+    }
+
+    /// Starts a group: text that stays on one line when it fits on a line (an image's
+    /// `[image: alt text]` label). Its spaces are kept inside one unbreakable word; a group
+    /// wider than a line wraps at its spaces as usual. Groups nest; [`begin`](Self::begin)
+    /// closes any left open.
+    pub(crate) fn begin_group(&mut self) {
+        self.group += 1;
+        self.group_fresh = true;
+    }
+
+    /// Ends the innermost group.
+    pub(crate) fn end_group(&mut self) {
+        self.group = self.group.saturating_sub(1);
+        self.group_fresh = false;
     }
 
     /// Empties the buffers for another message, keeping their capacity.
@@ -316,11 +402,8 @@ impl Wrapper {
         if text.is_empty() {
             return;
         }
-        if printable_ascii && self.ascii {
-            if self.word.sealed {
-                self.flush_word(sink);
-            }
-            self.ascii_text(sink, text, style, link);
+        if printable_ascii && self.ascii && self.group == 0 {
+            self.ascii_stretch(sink, text, style, link);
             return;
         }
         if self.open_word.is_some() {
@@ -333,11 +416,16 @@ impl Wrapper {
             }
         }
         let mut rest = self.join_extension(sink, text);
+        if self.group > 0 && rest.len() < text.len() {
+            // The group's text has begun (with a mark on a pending space).
+            self.group_fresh = false;
+        }
         if rest.is_empty() {
             return;
         }
-        if self.word.sealed {
-            self.flush_word(sink);
+        if self.group > 0 {
+            self.group_text(sink, rest, style, link);
+            return;
         }
         if !self.ascii {
             self.general_text(sink, rest, style, link);
@@ -350,12 +438,12 @@ impl Wrapper {
         while !rest.is_empty() {
             let b = rest.as_bytes();
             let Some(p) = b.iter().position(|&c| !(0x20..0x7f).contains(&c)) else {
-                self.ascii_text(sink, rest, style, link);
+                self.ascii_stretch(sink, rest, style, link);
                 return;
             };
             let q = memchr::memrchr(b' ', &b[..p]).map_or(0, |i| i + 1);
             if q > 0 {
-                self.ascii_text(sink, &rest[..q], style, link);
+                self.ascii_stretch(sink, &rest[..q], style, link);
             }
             // The general stretch runs to the next space after `p` that starts a cluster
             // (a space after a prepended mark such as U+0600 belongs to its cluster: UAX #29
@@ -369,6 +457,70 @@ impl Wrapper {
             self.general_text(sink, stretch, style, link);
             rest = &rest[r..];
         }
+    }
+
+    /// Printable ASCII for the byte path. A pending word that ends with a wide cluster is
+    /// complete first if UAX #14 allows a break between it and this text (`漢 a`, not
+    /// `漢,`).
+    #[inline]
+    fn ascii_stretch<S: LineSink + ?Sized>(
+        &mut self,
+        sink: &mut S,
+        text: &str,
+        style: Style,
+        link: Option<&str>,
+    ) {
+        if !self.word.is_empty() {
+            let first = text.as_bytes()[0] as char;
+            if first != ' '
+                && !self
+                    .word
+                    .last_cluster()
+                    .is_some_and(|c| c.joins(first, false))
+            {
+                self.flush_word(sink);
+            }
+        }
+        self.ascii_text(sink, text, style, link);
+    }
+
+    /// Text inside a group: every cluster joins the pending word, and spaces after the
+    /// group's first text are kept in it as glue ([`Word::add_glue`]).
+    fn group_text<S: LineSink + ?Sized>(
+        &mut self,
+        sink: &mut S,
+        text: &str,
+        style: Style,
+        link: Option<&str>,
+    ) {
+        let prev = ClusterBuf::of(self.word.last_cluster());
+        tokenize(text, self.tab_width, prev.get(), |token| match token {
+            Token::Space {
+                width,
+                ends_with_space,
+            } => {
+                if self.group_fresh || self.word.is_empty() {
+                    // Before the group's first text: a break opportunity as usual.
+                    self.flush_word(sink);
+                    self.add_space(width, style, link, ends_with_space);
+                } else {
+                    self.word.add_glue(width, ends_with_space, style, link);
+                }
+            }
+            Token::Seg {
+                start,
+                end,
+                width,
+                glue,
+            } => {
+                if self.group_fresh && !glue {
+                    // UAX #14 allows a break before the group.
+                    self.flush_word(sink);
+                }
+                self.group_fresh = false;
+                self.word.add(&text[start..end], width, style, link);
+            }
+        });
     }
 
     /// A forced line break: always yields a (possibly empty) next line.
@@ -439,6 +591,11 @@ impl Wrapper {
 
     fn add_space(&mut self, width: usize, style: Style, link: Option<&str>, ends_with_space: bool) {
         let link = self.word.link_id(link);
+        self.add_space_id(width, style, link, ends_with_space);
+    }
+
+    /// [`add_space`](Self::add_space) with the link as an id in the word's link table.
+    fn add_space_id(&mut self, width: usize, style: Style, link: u32, ends_with_space: bool) {
         match &mut self.space {
             Some(s) => {
                 s.width += width;
@@ -479,9 +636,14 @@ impl Wrapper {
             if first.is_ascii() {
                 return text;
             }
-            // The pending text: the last fragment of the open word, or a pending U+0020.
+            // The pending text: the last fragment of the open word, or a pending U+0020
+            // (also as the last of a group's spaces).
             let pending: &str = match self.word.frags.last() {
-                Some(last) => &self.word.text[last.start as usize..last.end as usize],
+                Some(last) if last.glue == 0 => {
+                    &self.word.text[last.start as usize..last.end as usize]
+                }
+                Some(last) if last.glue == GLUE_SPACE => " ",
+                Some(_) => return text,
                 None if self.space.is_some_and(|s| s.ends_with_space) => " ",
                 None => return text,
             };
@@ -532,14 +694,37 @@ impl Wrapper {
                 }
                 let link = self.word.link(link).map(str::to_owned);
                 self.word.add(" ", 1, style, link.as_deref());
+            } else if let Some(g) = self.word.frags.last_mut().filter(|f| f.glue != 0) {
+                // The last of a group's spaces becomes a word fragment of its own (the glue
+                // before it may be empty, a break opportunity with no space: as in one call).
+                g.end -= 1;
+                g.width -= 1;
+                g.glue = GLUE_OTHER;
+                let f = Frag {
+                    start: g.end,
+                    end: g.end + 1,
+                    width: 1,
+                    glue: 0,
+                    ..*g
+                };
+                self.word.frags.push(f);
             }
             let ext = joined - tail_len;
             let old = grapheme_width(&probe[..tail_len]);
             let new = grapheme_width(&probe[..joined]);
-            if new >= 2 && old < 2 && !self.word.sealed {
+            let before = self.word.text.len() - tail_len;
+            if new >= 2
+                && old < 2
+                && self.group == 0
+                && before > 0
+                && Cluster::may_break_before(
+                    &self.word.text[..before],
+                    probe[..joined].chars().next().unwrap_or(' '),
+                )
+            {
                 // The cluster became wide (a spacing mark on a narrow character): as in
-                // one call, it is a word of its own with a break opportunity on each side.
-                // The rest of the word is placed, and the cluster waits, sealed.
+                // one call, UAX #14 may allow a break before it now. The rest of the word
+                // is placed, and the cluster waits.
                 let mut cluster = [0u8; 128];
                 let owned_cluster: String;
                 let cluster: &str = if joined <= cluster.len() {
@@ -563,7 +748,6 @@ impl Wrapper {
                 let link = self.word.link(link_id).map(str::to_owned);
                 self.flush_word(sink);
                 self.word.add(cluster, new, style, link.as_deref());
-                self.word.sealed = true;
                 text = &text[ext..];
                 continue;
             }
@@ -605,26 +789,89 @@ impl Wrapper {
         if self.word.is_empty() {
             return;
         }
+        if self.word.glued && self.word.width > self.avail {
+            self.flush_glued(sink);
+            return;
+        }
         self.place(sink, self.word.width);
-        let fits = self.word.width <= self.avail - self.line_width;
-        for i in 0..self.word.frags.len() {
+        if self.word.width <= self.avail - self.line_width {
+            for f in &self.word.frags {
+                if f.end > f.start {
+                    let text = &self.word.text[f.start as usize..f.end as usize];
+                    sink.push(text, f.style, self.word.link(f.link), f.width as usize);
+                }
+            }
+            self.line_width += self.word.width;
+        } else {
+            // Longer than a line (it starts one): broken over as many as it needs.
+            let Self {
+                word,
+                avail,
+                line_width,
+                open,
+                ..
+            } = self;
+            let runs: smallvec::SmallVec<[Run<'_>; 4]> = word
+                .frags
+                .iter()
+                .map(|f| (f.end as usize, f.style, word.link(f.link)))
+                .collect();
+            break_overlong(sink, &word.text, &runs, *avail, line_width, open);
+        }
+        self.word.clear();
+    }
+
+    /// Places a pending word that holds a group wider than a line: its parts between the
+    /// group's spaces are placed as words of their own, the spaces as pending spaces.
+    fn flush_glued<S: LineSink + ?Sized>(&mut self, sink: &mut S) {
+        let n = self.word.frags.len();
+        let mut i = 0;
+        while i < n {
             let f = self.word.frags[i];
-            let text = &self.word.text[f.start as usize..f.end as usize];
-            let link = self.word.link(f.link);
-            if fits || self.line_width + f.width as usize <= self.avail {
-                sink.push(text, f.style, link, f.width as usize);
-                self.line_width += f.width as usize;
+            if f.glue != 0 {
+                self.add_space_id(f.width as usize, f.style, f.link, f.glue == GLUE_SPACE);
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            let mut width = 0;
+            while j < n && self.word.frags[j].glue == 0 {
+                width += self.word.frags[j].width as usize;
+                j += 1;
+            }
+            self.place(sink, width);
+            let (start, end) = (
+                self.word.frags[i].start as usize,
+                self.word.frags[j - 1].end as usize,
+            );
+            if width <= self.avail - self.line_width {
+                for f in &self.word.frags[i..j] {
+                    let text = &self.word.text[f.start as usize..f.end as usize];
+                    sink.push(text, f.style, self.word.link(f.link), f.width as usize);
+                }
+                self.line_width += width;
             } else {
+                let Self {
+                    word,
+                    avail,
+                    line_width,
+                    open,
+                    ..
+                } = self;
+                let runs: smallvec::SmallVec<[Run<'_>; 4]> = word.frags[i..j]
+                    .iter()
+                    .map(|f| (f.end as usize - start, f.style, word.link(f.link)))
+                    .collect();
                 break_overlong(
                     sink,
-                    text,
-                    f.style,
-                    link,
-                    self.avail,
-                    &mut self.line_width,
-                    &mut self.open,
+                    &word.text[start..end],
+                    &runs,
+                    *avail,
+                    line_width,
+                    open,
                 );
             }
+            i = j;
         }
         self.word.clear();
     }
@@ -646,8 +893,7 @@ impl Wrapper {
             break_overlong(
                 sink,
                 text,
-                style,
-                link,
+                &[(text.len(), style, link)],
                 self.avail,
                 &mut self.line_width,
                 &mut self.open,
@@ -655,7 +901,8 @@ impl Wrapper {
         }
     }
 
-    /// Text with anything but printable ASCII: through grapheme segmentation.
+    /// Text with anything but printable ASCII: through grapheme segmentation, with line
+    /// breaks around wide clusters where UAX #14 allows them.
     fn general_text<S: LineSink + ?Sized>(
         &mut self,
         sink: &mut S,
@@ -663,101 +910,91 @@ impl Wrapper {
         style: Style,
         link: Option<&str>,
     ) {
-        if self.word.sealed && !text.is_empty() {
-            // A wide cluster waited for an extension; this text does not extend it.
-            self.flush_word(sink);
-        }
-        // A word run of this text not yet known to be complete: (start, end, width).
+        let prev = ClusterBuf::of(self.word.last_cluster());
+        // The text of this call in the current word (no break opportunity inside it) not
+        // yet added to the pending word: (start, end, width).
         let mut run: Option<(usize, usize, usize)> = None;
-        // Wide clusters placed on the line and not pushed yet: one push for a run of them
-        // (a run of CJK characters), (start, end, width).
-        let mut wide: Option<(usize, usize, usize)> = None;
-        let flush_wide = |sink: &mut S, wide: &mut Option<(usize, usize, usize)>| {
-            if let Some((s, e, width)) = wide.take() {
+        // Complete words placed on the line right after each other and not pushed yet: one
+        // push for a run of them (a run of CJK characters), (start, end, width).
+        let mut placed: Option<(usize, usize, usize)> = None;
+        let flush_placed = |sink: &mut S, placed: &mut Option<(usize, usize, usize)>| {
+            if let Some((s, e, width)) = placed.take() {
                 sink.push(&text[s..e], style, link, width);
             }
         };
-        let flush_run = |w: &mut Self,
-                         sink: &mut S,
-                         run: &mut Option<(usize, usize, usize)>,
-                         complete: bool| {
-            if let Some((s, e, width)) = run.take() {
-                if complete && w.word.is_empty() {
-                    w.place_word(sink, &text[s..e], width, style, link);
-                } else {
+        // The current word is complete (a break opportunity follows): placed.
+        let complete = |w: &mut Self,
+                        sink: &mut S,
+                        run: &mut Option<(usize, usize, usize)>,
+                        placed: &mut Option<(usize, usize, usize)>| {
+            let r = run.take();
+            if !w.word.is_empty() {
+                flush_placed(sink, placed);
+                if let Some((s, e, width)) = r {
                     w.word.add(&text[s..e], width, style, link);
-                    if complete {
-                        w.flush_word(sink);
-                    }
+                }
+                w.flush_word(sink);
+                return;
+            }
+            let Some((s, e, width)) = r else {
+                return;
+            };
+            if let Some(p) = placed {
+                if p.1 == s && w.space.is_none() && w.line_width + width <= w.avail {
+                    p.1 = e;
+                    p.2 += width;
+                    w.line_width += width;
+                    return;
                 }
             }
+            flush_placed(sink, placed);
+            w.place(sink, width);
+            if width <= w.avail - w.line_width {
+                *placed = Some((s, e, width));
+                w.line_width += width;
+            } else {
+                break_overlong(
+                    sink,
+                    &text[s..e],
+                    &[(e - s, style, link)],
+                    w.avail,
+                    &mut w.line_width,
+                    &mut w.open,
+                );
+            }
         };
-        tokenize(text, self.tab_width, |token| match token {
+        tokenize(text, self.tab_width, prev.get(), |token| match token {
             Token::Space {
                 width,
                 ends_with_space,
             } => {
-                flush_wide(sink, &mut wide);
-                flush_run(self, sink, &mut run, true);
-                self.flush_word(sink);
+                complete(self, sink, &mut run, &mut placed);
+                flush_placed(sink, &mut placed);
                 self.add_space(width, style, link, ends_with_space);
             }
-            Token::Word { start, end, width } => {
-                flush_wide(sink, &mut wide);
-                match &mut run {
-                    Some(r) if r.1 == start => {
-                        r.1 = end;
-                        r.2 += width;
+            Token::Seg {
+                start,
+                end,
+                width,
+                glue,
+            } => match &mut run {
+                Some(r) if glue => {
+                    r.1 = end;
+                    r.2 += width;
+                }
+                _ => {
+                    if !glue {
+                        complete(self, sink, &mut run, &mut placed);
                     }
-                    _ => {
-                        flush_run(self, sink, &mut run, false);
-                        run = Some((start, end, width));
-                    }
+                    run = Some((start, end, width));
                 }
-            }
-            Token::Wide { start, end, width } => {
-                if end == text.len() {
-                    // The last cluster of the call: an extending character in the next call
-                    // may still join it, so it waits, sealed.
-                    flush_wide(sink, &mut wide);
-                    flush_run(self, sink, &mut run, true);
-                    self.flush_word(sink);
-                    self.word.add(&text[start..end], width, style, link);
-                    self.word.sealed = true;
-                    return;
-                }
-                // Right after the wide clusters before it, with room left: same run.
-                if let Some(r) = &mut wide {
-                    if r.1 == start && self.line_width + width <= self.avail {
-                        r.1 = end;
-                        r.2 += width;
-                        self.line_width += width;
-                        return;
-                    }
-                }
-                flush_wide(sink, &mut wide);
-                flush_run(self, sink, &mut run, true);
-                self.flush_word(sink);
-                self.place(sink, width);
-                if width <= self.avail - self.line_width {
-                    wide = Some((start, end, width));
-                    self.line_width += width;
-                } else {
-                    break_overlong(
-                        sink,
-                        &text[start..end],
-                        style,
-                        link,
-                        self.avail,
-                        &mut self.line_width,
-                        &mut self.open,
-                    );
-                }
-            }
+            },
         });
-        flush_wide(sink, &mut wide);
+        flush_placed(sink, &mut placed);
         // The text's last word may go on in the next call.
-        flush_run(self, sink, &mut run, false);
+        if let Some((s, e, width)) = run {
+            self.word.add(&text[s..e], width, style, link);
+        }
     }
 
     /// Printable ASCII (spaces but no tabs), where every byte is one column: the words
@@ -1078,23 +1315,162 @@ fn memchr_space(b: &[u8]) -> Option<usize> {
     memchr::memchr(b' ', b)
 }
 
-/// Writes a word longer than the room left, breaking it at grapheme-cluster boundaries
-/// onto as many lines as it needs.
+/// A run of a word's text for [`break_overlong`]: where it ends (bytes), its style and link.
+type Run<'a> = (usize, Style, Option<&'a str>);
+
+/// A grapheme cluster beside which a line may break, and whether it is wide (2 columns
+/// or more).
+#[derive(Clone, Copy, Debug)]
+struct Cluster<'a> {
+    text: &'a str,
+    wide: bool,
+}
+
+impl<'a> Cluster<'a> {
+    fn of(g: &'a str) -> Self {
+        Self {
+            text: g,
+            wide: grapheme_width(g) >= 2,
+        }
+    }
+
+    /// No line break between this cluster and the next, which starts with `next` and is
+    /// wide or not. Narrow text breaks only at spaces (Latin text keeps its words whole); a
+    /// wide cluster (CJK, emoji) is a break opportunity on each side where UAX #14 allows
+    /// one, so `「` stays with what follows it and `。` with what precedes it.
+    #[inline]
+    fn joins(self, next: char, next_wide: bool) -> bool {
+        if !(self.wide || next_wide) {
+            return true;
+        }
+        // Two CJK ideographs (class ID): a break between them (LB31), without a lookup.
+        let ideograph = |c: char| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}');
+        if ideograph(next)
+            && self.text.len() == 3
+            && self.text.chars().next().is_some_and(ideograph)
+        {
+            return false;
+        }
+        !may_break(self.text, next)
+    }
+
+    /// UAX #14 allows a break between the last cluster of `before` and a cluster starting
+    /// with `next` (a space before allows one).
+    fn may_break_before(before: &str, next: char) -> bool {
+        use unicode_segmentation::UnicodeSegmentation;
+        before
+            .graphemes(true)
+            .next_back()
+            .is_none_or(|g| may_break(g, next))
+    }
+}
+
+/// A copy of the pending word's last cluster, for the tokenizer of the next call.
+struct ClusterBuf {
+    text: smallvec::SmallVec<[u8; 32]>,
+    wide: bool,
+    some: bool,
+}
+
+impl ClusterBuf {
+    fn of(c: Option<Cluster<'_>>) -> Self {
+        match c {
+            Some(c) => Self {
+                text: smallvec::SmallVec::from_slice(c.text.as_bytes()),
+                wide: c.wide,
+                some: true,
+            },
+            None => Self {
+                text: smallvec::SmallVec::new(),
+                wide: false,
+                some: false,
+            },
+        }
+    }
+
+    fn get(&self) -> Option<Cluster<'_>> {
+        self.some.then(|| Cluster {
+            text: std::str::from_utf8(&self.text).unwrap_or_default(),
+            wide: self.wide,
+        })
+    }
+}
+
+/// UAX #14 (unicode-linebreak's pair table) allows a line break between the cluster `a`
+/// and a cluster starting with `b`, the two taken alone: rules that look past spaces or
+/// further back do not apply; a mark takes its base's class, and no break follows a ZWJ.
+fn may_break(a: &str, b: char) -> bool {
+    use unicode_linebreak::{break_property, BreakClass};
+    let ideographic = |c: char| matches!(break_property(c as u32), BreakClass::Ideographic);
+    let mut chars = a.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if ideographic(c) && ideographic(b) {
+            // The common case in CJK text: ID ÷ ID (LB31).
+            return true;
+        }
+    }
+    let mut buf = [0u8; 64];
+    let owned: String;
+    let n = a.len() + b.len_utf8();
+    let probe: &str = if n <= buf.len() {
+        buf[..a.len()].copy_from_slice(a.as_bytes());
+        b.encode_utf8(&mut buf[a.len()..n]);
+        std::str::from_utf8(&buf[..n]).unwrap_or_default()
+    } else {
+        owned = format!("{a}{b}");
+        &owned
+    };
+    let allowed = unicode_linebreak::linebreaks(probe).any(|(i, _)| i == a.len());
+    allowed
+}
+
+/// An overlong word is broken after one of these (a URL after `/`, `?`, `&` or `=`; a
+/// long compound after a hyphen) when that leaves the row at least two thirds full.
+fn breaks_after(g: &str) -> bool {
+    matches!(
+        g,
+        "/" | "\\" | "?" | "&" | "=" | "-" | "_" | "," | ";" | "\u{2013}" | "\u{2014}"
+    )
+}
+
+/// Display width of `s`, summed over its clusters as the wrapper measures them.
+fn clusters_width(s: &str) -> usize {
+    if crate::width::is_printable_ascii(s.as_bytes()) {
+        s.len()
+    } else {
+        crate::width::clusters(s)
+            .map(|(_, g)| grapheme_width(g))
+            .sum()
+    }
+}
+
+/// Writes a word longer than the room left (`text`, in `runs` of one style and link each,
+/// covering it in order), breaking it at grapheme-cluster boundaries onto as many lines as
+/// it needs. A row ends after the last of [`breaks_after`]'s characters in it (not inside
+/// `//` or `--`) when the row is then at least two thirds full, else at the last cluster
+/// that fits.
 fn break_overlong<S: LineSink + ?Sized>(
     sink: &mut S,
     text: &str,
-    style: Style,
-    link: Option<&str>,
+    runs: &[Run<'_>],
     avail: usize,
     line_width: &mut usize,
     open: &mut bool,
 ) {
-    let mut run_start = 0;
-    let mut run_width = 0;
-    let emit = |sink: &mut S, line_width: &mut usize, s: usize, e: usize, width: usize| {
-        if e > s {
-            sink.push(&text[s..e], style, link, width);
-            *line_width += width;
+    let min_fill = avail - avail / 3;
+    let emit = |sink: &mut S, line_width: &mut usize, s: usize, e: usize| {
+        let mut ri = runs.partition_point(|r| r.0 <= s);
+        let mut a = s;
+        while a < e && ri < runs.len() {
+            let (end, style, link) = runs[ri];
+            let b = end.min(e);
+            if b > a {
+                let width = clusters_width(&text[a..b]);
+                sink.push(&text[a..b], style, link, width);
+                *line_width += width;
+            }
+            a = b;
+            ri += 1;
         }
     };
     let new_line = |sink: &mut S, line_width: &mut usize, open: &mut bool| {
@@ -1106,31 +1482,60 @@ fn break_overlong<S: LineSink + ?Sized>(
         *open = true;
         *line_width = 0;
     };
-    for (at, g) in crate::width::clusters(text) {
-        let gw = grapheme_width(g);
-        if *line_width + run_width + gw > avail {
-            emit(sink, line_width, run_start, at, run_width);
-            run_start = at;
-            run_width = 0;
+    let mut pos = 0;
+    while pos < text.len() {
+        // How much of `text[pos..]` goes on this row: up to `cut`.
+        let room = avail.saturating_sub(*line_width);
+        let mut at = pos;
+        let mut width = 0;
+        let mut best: Option<(usize, usize)> = None;
+        let mut prev: &str = "";
+        let mut cut = text.len();
+        for (_, g) in crate::width::clusters(&text[pos..]) {
+            if at > pos && breaks_after(prev) && g != prev {
+                best = Some((at, width));
+            }
+            let gw = grapheme_width(g);
+            if width + gw > room {
+                cut = match best {
+                    Some((p, w)) if *line_width + w >= min_fill => p,
+                    _ => at,
+                };
+                break;
+            }
+            width += gw;
+            prev = g;
+            at += g.len();
+        }
+        if cut == pos {
             if *line_width > 0 {
                 new_line(sink, line_width, open);
-            }
-            if gw > avail {
-                // A cluster wider than the whole line (only with unusual sequences): split
-                // it into its characters, each with its modifiers, rather than overflow.
-                for (ps, pe, pw) in crate::width::cluster_parts(g) {
-                    if *line_width + pw > avail && *line_width > 0 {
-                        new_line(sink, line_width, open);
-                    }
-                    emit(sink, line_width, at + ps, at + pe, pw);
-                }
-                run_start = at + g.len();
                 continue;
             }
+            // A cluster wider than the whole line (only with unusual sequences): split it
+            // into its characters, each with its modifiers, rather than overflow.
+            let (_, g) = crate::width::clusters(&text[pos..])
+                .next()
+                .expect("text left");
+            for (ps, pe, pw) in crate::width::cluster_parts(g) {
+                if *line_width + pw > avail && *line_width > 0 {
+                    new_line(sink, line_width, open);
+                }
+                let ri = runs.partition_point(|r| r.0 <= pos).min(runs.len() - 1);
+                sink.push(&text[pos + ps..pos + pe], runs[ri].1, runs[ri].2, pw);
+                *line_width += pw;
+            }
+            pos += g.len();
+            continue;
         }
-        run_width += gw;
+        emit(sink, line_width, pos, cut);
+        pos = cut;
+        if pos < text.len() && *line_width > 0 {
+            // (After zero-width clusters only, a cluster wider than the line follows: its
+            // parts start on this row.)
+            new_line(sink, line_width, open);
+        }
     }
-    emit(sink, line_width, run_start, text.len(), run_width);
 }
 
 /// A token of text for the general path.
@@ -1141,21 +1546,25 @@ enum Token {
         /// The last is U+0020 (not a tab).
         ends_with_space: bool,
     },
-    /// Part of a word: narrow clusters, `text[start..end]`.
-    Word {
+    /// Text with no break opportunity inside: `text[start..end]`, `width` columns.
+    Seg {
         start: usize,
         end: usize,
         width: usize,
-    },
-    /// One wide cluster (2 columns and more): a break opportunity on both sides.
-    Wide {
-        start: usize,
-        end: usize,
-        width: usize,
+        /// No break opportunity before it either: it goes on the word before it (the
+        /// pending word, for the first token of a call).
+        glue: bool,
     },
 }
 
-fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
+/// Splits `text` into spaces and unbreakable segments. `prev` is the last cluster of the
+/// pending word the text continues (none after a space).
+fn tokenize<'t>(
+    text: &'t str,
+    tab_width: usize,
+    mut prev: Option<Cluster<'t>>,
+    mut f: impl FnMut(Token),
+) {
     // ASCII words take a byte loop; only a word holding non-ASCII text goes through
     // grapheme segmentation (from its first byte, so a cluster that starts with an ASCII
     // character, like a keycap `1️⃣`, is measured whole).
@@ -1164,6 +1573,7 @@ fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
     while i < b.len() {
         let start = i;
         if b[i] == b' ' || b[i] == b'\t' {
+            prev = None;
             let mut j = i;
             while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
                 j += 1;
@@ -1192,7 +1602,7 @@ fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
                 });
             }
             i = if run_end < j {
-                segment_word(text, run_end, &mut f)
+                segment_word(text, run_end, None, &mut f)
             } else {
                 j
             };
@@ -1202,62 +1612,73 @@ fn tokenize(text: &str, tab_width: usize, mut f: impl FnMut(Token)) {
             i += 1;
         }
         if i == b.len() || b[i] == b' ' || b[i] == b'\t' {
-            f(Token::Word {
+            let glue = prev
+                .take()
+                .is_some_and(|p| p.joins(b[start] as char, false));
+            f(Token::Seg {
                 start,
                 end: i,
                 width: i - start,
+                glue,
             });
             continue;
         }
-        i = segment_word(text, start, &mut f);
+        i = segment_word(text, start, prev.take(), &mut f);
     }
 }
 
-/// Splits the word at `text[start..]` into word runs and wide clusters, up to the first
-/// cluster that is a lone space or tab (a space inside a cluster, as in `\u{600} `, is part
-/// of the word). Returns where the word ends.
-fn segment_word(text: &str, start: usize, f: &mut impl FnMut(Token)) -> usize {
-    let mut word_start = None;
-    let mut word_width = 0;
+/// Splits the word at `text[start..]` into unbreakable segments, up to the first cluster
+/// that is a lone space or tab (a space inside a cluster, as in `\u{600} `, is part of the
+/// word). `prev`: the cluster before the word, if no break opportunity separates them by
+/// itself. Returns where the word ends.
+fn segment_word<'t>(
+    text: &'t str,
+    start: usize,
+    mut prev: Option<Cluster<'t>>,
+    f: &mut impl FnMut(Token),
+) -> usize {
+    // The segment being built: (start, width, glued to what precedes it).
+    let mut seg: Option<(usize, usize, bool)> = None;
     for (at, g) in crate::width::clusters(&text[start..]) {
         let at = start + at;
         if g == " " || g == "\t" {
-            if let Some(s) = word_start.take() {
-                f(Token::Word {
+            if let Some((s, width, glue)) = seg {
+                f(Token::Seg {
                     start: s,
                     end: at,
-                    width: word_width,
+                    width,
+                    glue,
                 });
             }
             return at;
         }
         let gw = grapheme_width(g);
-        if gw >= 2 {
-            if let Some(s) = word_start.take() {
-                f(Token::Word {
+        let cl = Cluster {
+            text: g,
+            wide: gw >= 2,
+        };
+        let joins = prev.is_some_and(|p| p.joins(g.chars().next().unwrap_or(' '), cl.wide));
+        match seg {
+            Some(ref mut s) if joins => s.1 += gw,
+            None => seg = Some((at, gw, joins)),
+            Some((s, width, glue)) => {
+                f(Token::Seg {
                     start: s,
                     end: at,
-                    width: word_width,
+                    width,
+                    glue,
                 });
+                seg = Some((at, gw, false));
             }
-            f(Token::Wide {
-                start: at,
-                end: at + g.len(),
-                width: gw,
-            });
-            continue;
         }
-        if word_start.is_none() {
-            word_start = Some(at);
-            word_width = 0;
-        }
-        word_width += gw;
+        prev = Some(cl);
     }
-    if let Some(s) = word_start {
-        f(Token::Word {
+    if let Some((s, width, glue)) = seg {
+        f(Token::Seg {
             start: s,
             end: text.len(),
-            width: word_width,
+            width,
+            glue,
         });
     }
     text.len()
@@ -1400,6 +1821,14 @@ mod tests {
                 w.hard_break(&mut c);
                 continue;
             }
+            if t == "<" {
+                w.begin_group();
+                continue;
+            }
+            if t == ">" {
+                w.end_group();
+                continue;
+            }
             let link = (*s == 2).then_some("u");
             let cut = splits.get(i).map_or(0, |&k| k % (t.len() + 1));
             let cut = (0..=cut)
@@ -1416,7 +1845,7 @@ mod tests {
     fn parts_strategy() -> impl proptest::strategy::Strategy<Value = Vec<(String, u8)>> {
         proptest::collection::vec(
             (
-                "[ab ]{0,12}|aaaaaaaaaaaaaaaaa|\n|[ \t]{1,3}|x\u{301}| ?\u{301}x|[ab ]{0,4}中|中文字 ab|\u{acb}[a ]{0,2}|[a ]\u{acb}",
+                "[ab ]{0,12}|aaaaaaaaaaaaaaaaa|\n|[ \t]{1,3}|x\u{301}| ?\u{301}x|[ab ]{0,4}中|中文字 ab|\u{acb}[a ]{0,2}|[a ]\u{acb}|[「（]?[中文a,]{0,3}[」）。、]?|[a-]{0,6}/[ab?=&/-]{0,12}|<|>",
                 0u8..3,
             ),
             0..8,
@@ -1498,10 +1927,11 @@ mod tests {
     fn a_spacing_mark_in_a_later_call_joins_its_cluster() {
         // Fuzz finding 22 (wrap target): a spacing mark (U+0ACB, one column) arriving in a
         // call of its own after a space was not joined to it: the space was dropped at the
-        // break and the mark began the next line. ` ો` is one cluster two columns wide: as
-        // in one call, a wide word of its own.
+        // break and the mark began the next line. ` ો` is one cluster two columns wide; as
+        // in one call, UAX #14 keeps `&1` with it (a mark after a space is classed as a
+        // letter), so the three go to the next line together.
         let one = wrap_str(&["\u{a0}\u{a0}\u{a0} \u{acb}&1"], 6);
-        assert_eq!(one, ["\u{a0}\u{a0}\u{a0} \u{acb}", "&1"]);
+        assert_eq!(one, ["\u{a0}\u{a0}\u{a0}", " \u{acb}&1"]);
         assert_eq!(wrap_str(&["\u{a0}\u{a0}\u{a0} ", "\u{acb}", "&1"], 6), one);
         assert_eq!(wrap_str(&["\u{a0}\u{a0}\u{a0}", " \u{acb}", "&1"], 6), one);
         // A narrow character that a spacing mark makes two columns wide: same as in one call.
@@ -1531,6 +1961,18 @@ mod tests {
     }
 
     #[test]
+    fn zero_width_clusters_share_a_row_with_the_too_wide_cluster_after_them() {
+        // Fuzz finding (wrap target, in the separator-aware overlong break before it was
+        // committed): an overlong word of zero-width clusters and then a cluster wider than
+        // the line got an empty-looking row of its own; the cluster's parts start on it.
+        let word = "\u{fe0f}\u{301}\u{600}\u{600}\u{600}\u{600}c";
+        assert_eq!(
+            wrap_str(&[word], 2),
+            ["\u{fe0f}\u{301}\u{600}\u{600}", "\u{600}\u{600}", "c"]
+        );
+    }
+
+    #[test]
     fn a_space_after_a_prepended_mark_stays_in_its_cluster() {
         // Fuzz finding (wrap target): `\u{600} ` is one cluster (GB9b); splitting mixed text
         // into ASCII and segmented stretches cut it at the space.
@@ -1548,6 +1990,110 @@ mod tests {
     #[test]
     fn cjk_breaks_between_ideographs() {
         assert_eq!(wrap_str(&["中文字符串"], 6), ["中文字", "符串"]);
+    }
+
+    #[test]
+    fn cjk_keeps_brackets_and_closing_punctuation_with_their_text() {
+        // UAX #14: no break after an opening bracket, none before a closing one or before
+        // 。 and 、; between ideographs as before.
+        assert_eq!(wrap_str(&["中文「字符」串"], 6), ["中文", "「字", "符」串"]);
+        assert_eq!(wrap_str(&["中文字（符）串"], 8), ["中文字", "（符）串"]);
+        assert_eq!(wrap_str(&["中文字符。"], 8), ["中文字", "符。"]);
+        assert_eq!(wrap_str(&["中文、字符"], 4), ["中", "文、", "字符"]);
+        // ASCII punctuation after CJK stays with it too, in one call or in two (a style
+        // change between them).
+        assert_eq!(wrap_str(&["中文字符, ab"], 8), ["中文字", "符, ab"]);
+        assert_eq!(wrap_str(&["中文字符", ", ab"], 8), ["中文字", "符, ab"]);
+        assert_eq!(
+            wrap_str(&["中文", "「", "字符」"], 6),
+            ["中文", "「字", "符」"]
+        );
+        // Latin text is unchanged: a break between a letter and an ideograph.
+        assert_eq!(wrap_str(&["abc中文"], 4), ["abc", "中文"]);
+    }
+
+    #[test]
+    fn overlong_urls_break_after_separators() {
+        // After `/`, `?`, `&`, `=` or `-` when that leaves the row two thirds full, never
+        // inside `//`; else at the column.
+        assert_eq!(
+            wrap_str(&["https://example.com/path/to/a/file?x=1&y=2"], 20),
+            ["https://example.com/", "path/to/a/file?x=1&", "y=2"]
+        );
+        assert_eq!(
+            wrap_str(
+                &["see https://img.shields.io/badge/License-MIT-blue.svg"],
+                40
+            ),
+            [
+                "see",
+                "https://img.shields.io/badge/License-",
+                "MIT-blue.svg"
+            ]
+        );
+        // No separator in the last third: at the column.
+        assert_eq!(
+            wrap_str(&["a/bcdefghijklmnopqrstuvwxyz"], 10),
+            ["a/bcdefghi", "jklmnopqrs", "tuvwxyz"]
+        );
+        // Not between the slashes of `//`.
+        assert_eq!(
+            wrap_str(&["abcdefg//hijklmnop"], 9),
+            ["abcdefg//", "hijklmnop"]
+        );
+        // Across fragments (styles) of one word.
+        assert_eq!(
+            wrap_str(&["https://example", ".com/", "path/to/a/file"], 20),
+            ["https://example.com/", "path/to/a/file"]
+        );
+    }
+
+    fn plain_lines(parts: &[&str], avail: usize) -> Vec<String> {
+        let parts: Vec<(String, u8)> = parts.iter().map(|p| ((*p).to_owned(), 0)).collect();
+        let c = collect(&parts, avail, true, &[]);
+        for w in &c.widths {
+            assert!(*w <= avail);
+        }
+        c.lines
+            .iter()
+            .map(|l| l.iter().map(|r| r.0.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_group_stays_on_one_line_when_it_fits() {
+        let label = [
+            "see the ",
+            "<",
+            "[image: ",
+            "License Badge",
+            "]",
+            ">",
+            " here",
+        ];
+        assert_eq!(
+            plain_lines(&label, 24),
+            ["see the", "[image: License Badge]", "here"]
+        );
+        // Without the group, the label is split at its spaces.
+        let loose = ["see the ", "[image: ", "License Badge", "]", " here"];
+        assert_eq!(
+            plain_lines(&loose, 24),
+            ["see the [image: License", "Badge] here"]
+        );
+        // Text right after the group stays with it (no space between).
+        assert_eq!(
+            plain_lines(&["ab ", "<", "[image: x y]", ">", ", cd"], 14),
+            ["ab", "[image: x y],", "cd"]
+        );
+        // Wider than a line: wrapped at its spaces as usual.
+        assert_eq!(
+            plain_lines(
+                &["ab ", "<", "[image: ", "a very long badge", "]", ">", " cd"],
+                12
+            ),
+            ["ab [image: a", "very long", "badge] cd"]
+        );
     }
 
     #[test]

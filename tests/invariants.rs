@@ -86,6 +86,10 @@ const SNIPPETS: &[&str] = &[
     "keycap 1&#xfe0f; and 1**\u{fe0f}**\n",
     "ccb \u{301}x and \u{600} y\n",
     "```\nx\n```\t\ny\n",
+    // wrapping details (issue 14): CJK brackets and punctuation, image labels, long URLs
+    "「括弧」（注）と、句読点。**「強調」**、`「」`。\n",
+    "see ![License Badge](https://e.test/l.svg), *![中文 图片 alt](x.png)*.\n",
+    "https://example.test/a/b/c?x=1&y=2&z=3-long-url-path/segment/that/is/long\n",
 ];
 
 const SEPS: &[&str] = &["", "\n", "\n\n", "  \n", "\r\n"];

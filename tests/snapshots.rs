@@ -21,6 +21,11 @@ const CASES: &[(&str, &str)] = &[
     // text, links in a quote, a table and list items, and a definition that arrives after
     // the block that used it (shown where it stands).
     ("links", "# widget [![Crates.io](https://img.shields.io/crates/v/widget.svg)](https://crates.io/crates/widget) [![Docs](https://docs.rs/widget/badge.svg)](https://docs.rs/widget)\n\nSee [the guide](https://example.com/guide/getting-started?lang=en&x=1), [it again](https://example.com/guide/getting-started?lang=en&x=1), the [Quickstart](#quickstart), <https://auto.example/x>, ![](assets/logo.png) and a citation [1].\n\n> A quote with [a link](https://quote.example/a) inside it.\n\n| crate | docs |\n|---|---|\n| widget | [docs.rs](https://docs.rs/widget) |\n| widget-core | [GitHub](https://github.com/example/widget-core) |\n\n- item with [one](https://one.example)\n- item with [two](https://two.example)\n\n[1]: https://cited.example/paper\n"),
+    // Issue 14 part 7: an overlong URL breaks after `/ ? & =` (not inside `//`), an image
+    // label stays on one row when it fits, CJK keeps brackets and 。、 with their text.
+    ("wrap_urls", "Fetch https://example.test/api/v2/projects/termark/releases?per_page=100&page=2&sort=created from the API.\n\nA long path: /usr/local/share/termark/themes/solarized-dark-high-contrast.toml\n"),
+    ("image_labels", "Badges: ![License Badge](https://e.test/l.svg) ![Build Status](https://e.test/b.svg) ![Crates.io Version](https://e.test/c.svg) and ![a very long alternative text that is wider than a line at forty](https://e.test/x.png).\n"),
+    ("cjk_brackets", "東京都の「国立博物館」（上野）には、日本の美術品が数多く収蔵されています。【重要】開館時間は午前九時三十分から午後五時までです。「ご来館をお待ちしております。」\n"),
     ("controls", "Escapes are shown, not obeyed: \u{1b}[2J \u{1b}]52;c;aGk=\u{7} \u{9b}31m bidi \u{202e}evil\u{202c} bell \u{7} entity &#27;[1m done.\n\n```\nin code \u{1b}[31m red\n```\n\n[spoof](https://evil.test/\u{1b}]8;;https://bank.test\u{1b}\\)\n"),
 ];
 

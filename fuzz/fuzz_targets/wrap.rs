@@ -1,6 +1,7 @@
 //! `termark::internals::wrap` against an obviously-correct reference: greedy filling, breaks at
-//! spaces and tabs and around wide grapheme clusters, overlong words broken at grapheme
-//! boundaries. Beyond exact agreement with the reference, checks properties that do not
+//! spaces and tabs and around wide grapheme clusters where UAX #14 allows a break between the
+//! two clusters, overlong words broken at grapheme boundaries (after a `/ ? & = -`-like
+//! separator when that leaves the row two thirds full). Beyond exact agreement with the reference, checks properties that do not
 //! depend on it: no line wider than `avail`, and the non-space text (with its styles and
 //! links) comes out exactly once, in order.
 #![no_main]
@@ -37,6 +38,15 @@ const ALPHABET: &[&str] = &[
     "\u{1100}\u{1161}\u{11a8}",
     "\u{644}\u{627}",
     "x",
+    "「",
+    "」",
+    "。",
+    "（",
+    "/",
+    "?",
+    "=",
+    "-",
+    ",",
 ];
 
 #[derive(Debug, arbitrary::Arbitrary)]
@@ -177,8 +187,8 @@ fn words(items: &[Item<'_>]) -> Vec<Word> {
                 let _ = w;
                 sep += n;
             }
-            Item::G(g, w, kind) => {
-                if kind == Kind::Wide || kind == Kind::Lead {
+            Item::G(g, w, Kind::Cluster { brk }) => {
+                if brk {
                     flush(&mut cur, &mut out);
                 }
                 let word = cur.get_or_insert_with(|| Word {
@@ -191,9 +201,6 @@ fn words(items: &[Item<'_>]) -> Vec<Word> {
                 word.clusters.push((word.chars, w));
                 word.chars += g.chars().filter(|&c| c != ' ').count();
                 word.width += w;
-                if kind == Kind::Wide {
-                    flush(&mut cur, &mut out);
-                }
             }
         }
     }
@@ -244,8 +251,12 @@ fn check_greedy(sink: &Collect, words: &[Word], avail: usize) {
                 sink.lines[i]
             );
         } else if let Some(&(_, gw)) = w.clusters.iter().find(|c| c.0 == off) {
+            let after_separator = sink.lines[i - 1]
+                .graphemes(true)
+                .next_back()
+                .is_some_and(is_separator);
             assert!(
-                prev_width + gw > avail,
+                prev_width + gw > avail || (after_separator && prev_width >= avail - avail / 3),
                 "line {} broke a word before a cluster that fit: {:?} / {:?}",
                 i - 1,
                 sink.lines[i - 1],
@@ -291,11 +302,25 @@ fn join_clusters(mut texts: Vec<(String, u8, bool)>) -> Vec<(String, u8, bool)> 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Space(usize),
-    Narrow,
-    Wide,
-    /// A cluster led by U+0020 (` \u{301}`): it starts a word (a break may come before it,
-    /// with no space to drop) and is never dropped itself.
-    Lead,
+    /// Any other cluster; `brk`: a line may break before it with no space to drop. That is
+    /// where one of it and the cluster before it is wide and UAX #14 allows a break between
+    /// the two, and before a cluster led by U+0020 (` \u{301}`), which is never dropped.
+    Cluster { brk: bool },
+}
+
+/// An overlong word may break after these (see `break_overlong` in the library).
+fn is_separator(g: &str) -> bool {
+    matches!(
+        g,
+        "/" | "\\" | "?" | "&" | "=" | "-" | "_" | "," | ";" | "\u{2013}" | "\u{2014}"
+    )
+}
+
+/// UAX #14, on the two clusters alone.
+fn pair_allows_break(a: &str, b: &str) -> bool {
+    let both = format!("{a}{b}");
+    let allowed = unicode_linebreak::linebreaks(&both).any(|(i, _)| i == a.len());
+    allowed
 }
 
 enum Item<'a> {
@@ -345,9 +370,29 @@ impl Ref {
                 self.put(g, *w);
             }
         } else {
-            // Longer than the line: fill rows cluster by cluster.
-            for (g, w) in &word {
+            // Longer than the line: fill rows cluster by cluster; a row that overflows ends
+            // after its last separator instead, if it is then two thirds full.
+            let min_fill = self.avail - self.avail / 3;
+            // (index of the cluster after the separator, bytes of `cur` and width there)
+            let mut best: Option<(usize, usize, usize)> = None;
+            let mut in_row = false;
+            let mut k = 0;
+            while k < word.len() {
+                let (g, w) = (&word[k].0, &word[k].1);
+                if in_row && k > 0 && is_separator(&word[k - 1].0) && *g != word[k - 1].0 {
+                    best = Some((k, self.cur.len(), self.cur_w));
+                }
                 if self.cur_w + w > self.avail {
+                    if let Some((bk, len, bw)) = best.take() {
+                        if bw >= min_fill {
+                            self.cur.truncate(len);
+                            self.cur_w = bw;
+                            self.newline();
+                            in_row = false;
+                            k = bk;
+                            continue;
+                        }
+                    }
                     if self.cur_w > 0 {
                         self.newline();
                     }
@@ -369,10 +414,14 @@ impl Ref {
                             self.cur.push_str(p);
                             self.cur_w += pw;
                         }
+                        in_row = true;
+                        k += 1;
                         continue;
                     }
                 }
                 self.put(g, *w);
+                in_row = true;
+                k += 1;
             }
         }
         self.word_w = 0;
@@ -399,21 +448,12 @@ impl Ref {
                     r.flush_word();
                     *r.pending.get_or_insert(0) += w;
                 }
-                Item::G(g, w, Kind::Narrow) => {
+                Item::G(g, w, Kind::Cluster { brk }) => {
+                    if brk {
+                        r.flush_word();
+                    }
                     r.word.push((g.to_owned(), w));
                     r.word_w += w;
-                }
-                Item::G(g, w, Kind::Lead) => {
-                    r.flush_word();
-                    r.pending.get_or_insert(0);
-                    r.word.push((g.to_owned(), w));
-                    r.word_w += w;
-                }
-                Item::G(g, w, Kind::Wide) => {
-                    r.flush_word();
-                    r.word.push((g.to_owned(), w));
-                    r.word_w += w;
-                    r.flush_word();
                 }
             }
         }
@@ -425,9 +465,12 @@ impl Ref {
 
 fn items(texts: &[(String, u8, bool)], tab_width: usize) -> Vec<Item<'_>> {
     let mut out = Vec::new();
+    // The cluster before, if it is not a space: (text, width).
+    let mut prev: Option<(&str, usize)> = None;
     for (text, _, hard) in texts {
         if *hard {
             out.push(Item::Break);
+            prev = None;
             continue;
         }
         for g in text.graphemes(true) {
@@ -435,10 +478,14 @@ fn items(texts: &[(String, u8, bool)], tab_width: usize) -> Vec<Item<'_>> {
             let kind = match g {
                 " " => Kind::Space(1),
                 "\t" => Kind::Space(tab_width),
-                _ if w >= 2 => Kind::Wide,
-                _ if g.starts_with(' ') => Kind::Lead,
-                _ => Kind::Narrow,
+                _ => Kind::Cluster {
+                    brk: g.starts_with(' ')
+                        || prev.is_some_and(|(p, pw)| {
+                            (pw >= 2 || w >= 2) && pair_allows_break(p, g)
+                        }),
+                },
             };
+            prev = matches!(kind, Kind::Cluster { .. }).then_some((g, w));
             out.push(Item::G(g, w, kind));
         }
     }

@@ -377,6 +377,9 @@ impl Layout<'_> {
                 scratch.tmp = name;
             }
             self.emit("]", style, out, scratch);
+            if self.state.leaf != Leaf::Table {
+                scratch.flow.end_group();
+            }
         }
         // A link inside an image's alt text shows no destination of its own (the alt text
         // is the plain text of the description, CommonMark 6.4), and an image inside a link

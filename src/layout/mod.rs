@@ -616,6 +616,10 @@ impl<'a> Layout<'a> {
                 self.ensure_leaf(range, src, out, scratch);
                 scratch.push_style(self.cfg.theme.image);
                 self.push_link(dest_url, *link_type, true, scratch);
+                if self.state.leaf != Leaf::Table {
+                    // The label stays on one line when it fits on a line.
+                    scratch.flow.begin_group();
+                }
                 let style = scratch.top_style();
                 self.emit(inline::IMAGE_LABEL, style, out, scratch);
             }
