@@ -225,3 +225,28 @@ proptest! {
         prop_assert!(out.iter().all(|l| l.width() <= width));
     }
 }
+
+#[test]
+fn a_streamed_html_header_matches_the_one_shot_render_and_its_tails_fit() {
+    for width in [40, 80] {
+        let r = Renderer::new(Options::new().with_width(width)).unwrap();
+        let whole: Vec<String> = r.render(README).iter().map(|l| l.plain()).collect();
+        for step in [1, 7, 64] {
+            let mut s = r.stream();
+            let b = README.as_bytes();
+            for chunk in b.chunks(step) {
+                s.push_bytes(chunk);
+                for line in s.tentative() {
+                    assert!(
+                        line.width() <= width,
+                        "tail row too wide: {:?}",
+                        line.plain()
+                    );
+                }
+            }
+            s.finalize();
+            let streamed: Vec<String> = s.committed().iter().map(|l| l.plain()).collect();
+            assert_eq!(streamed, whole, "width {width}, chunks of {step} bytes");
+        }
+    }
+}

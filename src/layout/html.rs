@@ -304,7 +304,9 @@ impl Layout<'_> {
                         run.space = false;
                     }
                     Elem::Link | Elem::Look(_) => {
-                        let has_dest = tag.elem == Elem::Link && tag.dest.is_some();
+                        // (A same-page anchor with no text shows nothing.)
+                        let has_dest = tag.elem == Elem::Link
+                            && tag.dest.as_deref().is_some_and(|d| !d.starts_with('#'));
                         if run.open.len() >= MAX_OPEN {
                             continue;
                         }
