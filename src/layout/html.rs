@@ -422,12 +422,15 @@ impl Layout<'_> {
         }
     }
 
-    /// Ends the open leaf, if any (its open inline elements are closed in it, and opened
-    /// again in the next leaf).
+    /// Ends the open leaf, if any (its open inline elements are closed in it; styles are
+    /// opened again in the next leaf, links are not).
     fn run_flush(&mut self, run: &mut Run, out: &mut Lines, scratch: &mut Scratch) {
         if run.leaf {
             self.flush_leaf(out, scratch);
             run.leaf = false;
+            // A link ends with its leaf (its destination was shown there): one `<a>` left
+            // open over many paragraphs does not repeat its destination in each.
+            run.open.retain(|t| t.elem != Elem::Link);
         }
         run.breaks = 0;
     }
