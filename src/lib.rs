@@ -132,6 +132,16 @@
 //! - **Footnotes** use pulldown-cmark's older footnote syntax, in which every `[^label]` is a
 //!   reference whether or not its definition has arrived yet.
 //! - **Tables** stay tentative until they end (their column widths depend on every row).
+//! - **Raw HTML** (CommonMark §4.6 and §6.6) is tokenized with html5gum. Comments are
+//!   hidden; the tags READMEs use for layout are rendered as what they mean (`div`, `p`,
+//!   `center`, `details`, `summary`, `h1`–`h6` as their text, `img` as its alt text, `a
+//!   href` as a link on the Markdown link path, `br` as a line break, `b`, `strong`, `i`,
+//!   `em`, `code`, `kbd` as styles, `sup`, `sub`, `span` as what they hold). An HTML
+//!   block with any other tag, a processing instruction or CDATA is shown as dim source:
+//!   one row per source line, indentation kept, a long line cut at a cluster and
+//!   continued behind `↪` (never re-wrapped). An HTML block is laid out from its whole
+//!   text when it ends, so like any block it is tentative until then; one that shows
+//!   nothing takes no lines. The full table is in the `layout::html` module docs.
 //!
 //! # Display width
 //! Widths are display columns as [`unicode-width`](https://docs.rs/unicode-width) 0.2
@@ -169,7 +179,7 @@
 //! | block boundaries: when to look, what is final (units, cuts, definition groups) | `boundary` |
 //! | link reference definitions and label matching | `linkdefs` |
 //! | parse adapter over pulldown-cmark (options, references, feeding events) | `parse` |
-//! | layout: blocks, containers, inline text, tables, code | `layout` (`container`, `inline`, `table`, `code`) |
+//! | layout: blocks, containers, inline text, tables, code, raw HTML | `layout` (`container`, `inline`, `table`, `code`, `html`) |
 //! | wrapping by display width, grapheme clusters | `wrap`, `width` |
 //! | untrusted text made safe | `sanitize` |
 //! | styles, themes, syntax highlighting | `style`, `theme`, `highlight` |

@@ -124,7 +124,11 @@ pub enum LineKind {
     TableRule,
     /// A thematic break.
     Rule,
-    /// A line of an HTML block, shown as its source.
+    /// A row of an HTML block shown as its source (HTML that termark does not render:
+    /// see the crate docs, *Raw HTML* among the rules). A row that
+    /// [`continues`](Line::continues) the one before is the rest of a long source line,
+    /// after a `↪` mark in its [`prefix`](Line::prefix). Rendered HTML gives
+    /// [`Text`](Self::Text) and [`Heading`](Self::Heading) lines.
     Html,
     /// A link destination listed after its block (`[1]: https://…`, see
     /// [`LinkStyle::Reference`](crate::LinkStyle::Reference)), or a link reference
@@ -875,7 +879,7 @@ impl<'a> Line<'a> {
 
     /// The decoration before the content, in the line's text: container prefixes (quote
     /// bars, list markers and indents, a heading's `#` marks) and, on a code row, the `│ `
-    /// gutter or the `│↪` continuation mark.
+    /// gutter or the `│↪` continuation mark; on a continued HTML source row, the `↪` mark.
     #[must_use]
     pub fn prefix(&self) -> &'a str {
         &self.text()[..self.rec().prefix()]

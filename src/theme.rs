@@ -51,11 +51,11 @@ pub struct Theme {
     pub code_label: Style,
     /// Code without highlighting.
     pub code_text: Style,
-    /// Continuation marker of a wrapped code line.
+    /// Continuation marker of a wrapped code line (and of a cut HTML source line).
     pub code_continuation: Style,
     /// Footnote references and definition labels.
     pub footnote: Style,
-    /// Raw HTML, blocks and inline.
+    /// Raw HTML shown as its source (blocks and inline tags that are not rendered).
     pub html: Style,
     /// Added lines in diffs.
     pub diff_added: Style,

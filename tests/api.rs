@@ -245,7 +245,7 @@ const EVERY_ELEMENT: &str = "\
 ###### six
 
 *em* **strong** ~~struck~~ `code` [link](https://e.test/l) ![image](https://e.test/i.png)
-and a footnote[^1] and <kbd>html</kbd>.
+and a footnote[^1] and <x-tag>html</x-tag>.
 
 > quoted
 

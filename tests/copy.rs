@@ -74,7 +74,7 @@ fn code_blocks_give_their_source_text() {
 #[test]
 fn line_kinds() {
     let lines = renderer(40)
-        .render("# h\n\ntext\n\n```\ncode\n```\n\n| a |\n|---|\n| b |\n\n---\n\n<div>\n");
+        .render("# h\n\ntext\n\n```\ncode\n```\n\n| a |\n|---|\n| b |\n\n---\n\n<table>\n");
     let kinds: Vec<(LineKind, String)> = lines
         .iter()
         .map(|l| (l.kind(), l.content().to_owned()))

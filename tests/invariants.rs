@@ -52,6 +52,12 @@ const SNIPPETS: &[&str] = &[
     "<div>\nhtml\n</div>\n",
     "<!-- comment\n\nstill -->\n",
     "<pre>\na\n\nb</pre>\n",
+    "<div align=\"center\">\n  <h1>Title <img src=\"l.svg\" alt=\"Logo\"></h1>\n  <a href=\"https://e.test/h\"><img src=\"b.svg\" alt=\"badge\"></a><br/>\n  text <sup>1</sup>\n</div>\n",
+    "<details>\n<summary>More <b>bold</b></summary>\n\ninside\n\n</details>\n",
+    "<p>a <b>b <i>c</b> d <a href=\"https://e.test/p\">e</a> <!-- c --> f &amp; g\n",
+    "<table>\n\t<tr><td>cell with a long line of words \u{1b}[31m that must be cut at the width</td></tr>\n</table>\n",
+    "inline <kbd>Ctrl</kbd> <a href=\"https://e.test/i\">l</a><br>next <foo> <!-- x --> \u{1b}[2J\n",
+    "<!-- omit in TOC -->\n",
     // link references and footnotes
     "[ref]: https://e.test/r \"T\"\n",
     "see [ref] and [text][ref]\n",

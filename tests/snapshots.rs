@@ -16,6 +16,10 @@ const CASES: &[(&str, &str)] = &[
     // (records, so no word is broken inside a cell).
     ("table_wide", "| Config | Threads | p50 (ms) | Throughput | Memory | Notes |\n|---|--:|--:|--:|--:|---|\n| baseline | 1 | 4.21 | 1,180 | 142 MiB | single-threaded reference |\n| threads-4 | 4 | 4.35 | 4,410 | 188 MiB | near-linear scaling |\n"),
     ("footnotes_html_rules", "Text with a footnote[^note] and another[^2].\n\n<div align=\"center\">\n  <b>raw html block</b>\n</div>\n\nInline <kbd>Ctrl</kbd>+<kbd>C</kbd> html.\n\n---\n\n[^note]: The note text, which wraps when it is long enough to need a second line.\n[^2]: Short.\n"),
+    // A README's centered header in HTML: rendered as text, links and images; comments
+    // hidden; an HTML table shown as source, one row per source line.
+    ("html_readme", include_str!("fixtures/html_readme.md")),
+    ("html_source", "<pre>\n  indented\n\tafter a tab \u{1b}[31m an escape\n</pre>\n\n<div>\n  <custom-element attr=\"a long attribute value that is cut at the width of the row\">x</custom-element>\n</div>\n\n<?php echo \"processing instruction\"; ?>\n\n<div align=\"center\">\n\n# A Markdown heading between HTML blocks\n\n</div>\n"),
     ("cjk_emoji", "中文段落没有空格也能在表意文字之间换行，日本語の文章も同じです。한국어 문장도 마찬가지입니다.\n\nEmoji stay whole: 👨‍👩‍👧‍👦 🏳️‍🌈 👍🏽 ⚠️ e\u{301} ✅\n\nsupercalifragilisticexpialidocious_identifier_longer_than_the_terminal_width_for_sure\n"),
     // Reference marks listed after their block, a badge row, an anchor, an image without alt
     // text, links in a quote, a table and list items, and a definition that arrives after

@@ -85,6 +85,12 @@ pub(crate) struct Scratch {
     pub(super) marker: String,
     pub(super) table: super::table::TableScratch,
     pub(super) bump: bumpalo::Bump,
+    /// The source of the open HTML block, collected until it ends.
+    pub(super) html: String,
+    /// Where the open HTML block starts in its segment's source.
+    pub(super) html_pos: usize,
+    /// The inline HTML elements open in the current leaf or table cell, innermost last.
+    pub(super) html_open: Vec<super::html::HtmlOpen>,
     /// The highlighted ranges of one code line.
     pub(super) code_ranges: Vec<(usize, usize, Style)>,
     /// The layout state and the output position where the last unit started (see
@@ -102,6 +108,7 @@ impl Scratch {
         self.shown_urls.clear();
         self.refs.clear();
         self.ref_urls.clear();
+        self.html_open.clear();
         self.bump.reset();
     }
 
@@ -132,6 +139,7 @@ impl Scratch {
     pub(crate) fn end_render(&mut self) {
         self.clear_inline();
         self.styles.clear();
+        self.html.clear();
     }
 
     /// Swaps `widths` in as the kept column widths of tables (and switches keeping on), or,
@@ -178,6 +186,8 @@ impl Scratch {
             + self.bump.allocated_bytes()
             + self.checkpoint.0.heap_bytes()
             + self.code_ranges.capacity() * std::mem::size_of::<(usize, usize, Style)>()
+            + self.html.capacity()
+            + self.html_open.capacity() * std::mem::size_of::<super::html::HtmlOpen>()
     }
 
     /// The OSC 8 target of text written now: the outermost open link or image, if it is an

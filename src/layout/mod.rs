@@ -15,6 +15,7 @@
 //! | inline text: styles, links, pieces, wrapping a leaf | [`inline`] |
 //! | GFM tables | [`table`] |
 //! | code blocks: frame, highlighting, hard wrapping | [`code`] |
+//! | raw HTML: rendered tags, comments hidden, other HTML as source | [`html`] |
 //!
 //! # Rendering rules
 //! - Top-level blocks are separated by exactly one blank line.
@@ -29,6 +30,7 @@
 
 pub(crate) mod code;
 mod container;
+mod html;
 mod inline;
 pub(crate) mod table;
 
@@ -375,12 +377,13 @@ impl<'a> Layout<'a> {
         self.state.after_def = false;
         match ev {
             Event::Start(tag) => self.start(tag, range, src, out, scratch),
+            Event::End(TagEnd::HtmlBlock) => self.end_html_block(src, out, scratch),
             Event::End(tag) => self.end(*tag, out, scratch),
             Event::Text(t) => {
                 if self.state.code.is_some() {
                     self.code_text(t, out, scratch);
                 } else if self.state.leaf == Leaf::Html {
-                    self.html_text(t, out, scratch);
+                    scratch.html.push_str(t);
                 } else {
                     self.ensure_leaf(range, src, out, scratch);
                     let style = scratch.top_style();
@@ -396,17 +399,12 @@ impl<'a> Layout<'a> {
             }
             Event::Html(t) => {
                 if self.state.leaf == Leaf::Html {
-                    self.html_text(t, out, scratch);
+                    scratch.html.push_str(t);
                 } else {
-                    self.ensure_leaf(range, src, out, scratch);
-                    self.inline_text(t, self.cfg.theme.html, out, scratch);
+                    self.inline_html(t, range, src, out, scratch);
                 }
             }
-            Event::InlineHtml(t) => {
-                self.ensure_leaf(range, src, out, scratch);
-                let style = scratch.top_style().patch(self.cfg.theme.html);
-                self.inline_text(t, style, out, scratch);
-            }
+            Event::InlineHtml(t) => self.inline_html(t, range, src, out, scratch),
             Event::InlineMath(t) | Event::DisplayMath(t) => {
                 self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.inline_code);
@@ -431,25 +429,7 @@ impl<'a> Layout<'a> {
                 self.ensure_leaf(range, src, out, scratch);
                 self.hard_break(out, scratch);
             }
-            Event::Rule => {
-                self.begin_block(range.start, src, out, scratch);
-                let theme = &self.cfg.theme;
-                out.set_kind(LineKind::Rule);
-                let allowance = self.state.allowance();
-                let mut sink = self.sink(out, scratch);
-                // As wide as the text, while the output stays inside its bound; else a stub.
-                let n = sink.avail();
-                let n = if (n as u64) * 3 + 64 <= allowance {
-                    n
-                } else {
-                    n.min(3)
-                };
-                sink.begin();
-                for _ in 0..n {
-                    sink.out.push_measured("─", theme.rule, None, 1);
-                }
-                sink.end();
-            }
+            Event::Rule => self.rule(range.start, src, out, scratch),
             Event::TaskListMarker(done) => {
                 // A task item shows its box in place of the bullet.
                 if let Some(c) = self.state.stack.last_mut() {
@@ -512,8 +492,12 @@ impl<'a> Layout<'a> {
                 self.code_start(info, matches!(kind, CodeBlockKind::Fenced(_)), out, scratch);
             }
             Tag::HtmlBlock => {
-                self.begin_block(range.start, src, out, scratch);
-                self.begin_leaf(Leaf::Html, out, scratch);
+                // Collected until it ends, then laid out whole (the `html` module): the
+                // separator before it only if it shows anything.
+                self.flush_implicit(out, scratch);
+                self.state.leaf = Leaf::Html;
+                scratch.html.clear();
+                scratch.html_pos = range.start;
             }
             Tag::List(start) => {
                 if self.state.continue_list && self.state.in_top_list() {
@@ -641,7 +625,7 @@ impl<'a> Layout<'a> {
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition
             | TagEnd::DefinitionList => self.flush_leaf(out, scratch),
-            TagEnd::HtmlBlock => self.state.leaf = Leaf::None,
+            TagEnd::HtmlBlock => {}
             TagEnd::BlockQuote(_) => {
                 self.flush_implicit(out, scratch);
                 self.state.stack.pop();
@@ -663,7 +647,10 @@ impl<'a> Layout<'a> {
             }
             TagEnd::Table => self.end_table(out, scratch),
             TagEnd::TableHead | TagEnd::TableRow => scratch.table.end_row(),
-            TagEnd::TableCell => scratch.table.end_cell(scratch.pieces.len()),
+            TagEnd::TableCell => {
+                self.html_close_to(0, out, scratch);
+                scratch.table.end_cell(scratch.pieces.len());
+            }
             TagEnd::Emphasis
             | TagEnd::Strong
             | TagEnd::Strikethrough
@@ -676,6 +663,39 @@ impl<'a> Layout<'a> {
     }
 
     // ---- blocks ----
+
+    /// A thematic break (also `<hr>` in an HTML block).
+    fn rule(&mut self, pos: usize, src: &str, out: &mut Lines, scratch: &mut Scratch) {
+        self.begin_block(pos, src, out, scratch);
+        let theme = &self.cfg.theme;
+        out.set_kind(LineKind::Rule);
+        let allowance = self.state.allowance();
+        let mut sink = self.sink(out, scratch);
+        // As wide as the text, while the output stays inside its bound; else a stub.
+        let n = sink.avail();
+        let n = if (n as u64) * 3 + 64 <= allowance {
+            n
+        } else {
+            n.min(3)
+        };
+        sink.begin();
+        for _ in 0..n {
+            sink.out.push_measured("─", theme.rule, None, 1);
+        }
+        sink.end();
+    }
+
+    /// Ends the HTML block collected since `Start(HtmlBlock)` and lays it out.
+    fn end_html_block(&mut self, src: &str, out: &mut Lines, scratch: &mut Scratch) {
+        if self.state.leaf != Leaf::Html {
+            return;
+        }
+        self.state.leaf = Leaf::None;
+        let html = std::mem::take(&mut scratch.html);
+        let pos = scratch.html_pos.min(src.len());
+        self.html_block(&html, pos, src, out, scratch);
+        scratch.html = html;
+    }
 
     /// Separator logic before any block (see the module docs).
     fn begin_block(&mut self, pos: usize, src: &str, out: &mut Lines, scratch: &mut Scratch) {
@@ -751,6 +771,8 @@ impl<'a> Layout<'a> {
 
     /// Ends the open paragraph or heading: its last line.
     fn flush_leaf(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        // Inline HTML elements left open end with the leaf (a link shows its destination).
+        self.html_close_to(0, out, scratch);
         let leaf = std::mem::take(&mut self.state.leaf);
         self.finish_flow(out, scratch);
         if matches!(leaf, Leaf::Heading(_)) {
@@ -796,10 +818,6 @@ impl<'a> Layout<'a> {
             scratch,
         );
         self.state.leaf = Leaf::None;
-    }
-
-    fn html_text(&mut self, t: &str, out: &mut Lines, scratch: &mut Scratch) {
-        self.source_lines(t, self.cfg.theme.html, out, scratch);
     }
 
     /// Lays out each source line of `t` on its own, wrapped, in `style`.
@@ -956,6 +974,7 @@ impl<'a> Layout<'a> {
 
     /// Ends the document: closes whatever is open.
     pub(crate) fn finish(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        self.end_html_block("", out, scratch);
         self.flush_implicit(out, scratch);
         if self.state.code.is_some() {
             self.code_end(out, scratch);

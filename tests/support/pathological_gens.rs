@@ -53,6 +53,16 @@ pub fn link_angle_open(n: usize) -> String {
 pub fn html_comment_opens(n: usize) -> String {
     "</".to_owned() + &"<!--".repeat(n)
 }
+/// One HTML block: a link with a long destination and `n` styles left open, then `n`
+/// paragraphs (each leaf applies the open elements again).
+pub fn html_unclosed(n: usize) -> String {
+    format!(
+        "<div>\n<a href=\"https://e.test/{}\">{}{}\n",
+        "u".repeat(200),
+        "<b><i>".repeat(n),
+        "<p>x".repeat(n)
+    )
+}
 pub fn empty_images(n: usize) -> String {
     "![[]()".repeat(n)
 }
@@ -202,6 +212,12 @@ pub const GENS: &[Gen] = &[
         name: "html_comment_opens",
         make: html_comment_opens,
         full_n: 60 * 1024,
+        superlinear: false,
+    },
+    Gen {
+        name: "html_unclosed",
+        make: html_unclosed,
+        full_n: 24 * 1024,
         superlinear: false,
     },
     Gen {
