@@ -2,7 +2,7 @@
 //! styled bytes with termark's own ESC bytes written as `\e` so a reviewer can read them
 //! (an ESC from the *input* is shown by termark itself as `␛`).
 
-use termark::{ColorDepth, Options, Renderer};
+use termark::{ColorDepth, Options, Renderer, Theme};
 
 const CASES: &[(&str, &str)] = &[
     ("headings", "# Level one\n\n## Level two\n\n### Level three\n\n#### Four\n\n##### Five\n\n###### Six with a title long enough to wrap onto a second line at forty\n\nSetext one\n==========\n\nSetext two\n----------\n"),
@@ -132,12 +132,19 @@ fn highlighted_code_in_twelve_languages_at_each_depth() {
         use std::fmt::Write;
         let _ = write!(doc, "```{lang}\n{code}```\n\n");
     }
-    for (name, depth) in [
-        ("truecolor", ColorDepth::TrueColor),
-        ("256", ColorDepth::Ansi256),
-        ("16", ColorDepth::Ansi16),
+    for (name, depth, theme) in [
+        ("truecolor", ColorDepth::TrueColor, Theme::dark()),
+        ("256", ColorDepth::Ansi256, Theme::dark()),
+        ("16", ColorDepth::Ansi16, Theme::dark()),
+        ("16_light", ColorDepth::Ansi16, Theme::light()),
     ] {
-        let r = Renderer::new(Options::new().with_width(80).with_color(depth)).unwrap();
+        let r = Renderer::new(
+            Options::new()
+                .with_width(80)
+                .with_color(depth)
+                .with_theme(theme),
+        )
+        .unwrap();
         let mut w = r.writer();
         let out: Vec<String> = r
             .render(&doc)
@@ -153,6 +160,20 @@ fn highlighted_code_in_twelve_languages_at_each_depth() {
                     .map(|s| s.split('m').next().unwrap_or(""))
                     .collect();
                 assert!(colors.len() > 3, "{name}: block not highlighted:\n{block}");
+            }
+        }
+        if depth == ColorDepth::Ansi16 {
+            // Bright black (SGR 90) is the frame's and the comments' color, no other
+            // token's: every run in it is frame or a comment.
+            for line in &out {
+                for run in line.split("\\e[90m").skip(1) {
+                    let text = run.split("\\e[").next().unwrap_or("");
+                    let text = text.trim_start_matches(['╭', '─', '│', '╰', ' ']);
+                    assert!(
+                        text.is_empty() || text.starts_with("//") || text.starts_with('#'),
+                        "{name}: {text:?} in SGR 90 in {line}"
+                    );
+                }
             }
         }
         insta::assert_snapshot!(format!("highlight_{name}"), out.join("\n"));
