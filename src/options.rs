@@ -31,10 +31,15 @@ pub enum ColorDepth {
     Ansi256,
     /// The 16 ANSI colors (SGR 30–37, 90–97).
     Ansi16,
-    /// Attributes only (bold, italic, …), no color.
+    /// Attributes only (bold, italic, underline, strikethrough), no color: what `NO_COLOR`
+    /// asks for, which forbids color, not emphasis. An element whose theme style is a
+    /// color alone (inline code in the built-in themes) is marked as in [`Plain`](Self::Plain).
     NoColor,
-    /// No escape sequence at all: plain text. OSC 8 hyperlinks are impossible then, so link
-    /// destinations are shown as text even when [`Options::with_hyperlinks`] is on.
+    /// No escape sequence at all: plain text. What would vanish with the styles is marked
+    /// as in Markdown: inline code between backticks (`` `code` ``, a longer run of
+    /// backticks around code that holds one), strikethrough between `~~`. OSC 8 hyperlinks
+    /// are impossible then, so link destinations are shown as text even when
+    /// [`Options::with_hyperlinks`] is on.
     Plain,
 }
 

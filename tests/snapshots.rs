@@ -17,6 +17,9 @@ const CASES: &[(&str, &str)] = &[
     ("table_wide", "| Config | Threads | p50 (ms) | Throughput | Memory | Notes |\n|---|--:|--:|--:|--:|---|\n| baseline | 1 | 4.21 | 1,180 | 142 MiB | single-threaded reference |\n| threads-4 | 4 | 4.35 | 4,410 | 188 MiB | near-linear scaling |\n"),
     ("footnotes_html_rules", "Text with a footnote[^note] and another[^2].\n\n<div align=\"center\">\n  <b>raw html block</b>\n</div>\n\nInline <kbd>Ctrl</kbd>+<kbd>C</kbd> html.\n\n---\n\n[^note]: The note text, which wraps when it is long enough to need a second line.\n[^2]: Short.\n"),
     ("cjk_emoji", "中文段落没有空格也能在表意文字之间换行，日本語の文章も同じです。한국어 문장도 마찬가지입니다.\n\nEmoji stay whole: 👨‍👩‍👧‍👦 🏳️‍🌈 👍🏽 ⚠️ e\u{301} ✅\n\nsupercalifragilisticexpialidocious_identifier_longer_than_the_terminal_width_for_sure\n"),
+    // What the color depth cannot show is marked as in Markdown at Plain (here) and, for
+    // color-only styles, at NoColor: `code` in backticks, ~~struck~~ between tildes.
+    ("marks", "## ~~[v0.15.0]~~ - 2024-11-03\n\nYanked. Read `session[\"user_id\"] = …`. Then ``a`b``, `` `tick` `` and ~~struck text~~.\n"),
     ("controls", "Escapes are shown, not obeyed: \u{1b}[2J \u{1b}]52;c;aGk=\u{7} \u{9b}31m bidi \u{202e}evil\u{202c} bell \u{7} entity &#27;[1m done.\n\n```\nin code \u{1b}[31m red\n```\n\n[spoof](https://evil.test/\u{1b}]8;;https://bank.test\u{1b}\\)\n"),
 ];
 
@@ -49,6 +52,26 @@ fn constructs_plain_at_40_and_80() {
 fn constructs_styled_at_80() {
     for (name, text) in CASES {
         insta::assert_snapshot!(format!("{name}_styled"), render(text, 80, true));
+    }
+}
+
+#[test]
+fn emphasis_without_color_at_40_and_80() {
+    let text = CASES.iter().find(|(n, _)| *n == "marks").unwrap().1;
+    for width in [40, 80] {
+        let r = Renderer::new(
+            Options::new()
+                .with_width(width)
+                .with_color(ColorDepth::NoColor),
+        )
+        .unwrap();
+        let mut w = r.writer();
+        let out: Vec<String> = r
+            .render(text)
+            .iter()
+            .map(|l| w.line_to_string(&l).replace('\u{1b}', "\\e"))
+            .collect();
+        insta::assert_snapshot!(format!("marks_nocolor_w{width}"), out.join("\n"));
     }
 }
 

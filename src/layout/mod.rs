@@ -319,7 +319,11 @@ impl<'a> Layout<'a> {
                 // (finding 15: a tight item starting with code took the previous block's).
                 self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.inline_code);
-                self.inline_text(t, style, out, scratch);
+                if self.vanishes(self.cfg.theme.inline_code) {
+                    self.marked_code(t, style, out, scratch);
+                } else {
+                    self.inline_text(t, style, out, scratch);
+                }
             }
             Event::Html(t) => {
                 if self.state.leaf == Leaf::Html {
@@ -514,6 +518,10 @@ impl<'a> Layout<'a> {
             Tag::Strikethrough => {
                 self.ensure_leaf(range, src, out, scratch);
                 scratch.push_style(self.cfg.theme.strikethrough);
+                if self.vanishes(self.cfg.theme.strikethrough) {
+                    let style = scratch.top_style();
+                    self.emit("~~", style, out, scratch);
+                }
             }
             Tag::Superscript | Tag::Subscript => {
                 self.ensure_leaf(range, src, out, scratch);
@@ -580,11 +588,14 @@ impl<'a> Layout<'a> {
             TagEnd::Table => self.end_table(out, scratch),
             TagEnd::TableHead | TagEnd::TableRow => scratch.table.end_row(),
             TagEnd::TableCell => scratch.table.end_cell(scratch.pieces.len()),
-            TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript => {
+            TagEnd::Strikethrough => {
+                if self.vanishes(self.cfg.theme.strikethrough) {
+                    let style = scratch.top_style();
+                    self.emit("~~", style, out, scratch);
+                }
+                scratch.styles.pop();
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Superscript | TagEnd::Subscript => {
                 scratch.styles.pop();
             }
             TagEnd::Link | TagEnd::Image => self.end_link(out, scratch),
