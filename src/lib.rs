@@ -1,7 +1,7 @@
 //! # termark: Markdown to styled terminal lines, incrementally
 //!
-//! termark renders Markdown (CommonMark plus the GFM tables, strikethrough, task lists and
-//! footnotes) into styled terminal lines **while the text streams in**. Each
+//! termark renders Markdown (CommonMark plus the GFM tables, strikethrough, task lists,
+//! alerts and footnotes) into styled terminal lines **while the text streams in**. Each
 //! [`Stream::push`] costs work in proportion to the new bytes and the still-open block, never
 //! to the whole message, and every line it reports as *committed* is final.
 //!

@@ -38,6 +38,10 @@ const SNIPPETS: &[&str] = &[
     "> quote\nlazy continuation\n",
     "> a\n> > nested\n",
     ">\n",
+    "> [!NOTE]\n> an alert\n",
+    "> [!warning]\n",
+    "> [!TIP] not a tag\n",
+    "- item\n  > [!CAUTION]\n  > nested alert\n",
     // fences and code
     "```\ncode\n```\n",
     "~~~rust\nfn x() { let y = 1; }\n~~~\n",

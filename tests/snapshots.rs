@@ -17,6 +17,7 @@ const CASES: &[(&str, &str)] = &[
     ("table_wide", "| Config | Threads | p50 (ms) | Throughput | Memory | Notes |\n|---|--:|--:|--:|--:|---|\n| baseline | 1 | 4.21 | 1,180 | 142 MiB | single-threaded reference |\n| threads-4 | 4 | 4.35 | 4,410 | 188 MiB | near-linear scaling |\n"),
     ("footnotes_html_rules", "Text with a footnote[^note] and another[^2].\n\n<div align=\"center\">\n  <b>raw html block</b>\n</div>\n\nInline <kbd>Ctrl</kbd>+<kbd>C</kbd> html.\n\n---\n\n[^note]: The note text, which wraps when it is long enough to need a second line.\n[^2]: Short.\n"),
     ("cjk_emoji", "中文段落没有空格也能在表意文字之间换行，日本語の文章も同じです。한국어 문장도 마찬가지입니다.\n\nEmoji stay whole: 👨‍👩‍👧‍👦 🏳️‍🌈 👍🏽 ⚠️ e\u{301} ✅\n\nsupercalifragilisticexpialidocious_identifier_longer_than_the_terminal_width_for_sure\n"),
+    ("alerts", "> [!NOTE]\n> Useful information that users should know, even when skimming.\n\n> [!TIP]\n> Helpful advice.\n\n> [!IMPORTANT]\n> Key information.\n>\n> A second paragraph.\n\n> [!WARNING]\n> Urgent info.\n\n> [!CAUTION]\n> Risks.\n\n> [!NOTE] on the tag line is a plain quote\n\n- In a list:\n  > [!WARNING]\n  > nested alert\n"),
     // What the color depth cannot show is marked as in Markdown at Plain (here) and, for
     // color-only styles, at NoColor: `code` in backticks, ~~struck~~ between tildes.
     ("marks", "## ~~[v0.15.0]~~ - 2024-11-03\n\nYanked. Read `session[\"user_id\"] = …`. Then ``a`b``, `` `tick` `` and ~~struck text~~.\n"),

@@ -47,6 +47,8 @@ pub(super) struct Container {
     /// Bullet lists open up to and including this container (for the bullet glyph), kept
     /// here so an item finds its depth in O(1) (FUZZING.md, `nested_bullets`).
     pub(super) bullets: u32,
+    /// A block quote that is a GitHub alert: its kind, an index into `Theme::alert`.
+    pub(super) alert: Option<u8>,
 }
 
 /// The sink that writes container prefixes at the start of each line.
@@ -70,7 +72,10 @@ impl PrefixSink<'_> {
         } = self;
         for c in &mut stack[skip..] {
             match c.kind {
-                Kind::Quote => out.push_measured("│ ", theme.quote_bar, None, 2),
+                Kind::Quote => {
+                    let style = c.alert.map_or(theme.quote_bar, |k| theme.alert[k as usize]);
+                    out.push_measured("│ ", style, None, 2);
+                }
                 Kind::List { .. } => {}
                 Kind::Item | Kind::Footnote | Kind::Heading => {
                     let marker = if consume { c.marker.take() } else { None };

@@ -36,14 +36,14 @@ use crate::highlight::{BlockRuns, CodeState};
 use crate::line::{LineKind, Lines};
 use crate::options::Options;
 use crate::sanitize::push_sanitized;
-use crate::style::Style;
+use crate::style::{Modifiers, Style};
 use crate::width::str_width;
 use crate::wrap::LineSink;
 use container::{
     decimal_width, truncate_to_width, Container, Kind, Marker, PrefixSink, MAX_FOOTNOTE_LABEL,
 };
 pub(crate) use inline::Scratch;
-use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Tag, TagEnd};
 use std::ops::Range;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -417,15 +417,26 @@ impl<'a> Layout<'a> {
                 self.begin_block(range.start, src, out, scratch);
                 self.begin_leaf(Leaf::Heading(*level as u8), out, scratch);
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(kind) => {
                 self.begin_block(range.start, src, out, scratch);
+                let alert = kind.map(|k| match k {
+                    BlockQuoteKind::Note => 0u8,
+                    BlockQuoteKind::Tip => 1,
+                    BlockQuoteKind::Important => 2,
+                    BlockQuoteKind::Warning => 3,
+                    BlockQuoteKind::Caution => 4,
+                });
                 self.push_container(Container {
                     kind: Kind::Quote,
                     marker: None,
                     indent: 2,
                     children: 0,
                     bullets: 0,
+                    alert,
                 });
+                if let Some(k) = alert {
+                    self.alert_title(k, out, scratch);
+                }
             }
             Tag::CodeBlock(kind) => {
                 self.begin_block(range.start, src, out, scratch);
@@ -451,6 +462,7 @@ impl<'a> Layout<'a> {
                     indent: 0,
                     children: 0,
                     bullets: 0,
+                    alert: None,
                 });
             }
             Tag::Item => {
@@ -474,6 +486,7 @@ impl<'a> Layout<'a> {
                     indent: width + 1,
                     children: 0,
                     bullets: 0,
+                    alert: None,
                 });
             }
             Tag::FootnoteDefinition(label) => {
@@ -488,6 +501,7 @@ impl<'a> Layout<'a> {
                     indent,
                     children: 0,
                     bullets: 0,
+                    alert: None,
                 });
             }
             Tag::Table(aligns) => {
@@ -630,7 +644,13 @@ impl<'a> Layout<'a> {
         let base = match leaf {
             Leaf::Heading(l) => self.cfg.theme.heading[(l as usize).clamp(1, 6) - 1],
             Leaf::Html => self.cfg.theme.html,
-            _ if self.state.stack.iter().any(|c| c.kind == Kind::Quote) => {
+            // Text in a quote is quote text; an alert's is plain, as GitHub shows it.
+            _ if self
+                .state
+                .stack
+                .iter()
+                .any(|c| c.kind == Kind::Quote && c.alert.is_none()) =>
+            {
                 self.cfg.theme.quote_text
             }
             _ => Style::PLAIN,
@@ -652,12 +672,27 @@ impl<'a> Layout<'a> {
                     indent: level as usize + 1,
                     children: 0,
                     bullets: 0,
+                    alert: None,
                 });
                 self.begin_flow(out, scratch);
             }
             Leaf::Paragraph { .. } => self.begin_flow(out, scratch),
             Leaf::Html | Leaf::Table | Leaf::None => {}
         }
+    }
+
+    /// The title line of a GitHub alert (`Note`, `Tip`, …), in bold in the alert's style,
+    /// inside its bar; cut to the columns left when nesting leaves fewer.
+    fn alert_title(&mut self, kind: u8, out: &mut Lines, scratch: &mut Scratch) {
+        const TITLES: [&str; 5] = ["Note", "Tip", "Important", "Warning", "Caution"];
+        let title = TITLES[kind as usize];
+        let style = self.cfg.theme.alert[kind as usize].add_modifier(Modifiers::BOLD);
+        out.set_kind(LineKind::Text);
+        let mut sink = self.sink(out, scratch);
+        let shown = &title[..title.len().min(sink.avail())];
+        sink.begin();
+        sink.push(shown, style, None, shown.len());
+        sink.end();
     }
 
     /// Draws the open table (nothing if no table is open) and closes it.
