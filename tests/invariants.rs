@@ -33,6 +33,9 @@ const SNIPPETS: &[&str] = &[
     "- a\n  - b\n    - c\n      - d\n",
     "* [x] done\n* [ ] todo\n",
     "1) paren\n",
+    "9. nine\n10. ten\n",
+    "- a\n\n  ```\n  code\n  ```\n- b\n",
+    "1. a\n\n   ```\n   x\n   ```\n   after\n",
     "- item\nlazy\n",
     // quotes
     "> quote\nlazy continuation\n",

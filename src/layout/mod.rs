@@ -41,6 +41,7 @@ use crate::width::str_width;
 use crate::wrap::LineSink;
 use container::{
     decimal_width, truncate_to_width, Container, Kind, Marker, PrefixSink, MAX_FOOTNOTE_LABEL,
+    ORDERED_DIGITS,
 };
 pub(crate) use inline::Scratch;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Tag, TagEnd};
@@ -96,6 +97,13 @@ pub(crate) struct State {
     seg_prev_blank: bool,
     /// The segment starts with a `Start(List)` that continues the open top-level list.
     continue_list: bool,
+    /// The last block started inside a container got a blank line before it.
+    blank_before: bool,
+    /// The open code block got a blank line before it (inside a container).
+    code_blank: bool,
+    /// The next block inside a container gets a blank line before it: a code block that
+    /// had one before it just ended (a loose item's code block is set off on both sides).
+    blank_after: bool,
     code: Option<OpenCode>,
     leaf: Leaf,
     /// Fenced code blocks started so far: the index of the next one in a [`Replay`].
@@ -126,6 +134,9 @@ impl Clone for State {
         self.emitted_any = source.emitted_any;
         self.seg_prev_blank = source.seg_prev_blank;
         self.continue_list = source.continue_list;
+        self.blank_before = source.blank_before;
+        self.code_blank = source.code_blank;
+        self.blank_after = source.blank_after;
         self.code.clone_from(&source.code);
         self.leaf.clone_from(&source.leaf);
         self.code_ordinal = source.code_ordinal;
@@ -440,6 +451,7 @@ impl<'a> Layout<'a> {
             }
             Tag::CodeBlock(kind) => {
                 self.begin_block(range.start, src, out, scratch);
+                self.state.code_blank = self.state.blank_before;
                 let info = match &kind {
                     CodeBlockKind::Fenced(info) => info.as_ref(),
                     CodeBlockKind::Indented => "",
@@ -476,7 +488,7 @@ impl<'a> Layout<'a> {
                     }) => {
                         let m = *n;
                         *n = n.saturating_add(1);
-                        (Marker::Ordered(m), decimal_width(m) + 1)
+                        (Marker::Ordered(m), decimal_width(m).max(ORDERED_DIGITS) + 1)
                     }
                     _ => (Marker::Bullet(depth.saturating_sub(1) as u8), 1),
                 };
@@ -622,8 +634,10 @@ impl<'a> Layout<'a> {
     fn begin_block(&mut self, pos: usize, src: &str, out: &mut Lines, scratch: &mut Scratch) {
         self.flush_implicit(out, scratch);
         out.set_kind(LineKind::Blank);
+        let after = std::mem::take(&mut self.state.blank_after);
         match self.state.stack.last_mut() {
             None => {
+                self.state.blank_before = false;
                 if self.state.emitted_any {
                     out.end_line();
                 }
@@ -631,8 +645,10 @@ impl<'a> Layout<'a> {
             }
             Some(c) => {
                 c.children += 1;
-                if c.children > 1 && prev_line_blank(src, pos).unwrap_or(self.state.seg_prev_blank)
-                {
+                let blank = c.children > 1
+                    && (after || prev_line_blank(src, pos).unwrap_or(self.state.seg_prev_blank));
+                self.state.blank_before = blank;
+                if blank {
                     self.sink(out, scratch).blank();
                 }
             }
@@ -902,6 +918,7 @@ impl<'a> Layout<'a> {
             self.code_line(&partial, out, scratch);
         }
         self.state.code = None;
+        self.state.blank_after = std::mem::take(&mut self.state.code_blank);
         let theme = &self.cfg.theme;
         out.set_kind(LineKind::CodeFrame);
         let mut sink = self.sink(out, scratch);
