@@ -36,13 +36,13 @@ pub struct AnsiWriter {
 /// Maps styles to what a color depth can show, with a cache.
 ///
 /// Colors are mapped to the nearest color of the depth in Oklab, except a syntax theme's
-/// token colors, which are mapped by their role (`seed16`, `seed256`): on the first
-/// conversion, the cache is filled with them.
+/// token colors, which are mapped by their role (`seed16`, `seed256`): the cache is filled
+/// with them once the theme is loaded.
 #[derive(Clone, Debug)]
 pub(crate) struct Palette {
     depth: ColorDepth,
     cache: HashMap<(u8, u8, u8), u8>,
-    /// The syntax theme whose token colors go into the cache before the first conversion.
+    /// The syntax theme whose token colors go into the cache, until they are.
     syntax_theme: Option<String>,
 }
 
@@ -59,20 +59,35 @@ impl Palette {
         }
     }
 
-    /// Fills the cache with the syntax theme's token colors, once (a theme that is not
-    /// loaded yet is loaded now: only the 16- and 256-color depths pay for this).
+    /// Fills the cache with the syntax theme's token colors, once, as soon as the theme is
+    /// loaded (tried on each cache miss until then). Lines can only hold the theme's colors
+    /// once a code block was highlighted with it, which loads it; a writer that never meets
+    /// code never loads the theme set.
     fn seed(&mut self) {
-        let Some(name) = self.syntax_theme.take() else {
+        let Some(name) = &self.syntax_theme else {
             return;
         };
-        let Some(tokens) = crate::highlight::token_colors(&name) else {
+        let Some(tokens) = crate::highlight::token_colors_if_loaded(name) else {
             return;
         };
+        self.syntax_theme = None;
         match self.depth {
             ColorDepth::Ansi16 => seed16(tokens, &mut self.cache),
             ColorDepth::Ansi256 => seed256(tokens, &mut self.cache),
             _ => {}
         }
+    }
+
+    /// The cached index of `rgb`, after seeding on a miss; else `nearest`'s, cached.
+    fn lookup(&mut self, rgb: (u8, u8, u8), nearest: fn(u8, u8, u8) -> u8) -> u8 {
+        if let Some(&i) = self.cache.get(&rgb) {
+            return i;
+        }
+        self.seed();
+        *self
+            .cache
+            .entry(rgb)
+            .or_insert_with(|| nearest(rgb.0, rgb.1, rgb.2))
     }
 
     /// `s` with its colors mapped to the depth (none for `NoColor` and `Plain`; the
@@ -100,15 +115,7 @@ impl Palette {
 
     fn to256(&mut self, c: Option<Color>) -> Option<Color> {
         Some(match c? {
-            Color::Rgb(r, g, b) => {
-                self.seed();
-                Color::Indexed(
-                    *self
-                        .cache
-                        .entry((r, g, b))
-                        .or_insert_with(|| nearest_256(r, g, b)),
-                )
-            }
+            Color::Rgb(r, g, b) => Color::Indexed(self.lookup((r, g, b), nearest_256)),
             other => other,
         })
     }
@@ -120,13 +127,7 @@ impl Palette {
             Color::Indexed(i) => return Some(Color::Ansi(i)),
             other => return Some(other),
         };
-        self.seed();
-        Some(Color::Ansi(
-            *self
-                .cache
-                .entry(rgb)
-                .or_insert_with(|| nearest_16(rgb.0, rgb.1, rgb.2)),
-        ))
+        Some(Color::Ansi(self.lookup(rgb, nearest_16)))
     }
 }
 

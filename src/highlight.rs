@@ -104,9 +104,24 @@ const CLASS_SCOPES: &[&str] = &[
 
 /// The token colors of a syntax theme (loaded once per process, like the theme), or `None`
 /// for a name that is not a syntax theme.
+#[cfg(test)]
 pub(crate) fn token_colors(syntax_theme: &str) -> Option<&'static TokenColors> {
-    let l = loaded(syntax_theme)?;
-    Some(l.tokens.get_or_init(|| {
+    loaded(syntax_theme).map(tokens_of)
+}
+
+/// The token colors of a syntax theme if the theme is loaded already (a code block was
+/// highlighted with it in this process; only then can lines hold its colors), without
+/// loading it: a writer that meets no code never pays for the theme set.
+pub(crate) fn token_colors_if_loaded(syntax_theme: &str) -> Option<&'static TokenColors> {
+    let l: &'static Loaded = cache()
+        .iter()
+        .find(|(n, _)| n == syntax_theme)
+        .map(|(_, l)| *l)?;
+    Some(tokens_of(l))
+}
+
+fn tokens_of(l: &'static Loaded) -> &'static TokenColors {
+    l.tokens.get_or_init(|| {
         let rgb = |c: syntect::highlighting::Color| (c.r, c.g, c.b);
         let fg_of = |scope: &str| {
             let scope = syntect::parsing::Scope::new(scope).ok()?;
@@ -148,7 +163,7 @@ pub(crate) fn token_colors(syntax_theme: &str) -> Option<&'static TokenColors> {
             classes,
             others,
         }
-    }))
+    })
 }
 
 type Cache = std::sync::Mutex<Vec<(String, &'static Loaded)>>;
