@@ -33,19 +33,61 @@ pub struct AnsiWriter {
     buf: Vec<u8>,
 }
 
-/// Maps styles to what a color depth can show (nearest colors in Oklab), with a cache.
+/// Maps styles to what a color depth can show, with a cache.
+///
+/// Colors are mapped to the nearest color of the depth in Oklab, except a syntax theme's
+/// token colors, which are mapped by their role (`seed16`, `seed256`): the cache is filled
+/// with them once the theme is loaded.
 #[derive(Clone, Debug)]
 pub(crate) struct Palette {
     depth: ColorDepth,
     cache: HashMap<(u8, u8, u8), u8>,
+    /// The syntax theme whose token colors go into the cache, until they are.
+    syntax_theme: Option<String>,
 }
 
 impl Palette {
-    pub(crate) fn new(depth: ColorDepth) -> Self {
+    /// A palette for `depth`; with `syntax_theme`, that theme's token colors are mapped by
+    /// role.
+    pub(crate) fn new(depth: ColorDepth, syntax_theme: Option<&str>) -> Self {
         Self {
             depth,
             cache: HashMap::new(),
+            syntax_theme: syntax_theme
+                .filter(|_| matches!(depth, ColorDepth::Ansi16 | ColorDepth::Ansi256))
+                .map(str::to_owned),
         }
+    }
+
+    /// Fills the cache with the syntax theme's token colors, once, as soon as the theme is
+    /// loaded (tried on each cache miss until then). Lines can only hold the theme's colors
+    /// once a code block was highlighted with it, which loads it; a writer that never meets
+    /// code never loads the theme set.
+    fn seed(&mut self) {
+        let Some(name) = &self.syntax_theme else {
+            return;
+        };
+        let Some(tokens) = crate::highlight::token_colors_if_loaded(name) else {
+            return;
+        };
+        self.syntax_theme = None;
+        match self.depth {
+            ColorDepth::Ansi16 => seed16(tokens, &mut self.cache),
+            ColorDepth::Ansi256 => seed256(tokens, &mut self.cache),
+            _ => {}
+        }
+    }
+
+    /// The cached index of `rgb`, after seeding on a miss; else `nearest`'s, cached.
+    fn lookup(&mut self, rgb: (u8, u8, u8), nearest: fn(u8, u8, u8) -> u8) -> u8 {
+        if let Some(&i) = self.cache.get(&rgb) {
+            return i;
+        }
+        self.seed();
+        *self
+            .cache
+            .entry(rgb)
+            .or_insert_with(|| nearest(rgb.0, rgb.1, rgb.2))
     }
 
     /// `s` with its colors mapped to the depth (none for `NoColor` and `Plain`; the
@@ -73,12 +115,7 @@ impl Palette {
 
     fn to256(&mut self, c: Option<Color>) -> Option<Color> {
         Some(match c? {
-            Color::Rgb(r, g, b) => Color::Indexed(
-                *self
-                    .cache
-                    .entry((r, g, b))
-                    .or_insert_with(|| nearest_256(r, g, b)),
-            ),
+            Color::Rgb(r, g, b) => Color::Indexed(self.lookup((r, g, b), nearest_256)),
             other => other,
         })
     }
@@ -90,12 +127,108 @@ impl Palette {
             Color::Indexed(i) => return Some(Color::Ansi(i)),
             other => return Some(other),
         };
-        Some(Color::Ansi(
-            *self
-                .cache
-                .entry(rgb)
-                .or_insert_with(|| nearest_16(rgb.0, rgb.1, rgb.2)),
-        ))
+        Some(Color::Ansi(self.lookup(rgb, nearest_16)))
+    }
+}
+
+/// Below this Oklab chroma a color reads as grey.
+const ACHROMATIC: f32 = 0.02;
+
+/// Oklab lightness, chroma and hue (degrees) of a color.
+fn lch((r, g, b): (u8, u8, u8)) -> (f32, f32, f32) {
+    let [l, a, b] = oklab(r, g, b);
+    (l, a.hypot(b), b.atan2(a).to_degrees().rem_euclid(360.0))
+}
+
+/// A syntax theme's token colors in 16 colors. Comments get bright black (SGR 90), and no
+/// other class does: a grey token color becomes white (black on a light background), a
+/// colored one the ANSI color of the nearest hue, so a muted blue stays blue instead of
+/// turning into the comments' grey. The main classes (keywords, strings, numbers, types,
+/// functions, …, in that order) each take a color no earlier class took, from the normal
+/// and bright variants of the two nearest hues, while one is free; the theme's other colors
+/// take the nearest hue. On a dark background blue is bright blue first: xterm's normal
+/// blue is hard to read on black.
+fn seed16(t: &crate::highlight::TokenColors, cache: &mut HashMap<(u8, u8, u8), u8>) {
+    let mut taken = [false; 16];
+    taken[8] = true;
+    if let Some(c) = t.comment {
+        cache.insert(c, 8);
+    }
+    for (i, &c) in t.classes.iter().chain(&t.others).enumerate() {
+        let class = i < t.classes.len();
+        let (_, chroma, hue) = lch(c);
+        let pick = if chroma < ACHROMATIC {
+            if t.dark {
+                7
+            } else {
+                0
+            }
+        } else {
+            // The six hues (1 red, 2 green, 3 yellow, 4 blue, 5 magenta, 6 cyan), nearest first.
+            let mut hues = [1u8, 2, 3, 4, 5, 6];
+            let away = |h: u8| {
+                let d = (lch(ANSI16[h as usize]).2 - hue).abs();
+                d.min(360.0 - d)
+            };
+            hues.sort_by(|&x, &y| away(x).total_cmp(&away(y)));
+            let variants = |h: u8| {
+                if t.dark && h == 4 {
+                    [12, 4]
+                } else {
+                    [h, h + 8]
+                }
+            };
+            let free = hues[..2]
+                .iter()
+                .flat_map(|&h| variants(h))
+                .find(|&v| !taken[v as usize]);
+            match free {
+                Some(v) if class => v,
+                _ => variants(hues[0])[0],
+            }
+        };
+        if class {
+            taken[pick as usize] = true;
+        }
+        cache.insert(c, pick);
+    }
+}
+
+/// Least chroma a colored token color is given before its nearest 256-color entry is
+/// looked up: syntax themes are muted, and the palette's muted entries are mostly grey.
+const MIN_TOKEN_CHROMA_256: f32 = 0.05;
+
+/// A syntax theme's token colors in 256 colors: a colored token color maps to a colored
+/// entry (never to the grey ramp, where the comments are) of its hue, and not to one that is
+/// dimmer on the theme's background than the color itself (by more than a step); grey ones
+/// and the comments map to their nearest entry.
+fn seed256(t: &crate::highlight::TokenColors, cache: &mut HashMap<(u8, u8, u8), u8>) {
+    let p = palette_oklab();
+    for &c in t.classes.iter().chain(&t.others) {
+        let (l, chroma, _) = lch(c);
+        if chroma < ACHROMATIC {
+            continue;
+        }
+        let [_, mut a, mut b] = oklab(c.0, c.1, c.2);
+        if chroma < MIN_TOKEN_CHROMA_256 {
+            a *= MIN_TOKEN_CHROMA_256 / chroma;
+            b *= MIN_TOKEN_CHROMA_256 / chroma;
+        }
+        let want = [l, a, b];
+        let pick = (16..=255u8)
+            .filter(|&i| {
+                let e = p[i as usize];
+                e[1].hypot(e[2]) >= ACHROMATIC
+                    && if t.dark {
+                        e[0] >= l - 0.03
+                    } else {
+                        e[0] <= l + 0.03
+                    }
+            })
+            .min_by(|&x, &y| dist(p[x as usize], want).total_cmp(&dist(p[y as usize], want)));
+        if let Some(i) = pick {
+            cache.insert(c, i);
+        }
     }
 }
 
@@ -105,7 +238,7 @@ impl AnsiWriter {
         Self {
             depth: options.color,
             hyperlinks: options.osc8_links(),
-            palette: Palette::new(options.color),
+            palette: Palette::new(options.color, Some(&options.theme.syntax_theme)),
             buf: Vec::new(),
         }
     }
@@ -390,9 +523,20 @@ pub fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
 }
 
 /// Nearest of the 16 ANSI colors. Lightness counts half here: the 16-color palette is so
-/// coarse that keeping the hue (a gold stays yellow, not white) matters more.
+/// coarse that keeping the hue (a gold stays yellow, not white) matters more. A grey maps
+/// by its lightness alone, with black taking the dark greys (Oklab lightness below 0.42:
+/// text on a light background) rather than bright black, which is kept for dim text.
 #[must_use]
 pub fn nearest_16(r: u8, g: u8, b: u8) -> u8 {
+    let (l, chroma, _) = lch((r, g, b));
+    if chroma < ACHROMATIC {
+        return match l {
+            l if l < 0.42 => 0,
+            l if l < 0.76 => 8,
+            l if l < 0.96 => 7,
+            _ => 15,
+        };
+    }
     let want = oklab(r, g, b);
     let d = |c: (u8, u8, u8)| {
         let o = oklab(c.0, c.1, c.2);
@@ -438,6 +582,36 @@ mod tests {
             w.line_to_string(&l.get(0).unwrap()),
             "\x1b]8;;https://e.test/\x1b\\x\x1b]8;;\x1b\\"
         );
+    }
+
+    #[test]
+    fn token_classes_keep_apart_from_comments() {
+        for name in ["base16-ocean.dark", "InspiredGitHub", "Solarized (dark)"] {
+            let t = crate::highlight::token_colors(name).unwrap();
+            let mut p = Palette::new(ColorDepth::Ansi16, Some(name));
+            let mut ansi = |c: (u8, u8, u8)| match p.to16(Some(Color::Rgb(c.0, c.1, c.2))) {
+                Some(Color::Ansi(n)) => n,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(t.comment.map(&mut ansi), Some(8), "{name}");
+            let classes: Vec<u8> = t.classes.iter().map(|&c| ansi(c)).collect();
+            assert!(!classes.contains(&8), "{name}: {classes:?}");
+            // The first classes (keywords, strings, numbers, …) each have a color of their own.
+            let first = &classes[..classes.len().min(5)];
+            let mut seen = first.to_vec();
+            seen.sort_unstable();
+            seen.dedup();
+            assert_eq!(seen.len(), first.len(), "{name}: {classes:?}");
+        }
+        // 256 colors: base16-ocean's muted blue for function names stays a blue, no dimmer
+        // than the color itself (it used to become the grey 247).
+        let mut p = Palette::new(ColorDepth::Ansi256, Some("base16-ocean.dark"));
+        let Some(Color::Indexed(i)) = p.to256(Some(Color::Rgb(0x8f, 0xa1, 0xb3))) else {
+            panic!()
+        };
+        let (l, c, h) = lch(xterm_rgb(i));
+        assert!(c >= ACHROMATIC && (200.0..290.0).contains(&h), "{i}");
+        assert!(l >= lch((0x8f, 0xa1, 0xb3)).0 - 0.03, "{i}");
     }
 
     #[test]

@@ -58,6 +58,112 @@ pub(crate) fn syntax_theme_names() -> Vec<&'static str> {
 struct Loaded {
     theme: &'static SynTheme,
     highlighter: Highlighter<'static>,
+    tokens: OnceLock<TokenColors>,
+}
+
+/// The colors a syntax theme gives its token classes, for the writer's color downgrade
+/// (`ansi::Palette`): a color's role decides its nearest 16 or 256 colors, not its RGB
+/// value alone (a muted blue and a comment grey are about as close to grey as each other).
+#[derive(Debug)]
+pub(crate) struct TokenColors {
+    /// True if the theme's background is dark (or, without one, its text is light).
+    pub(crate) dark: bool,
+    /// The comment color, if comments have one of their own.
+    pub(crate) comment: Option<(u8, u8, u8)>,
+    /// The colors of the classes a reader tells apart (keywords, strings, numbers, types,
+    /// functions, variables, …), most important first; no duplicates, no comment or plain
+    /// text color.
+    pub(crate) classes: Vec<(u8, u8, u8)>,
+    /// The theme's other colors, not in `classes`.
+    pub(crate) others: Vec<(u8, u8, u8)>,
+}
+
+/// Scopes standing for the token classes, most important first (`TextMate` scope names,
+/// which every syntect theme styles).
+const CLASS_SCOPES: &[&str] = &[
+    "keyword.control",
+    "storage.type",
+    "string.quoted.double",
+    "constant.numeric",
+    "entity.name.type",
+    "support.type",
+    "entity.name.function",
+    "support.function",
+    "variable.parameter",
+    "variable.other",
+    "constant.language",
+    "constant.character.escape",
+    "entity.name.tag",
+    "entity.other.attribute-name",
+    "keyword.operator",
+    "storage.modifier",
+    "entity.other.inherited-class",
+    "variable.function",
+    "meta.function-call",
+];
+
+/// The token colors of a syntax theme (loaded once per process, like the theme), or `None`
+/// for a name that is not a syntax theme.
+#[cfg(test)]
+pub(crate) fn token_colors(syntax_theme: &str) -> Option<&'static TokenColors> {
+    loaded(syntax_theme).map(tokens_of)
+}
+
+/// The token colors of a syntax theme if the theme is loaded already (a code block was
+/// highlighted with it in this process; only then can lines hold its colors), without
+/// loading it: a writer that meets no code never pays for the theme set.
+pub(crate) fn token_colors_if_loaded(syntax_theme: &str) -> Option<&'static TokenColors> {
+    let l: &'static Loaded = cache()
+        .iter()
+        .find(|(n, _)| n == syntax_theme)
+        .map(|(_, l)| *l)?;
+    Some(tokens_of(l))
+}
+
+fn tokens_of(l: &'static Loaded) -> &'static TokenColors {
+    l.tokens.get_or_init(|| {
+        let rgb = |c: syntect::highlighting::Color| (c.r, c.g, c.b);
+        let fg_of = |scope: &str| {
+            let scope = syntect::parsing::Scope::new(scope).ok()?;
+            Some(rgb(l.highlighter.style_for_stack(&[scope]).foreground))
+        };
+        let foreground = l.theme.settings.foreground.map_or((0xc0, 0xc0, 0xc0), rgb);
+        let comment = fg_of("comment.line").filter(|&c| c != foreground);
+        let lightness = |(r, g, b): (u8, u8, u8)| {
+            0.2126 * f32::from(r) + 0.7152 * f32::from(g) + 0.0722 * f32::from(b)
+        };
+        let dark = l
+            .theme
+            .settings
+            .background
+            .map_or(lightness(foreground) > 127.0, |bg| {
+                lightness(rgb(bg)) < 128.0
+            });
+        let mut classes: Vec<(u8, u8, u8)> = Vec::new();
+        for c in CLASS_SCOPES.iter().filter_map(|s| fg_of(s)) {
+            if c != foreground && Some(c) != comment && !classes.contains(&c) {
+                classes.push(c);
+            }
+        }
+        let mut others: Vec<(u8, u8, u8)> = Vec::new();
+        for item in &l.theme.scopes {
+            if let Some(c) = item.style.foreground.map(rgb) {
+                if c != foreground
+                    && Some(c) != comment
+                    && !classes.contains(&c)
+                    && !others.contains(&c)
+                {
+                    others.push(c);
+                }
+            }
+        }
+        TokenColors {
+            dark,
+            comment,
+            classes,
+            others,
+        }
+    })
 }
 
 type Cache = std::sync::Mutex<Vec<(String, &'static Loaded)>>;
@@ -89,6 +195,7 @@ pub(crate) fn load_tmtheme(path: &str) -> Result<(), crate::Error> {
     let l: &'static Loaded = Box::leak(Box::new(Loaded {
         theme,
         highlighter: Highlighter::new(theme),
+        tokens: OnceLock::new(),
     }));
     guard.push((path.to_owned(), l));
     Ok(())
@@ -104,6 +211,7 @@ fn loaded(theme_name: &str) -> Option<&'static Loaded> {
     let l: &'static Loaded = Box::leak(Box::new(Loaded {
         theme,
         highlighter: Highlighter::new(theme),
+        tokens: OnceLock::new(),
     }));
     guard.push((theme_name.to_owned(), l));
     Some(l)

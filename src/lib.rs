@@ -1,7 +1,7 @@
 //! # termark: Markdown to styled terminal lines, incrementally
 //!
-//! termark renders Markdown (CommonMark plus the GFM tables, strikethrough, task lists and
-//! footnotes) into styled terminal lines **while the text streams in**. Each
+//! termark renders Markdown (CommonMark plus the GFM tables, strikethrough, task lists,
+//! alerts and footnotes) into styled terminal lines **while the text streams in**. Each
 //! [`Stream::push`] costs work in proportion to the new bytes and the still-open block, never
 //! to the whole message, and every line it reports as *committed* is final.
 //!
@@ -109,7 +109,12 @@
 //!   renders each item independently of later items: a blank line goes before an item (or a
 //!   later block inside an item) exactly where the source has a blank line, and an ordered
 //!   item's number is the list's start plus its index. So an item is final once the next
-//!   sibling item has started.
+//!   sibling item has started. For the same reason an ordered item's number is
+//!   right-aligned in a column of at least two digits (` 9.` above `10.`), not in one as
+//!   wide as the list's last number, which is not known yet: items 1 to 99 start their text
+//!   in one column, and a number of three digits or more takes the columns it needs. A
+//!   fenced code block inside an item with a blank line before it gets one after it too,
+//!   before the next block or item.
 //! - **Link reference definitions** apply to references in the same top-level block (or
 //!   list item) and in every later one. A reference that comes *before* its definition, in an
 //!   earlier block, stays literal text, because that block was already final when the

@@ -27,14 +27,24 @@ pub enum ColorDepth {
     /// 24-bit color (SGR 38;2 / 48;2).
     #[default]
     TrueColor,
-    /// The xterm 256-color palette (SGR 38;5 / 48;5).
+    /// The xterm 256-color palette (SGR 38;5 / 48;5). Colors map to the nearest entry in
+    /// Oklab; a syntax theme's colored token colors map to a colored entry of their hue
+    /// that is not dimmer than they are (never to the grey ramp of comments).
     Ansi256,
-    /// The 16 ANSI colors (SGR 30–37, 90–97).
+    /// The 16 ANSI colors (SGR 30–37, 90–97). A syntax theme's token colors map by role:
+    /// comments to bright black (SGR 90, also the code frame's color), every other token
+    /// class to the ANSI color of its hue, the main classes (keywords, strings, numbers,
+    /// types, functions) each to a color of its own.
     Ansi16,
-    /// Attributes only (bold, italic, …), no color.
+    /// Attributes only (bold, italic, underline, strikethrough), no color: what `NO_COLOR`
+    /// asks for, which forbids color, not emphasis. An element whose theme style is a
+    /// color alone (inline code in the built-in themes) is marked as in [`Plain`](Self::Plain).
     NoColor,
-    /// No escape sequence at all: plain text. OSC 8 hyperlinks are impossible then, so link
-    /// destinations are shown as text even when [`Options::with_hyperlinks`] is on.
+    /// No escape sequence at all: plain text. What would vanish with the styles is marked
+    /// as in Markdown: inline code between backticks (`` `code` ``, a longer run of
+    /// backticks around code that holds one), strikethrough between `~~`. OSC 8 hyperlinks
+    /// are impossible then, so link destinations are shown as text even when
+    /// [`Options::with_hyperlinks`] is on.
     Plain,
 }
 

@@ -9,14 +9,16 @@ use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, 
 use std::ops::Range;
 
 /// The pulldown-cmark extensions termark renders: GFM tables, strikethrough, task lists,
-/// and footnotes in the older syntax (every `[^x]` is a reference, defined or not, which
-/// keeps streaming output independent of where the definition comes).
+/// GitHub alerts (`ENABLE_GFM`: `> [!NOTE]` and the other block quote tags), and footnotes
+/// in the older syntax (every `[^x]` is a reference, defined or not, which keeps streaming
+/// output independent of where the definition comes).
 #[must_use]
 pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_OLD_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
 }
 
 /// pulldown-cmark's broken-link callback: resolves references against committed

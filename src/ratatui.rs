@@ -8,10 +8,11 @@
 //! - **No ANSI round trip, no copy**: a converted span borrows its text from the
 //!   [`Lines`] buffer (`Cow::Borrowed`); the widget writes spans straight into the frame's
 //!   buffer and allocates nothing.
-//! - **Colors follow the color depth** given to [`Adapter::new`] (use the renderer's,
-//!   [`Options::color`](crate::Options::color)): 24-bit colors stay `Rgb` at truecolor,
-//!   become the nearest `Indexed` entry at 256 colors and the nearest named color at 16
-//!   (by distance in Oklab, as the [`AnsiWriter`](crate::AnsiWriter) does); no color at
+//! - **Colors follow the color depth** of [`Adapter::for_options`] (the renderer's
+//!   options) or [`Adapter::new`]: 24-bit colors stay `Rgb` at truecolor, become the
+//!   nearest `Indexed` entry at 256 colors and the nearest named color at 16 (by distance
+//!   in Oklab, and the syntax theme's token colors by role, as the
+//!   [`AnsiWriter`](crate::AnsiWriter) does); no color at
 //!   all with [`ColorDepth::NoColor`], and not even bold or italic with
 //!   [`ColorDepth::Plain`]. [`Color::Reset`] is ratatui's `Color::Reset`.
 //! - **Every modifier is mapped**: bold, dim, italic, underline (`UNDERLINED`) and
@@ -30,7 +31,7 @@
 //!
 //! let r = Renderer::new(Options::new().with_width(20))?;
 //! let lines = r.render("Some **bold** text, and a long line that wraps.");
-//! let view = MessageView::new(&lines, Adapter::new(r.options().color()));
+//! let view = MessageView::new(&lines, Adapter::for_options(r.options()));
 //! let area = Rect::new(0, 0, 20, 4);
 //! let mut buf = Buffer::empty(area);
 //! assert_eq!(view.height(), 3);
@@ -66,7 +67,22 @@ impl Adapter {
     pub fn new(depth: ColorDepth) -> Self {
         Self {
             depth,
-            palette: RefCell::new(Palette::new(depth)),
+            palette: RefCell::new(Palette::new(depth, None)),
+        }
+    }
+
+    /// An adapter for lines laid out with `options`: their color depth, and at 16 or 256
+    /// colors the syntax theme's token colors mapped by role as the renderer's
+    /// [`writer`](crate::Renderer::writer) maps them (keywords, functions and the rest
+    /// never in the comments' grey). [`Adapter::new`] maps every color to its nearest.
+    #[must_use]
+    pub fn for_options(options: &crate::Options) -> Self {
+        Self {
+            depth: options.color(),
+            palette: RefCell::new(Palette::new(
+                options.color(),
+                Some(&options.theme().syntax_theme),
+            )),
         }
     }
 

@@ -33,6 +33,9 @@ pub struct Theme {
     pub quote_bar: Style,
     /// Text inside block quotes, laid under inline styles.
     pub quote_text: Style,
+    /// GitHub alerts (`> [!NOTE]`, …): the bar and the title line of each kind, in the
+    /// order note, tip, important, warning, caution.
+    pub alert: [Style; 5],
     /// List bullets and numbers.
     pub list_marker: Style,
     /// A checked task box.
@@ -76,7 +79,7 @@ impl Theme {
     pub const BUILTIN: [&'static str; 2] = ["dark", "light"];
     /// The element names a theme file may set under `[styles]` (see
     /// [`from_toml`](Self::from_toml)), in the order of the fields.
-    pub const ELEMENTS: [&'static str; 31] = ELEMENTS;
+    pub const ELEMENTS: [&'static str; 36] = ELEMENTS;
 
     /// The syntect theme names a theme file may give as `syntax_theme`.
     #[must_use]
@@ -129,6 +132,13 @@ impl Theme {
             quote_text: Style::new()
                 .fg(rgb(0xbc, 0xbc, 0xbc))
                 .add_modifier(Modifiers::ITALIC),
+            alert: [
+                Style::new().fg(rgb(0x44, 0x93, 0xf8)),
+                Style::new().fg(rgb(0x3f, 0xb9, 0x50)),
+                Style::new().fg(rgb(0xc6, 0x78, 0xdd)),
+                Style::new().fg(rgb(0xd2, 0x99, 0x22)),
+                Style::new().fg(rgb(0xf8, 0x51, 0x49)),
+            ],
             list_marker: Style::new().fg(rgb(0xff, 0xaf, 0x5f)),
             task_done: Style::new().fg(rgb(0x87, 0xd7, 0x87)),
             task_open: Style::new().fg(rgb(0xaf, 0xaf, 0xaf)),
@@ -182,6 +192,13 @@ impl Theme {
             quote_text: Style::new()
                 .fg(rgb(0x44, 0x44, 0x44))
                 .add_modifier(Modifiers::ITALIC),
+            alert: [
+                Style::new().fg(rgb(0x09, 0x69, 0xda)),
+                Style::new().fg(rgb(0x00, 0x87, 0x00)),
+                Style::new().fg(rgb(0x87, 0x00, 0xaf)),
+                Style::new().fg(rgb(0xaf, 0x8f, 0x00)),
+                Style::new().fg(rgb(0xd1, 0x24, 0x2f)),
+            ],
             list_marker: Style::new().fg(rgb(0xaf, 0x50, 0x00)),
             task_done: Style::new().fg(rgb(0x00, 0x80, 0x40)),
             task_open: Style::new().fg(rgb(0x6c, 0x6c, 0x6c)),
@@ -207,7 +224,7 @@ impl Theme {
 // ---- theme files ----
 
 /// The element names a theme file may set, in the order of [`Theme`]'s fields.
-const ELEMENTS: [&str; 31] = [
+const ELEMENTS: [&str; 36] = [
     "heading1",
     "heading2",
     "heading3",
@@ -224,6 +241,11 @@ const ELEMENTS: [&str; 31] = [
     "image",
     "quote_bar",
     "quote_text",
+    "alert_note",
+    "alert_tip",
+    "alert_important",
+    "alert_warning",
+    "alert_caution",
     "list_marker",
     "task_done",
     "task_open",
@@ -260,6 +282,11 @@ impl Theme {
             "image" => &mut self.image,
             "quote_bar" => &mut self.quote_bar,
             "quote_text" => &mut self.quote_text,
+            "alert_note" => &mut self.alert[0],
+            "alert_tip" => &mut self.alert[1],
+            "alert_important" => &mut self.alert[2],
+            "alert_warning" => &mut self.alert[3],
+            "alert_caution" => &mut self.alert[4],
             "list_marker" => &mut self.list_marker,
             "task_done" => &mut self.task_done,
             "task_open" => &mut self.task_open,

@@ -274,6 +274,21 @@ plain code
 ```
 
 [^1]: the note
+
+> [!NOTE]
+> n
+
+> [!TIP]
+> t
+
+> [!IMPORTANT]
+> i
+
+> [!WARNING]
+> w
+
+> [!CAUTION]
+> c
 ";
 
 /// Every element name a theme file may set styles something in the output, and each name

@@ -88,32 +88,75 @@ fn bad_options_are_clear_errors() {
         .stderr(predicate::str::contains("dark, light"));
 }
 
+/// Every SGR parameter list in `out` (`"1;38;5;12"` for `ESC[1;38;5;12m`).
+fn sgr_params(out: &str) -> Vec<&str> {
+    out.split("\x1b[")
+        .skip(1)
+        .filter_map(|s| s.split_once('m').map(|(p, _)| p))
+        .collect()
+}
+
+/// True if `out` sets a color (SGR 30–49 or 90–107, 38;5 / 38;2 included).
+fn sets_color(out: &str) -> bool {
+    sgr_params(out).iter().any(|p| {
+        p.split(';')
+            .filter_map(|n| n.parse::<u32>().ok())
+            .any(|n| (30..=49).contains(&n) || (90..=107).contains(&n))
+    })
+}
+
+/// A document with every emphasis and some color: heading, bold, italic, strikethrough,
+/// inline code, a link, highlighted code.
+const STYLED: &str = "# Title\n\n**bold** *it* ~~gone~~ `code` [link](https://e.test/)\n\n```rust\nfn main() { let x = 1; }\n```\n";
+
 #[test]
 fn color_rules() {
-    // Not a terminal: no color by default.
+    // Not a terminal: no escape sequence by default.
     termark().write_stdin("**b**\n").assert().stdout("b\n");
-    termark()
+    let forced = termark()
         .env("CLICOLOR_FORCE", "1")
-        .write_stdin("**b**\n")
-        .assert()
-        .stdout(predicate::str::contains("\x1b[1m"));
-    termark()
-        .env("CLICOLOR_FORCE", "1")
-        .env("NO_COLOR", "1")
-        .write_stdin("**b**\n")
-        .assert()
-        .stdout("b\n");
+        .write_stdin(STYLED)
+        .output()
+        .unwrap();
+    let forced = String::from_utf8(forced.stdout).unwrap();
+    assert!(
+        forced.contains("\x1b[1m") && sets_color(&forced),
+        "{forced:?}"
+    );
+    // NO_COLOR and --color never forbid color, not emphasis: bold, italic, strikethrough
+    // and underline stay, no color at all.
+    for (env, args) in [
+        (vec![("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], vec![]),
+        (vec![], vec!["--color", "never"]),
+        (vec![("NO_COLOR", "1")], vec!["--color", "never"]),
+    ] {
+        let mut c = termark();
+        for (k, v) in &env {
+            c.env(k, v);
+        }
+        let out = c.args(&args).write_stdin(STYLED).output().unwrap();
+        let out = String::from_utf8(out.stdout).unwrap();
+        let params = sgr_params(&out);
+        for m in ["1", "3", "4", "9"] {
+            assert!(
+                params.iter().any(|p| p.split(';').any(|n| n == m)),
+                "{env:?} {args:?}: no SGR {m} in {out:?}"
+            );
+        }
+        assert!(!sets_color(&out), "{env:?} {args:?}: color in {out:?}");
+    }
     termark()
         .env("NO_COLOR", "1")
         .args(["--color", "always"])
         .write_stdin("**b**\n")
         .assert()
         .stdout(predicate::str::contains("\x1b[1m"));
+    // --plain: no escape sequence whatever --color says; what would vanish is marked.
     termark()
         .args(["--color", "always", "--plain"])
-        .write_stdin("**b**\n")
+        .write_stdin("**b** ~~s~~ `c`\n")
         .assert()
-        .stdout("b\n");
+        .stdout("b ~~s~~ `c`\n");
 }
 
 /// The bytes termark writes for `input` with color forced and the given environment
@@ -201,7 +244,7 @@ fn on_a_tty(env: &[(&str, &str)], file: &str) -> Option<String> {
 }
 
 #[test]
-fn clicolor_zero_turns_color_off_on_a_terminal() {
+fn clicolor_zero_and_no_color_keep_emphasis_on_a_terminal() {
     let dir = std::env::temp_dir().join(format!("termark-tty-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("b.md");
@@ -215,10 +258,17 @@ fn clicolor_zero_turns_color_off_on_a_terminal() {
         colored.contains("\x1b[1m"),
         "a terminal gets styles: {colored:?}"
     );
+    // CLICOLOR=0 and NO_COLOR turn color off, not bold.
     let off = on_a_tty(&[("TERM", "xterm-256color"), ("CLICOLOR", "0")], file).unwrap();
-    assert!(!off.contains("\x1b[1m"), "CLICOLOR=0: {off:?}");
+    assert!(
+        off.contains("\x1b[1m") && !sets_color(&off),
+        "CLICOLOR=0: {off:?}"
+    );
     let off = on_a_tty(&[("TERM", "xterm-256color"), ("NO_COLOR", "1")], file).unwrap();
-    assert!(!off.contains("\x1b[1m"), "NO_COLOR: {off:?}");
+    assert!(
+        off.contains("\x1b[1m") && !sets_color(&off),
+        "NO_COLOR: {off:?}"
+    );
     let dumb = on_a_tty(&[("TERM", "dumb")], file).unwrap();
     assert!(!dumb.contains("\x1b[1m"), "TERM=dumb: {dumb:?}");
     std::fs::remove_dir_all(&dir).ok();

@@ -33,11 +33,18 @@ const SNIPPETS: &[&str] = &[
     "- a\n  - b\n    - c\n      - d\n",
     "* [x] done\n* [ ] todo\n",
     "1) paren\n",
+    "9. nine\n10. ten\n",
+    "- a\n\n  ```\n  code\n  ```\n- b\n",
+    "1. a\n\n   ```\n   x\n   ```\n   after\n",
     "- item\nlazy\n",
     // quotes
     "> quote\nlazy continuation\n",
     "> a\n> > nested\n",
     ">\n",
+    "> [!NOTE]\n> an alert\n",
+    "> [!warning]\n",
+    "> [!TIP] not a tag\n",
+    "- item\n  > [!CAUTION]\n  > nested alert\n",
     // fences and code
     "```\ncode\n```\n",
     "~~~rust\nfn x() { let y = 1; }\n~~~\n",

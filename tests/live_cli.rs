@@ -432,11 +432,11 @@ fn tmux_pane_after_a_paced_live_stream_equals_live_never_output() {
         return;
     };
     let never = termark()
-        .args(["--width", "100", "--live", "never", "--color", "never"])
+        .args(["--width", "100", "--live", "never", "--color", "always"])
         .stdin(std::fs::File::open(&fixture).unwrap())
         .output()
         .unwrap();
-    let mut expected = lines_of(&String::from_utf8_lossy(&never.stdout));
+    let mut expected = lines_of(&strip_ansi(&String::from_utf8_lossy(&never.stdout)));
     while expected.last().is_some_and(String::is_empty) {
         expected.pop();
     }
@@ -475,11 +475,11 @@ fn the_readmes_lessopen_recipe_renders_markdown_in_less() {
         return;
     };
     let rendered = termark()
-        .args(["--width", "100", "--color", "never"])
+        .args(["--width", "100", "--color", "always"])
         .arg(&file)
         .output()
         .unwrap();
-    let expected = lines_of(&String::from_utf8_lossy(&rendered.stdout));
+    let expected = lines_of(&strip_ansi(&String::from_utf8_lossy(&rendered.stdout)));
     // less shows the first 29 lines of the rendering (its prompt takes the last row).
     assert_eq!(
         pane[..29],
@@ -650,10 +650,10 @@ fn on_a_pty_the_binary_is_live_and_follows_a_resize() {
     );
     let render = |width: &str, text: &str| {
         let out = termark()
-            .args(["--width", width, "--color", "never"])
+            .args(["--width", width, "--color", "always"])
             .write_stdin_bytes(text)
             .unwrap();
-        lines_of(&String::from_utf8_lossy(&out))
+        lines_of(&strip_ansi(&String::from_utf8_lossy(&out)))
     };
     let mut expected = render("100", &format!("# Resize\n\n{para1}\n"));
     expected.push(String::new());

@@ -2,12 +2,15 @@
 //! styled bytes with termark's own ESC bytes written as `\e` so a reviewer can read them
 //! (an ESC from the *input* is shown by termark itself as `␛`).
 
-use termark::{ColorDepth, Options, Renderer};
+use termark::{ColorDepth, Options, Renderer, Theme};
 
 const CASES: &[(&str, &str)] = &[
     ("headings", "# Level one\n\n## Level two\n\n### Level three\n\n#### Four\n\n##### Five\n\n###### Six with a title long enough to wrap onto a second line at forty\n\nSetext one\n==========\n\nSetext two\n----------\n"),
     ("inline", "Plain, *emphasis*, **strong**, ***both***, ~~struck~~, `inline code`, a [link](https://example.test/page \"title\"), an autolink <https://example.test>, an email <me@example.test>, and an image ![alt text](https://example.test/i.png).\n\nHard break with two spaces  \nand with a backslash\\\nend.\n"),
     ("lists", "1. First item\n2. Second item that is long enough to wrap so the hanging indent shows\n   - nested bullet\n     - deeper bullet\n       - deepest bullet\n3. Third\n\nA paragraph between lists.\n\n7. starts at seven\n8. eight\n\n- loose item\n\n- separated by a blank line\n-\n- after an empty item\n\n* [x] done task\n* [ ] open task\n"),
+    // Numbers right-aligned in at least two columns (` 9.` above `10.`); a fenced code block
+    // with a blank line before it in an item gets one after it too.
+    ("ordered_ten", "8. eight\n9. nine, with text long enough to wrap onto a second line at forty\n10. ten\n11. eleven\n    1. nested one\n    2. nested two\n\n- loose item\n\n  ```sh\n  cargo build\n  ```\n- next item\n\n  ```sh\n  cargo test\n  ```\n  text after the code\n- last\n\n98. ninety-eight\n99. ninety-nine\n100. a hundred\n"),
     ("quotes", "> A quote with *emphasis* that is long enough to wrap onto more lines.\nlazy continuation line\n>\n> > nested quote\n> > - list in a nested quote\n"),
     ("code", "```rust\nfn main() {\n    let greeting = \"a string literal long enough to need a continuation row\";\n\tprintln!(\"{greeting}\");\n}\n```\n\n~~~python {.numberLines}\ndef f(x):\n    return x * 2\n~~~\n\n```\nno language\n```\n\n    indented code block\n    second line\n\n```unknownlang\nplain code\n```\n"),
     ("diff", "```diff\n--- a/file\n+++ b/file\n@@ -1,2 +1,2 @@\n-old line\n+new line\n context\n```\n"),
@@ -30,6 +33,10 @@ const CASES: &[(&str, &str)] = &[
     ("wrap_urls", "Fetch https://example.test/api/v2/projects/termark/releases?per_page=100&page=2&sort=created from the API.\n\nA long path: /usr/local/share/termark/themes/solarized-dark-high-contrast.toml\n"),
     ("image_labels", "Badges: ![License Badge](https://e.test/l.svg) ![Build Status](https://e.test/b.svg) ![Crates.io Version](https://e.test/c.svg) and ![a very long alternative text that is wider than a line at forty](https://e.test/x.png).\n"),
     ("cjk_brackets", "東京都の「国立博物館」（上野）には、日本の美術品が数多く収蔵されています。【重要】開館時間は午前九時三十分から午後五時までです。「ご来館をお待ちしております。」\n"),
+    ("alerts", "> [!NOTE]\n> Useful information that users should know, even when skimming.\n\n> [!TIP]\n> Helpful advice.\n\n> [!IMPORTANT]\n> Key information.\n>\n> A second paragraph.\n\n> [!WARNING]\n> Urgent info.\n\n> [!CAUTION]\n> Risks.\n\n> [!NOTE] on the tag line is a plain quote\n\n- In a list:\n  > [!WARNING]\n  > nested alert\n"),
+    // What the color depth cannot show is marked as in Markdown at Plain (here) and, for
+    // color-only styles, at NoColor: `code` in backticks, ~~struck~~ between tildes.
+    ("marks", "## ~~[v0.15.0]~~ - 2024-11-03\n\nYanked. Read `session[\"user_id\"] = …`. Then ``a`b``, `` `tick` `` and ~~struck text~~.\n"),
     ("controls", "Escapes are shown, not obeyed: \u{1b}[2J \u{1b}]52;c;aGk=\u{7} \u{9b}31m bidi \u{202e}evil\u{202c} bell \u{7} entity &#27;[1m done.\n\n```\nin code \u{1b}[31m red\n```\n\n[spoof](https://evil.test/\u{1b}]8;;https://bank.test\u{1b}\\)\n"),
 ];
 
@@ -62,6 +69,26 @@ fn constructs_plain_at_40_and_80() {
 fn constructs_styled_at_80() {
     for (name, text) in CASES {
         insta::assert_snapshot!(format!("{name}_styled"), render(text, 80, true));
+    }
+}
+
+#[test]
+fn emphasis_without_color_at_40_and_80() {
+    let text = CASES.iter().find(|(n, _)| *n == "marks").unwrap().1;
+    for width in [40, 80] {
+        let r = Renderer::new(
+            Options::new()
+                .with_width(width)
+                .with_color(ColorDepth::NoColor),
+        )
+        .unwrap();
+        let mut w = r.writer();
+        let out: Vec<String> = r
+            .render(text)
+            .iter()
+            .map(|l| w.line_to_string(&l).replace('\u{1b}', "\\e"))
+            .collect();
+        insta::assert_snapshot!(format!("marks_nocolor_w{width}"), out.join("\n"));
     }
 }
 
@@ -145,12 +172,19 @@ fn highlighted_code_in_twelve_languages_at_each_depth() {
         use std::fmt::Write;
         let _ = write!(doc, "```{lang}\n{code}```\n\n");
     }
-    for (name, depth) in [
-        ("truecolor", ColorDepth::TrueColor),
-        ("256", ColorDepth::Ansi256),
-        ("16", ColorDepth::Ansi16),
+    for (name, depth, theme) in [
+        ("truecolor", ColorDepth::TrueColor, Theme::dark()),
+        ("256", ColorDepth::Ansi256, Theme::dark()),
+        ("16", ColorDepth::Ansi16, Theme::dark()),
+        ("16_light", ColorDepth::Ansi16, Theme::light()),
     ] {
-        let r = Renderer::new(Options::new().with_width(80).with_color(depth)).unwrap();
+        let r = Renderer::new(
+            Options::new()
+                .with_width(80)
+                .with_color(depth)
+                .with_theme(theme),
+        )
+        .unwrap();
         let mut w = r.writer();
         let out: Vec<String> = r
             .render(&doc)
@@ -166,6 +200,20 @@ fn highlighted_code_in_twelve_languages_at_each_depth() {
                     .map(|s| s.split('m').next().unwrap_or(""))
                     .collect();
                 assert!(colors.len() > 3, "{name}: block not highlighted:\n{block}");
+            }
+        }
+        if depth == ColorDepth::Ansi16 {
+            // Bright black (SGR 90) is the frame's and the comments' color, no other
+            // token's: every run in it is frame or a comment.
+            for line in &out {
+                for run in line.split("\\e[90m").skip(1) {
+                    let text = run.split("\\e[").next().unwrap_or("");
+                    let text = text.trim_start_matches(['╭', '─', '│', '╰', ' ']);
+                    assert!(
+                        text.is_empty() || text.starts_with("//") || text.starts_with('#'),
+                        "{name}: {text:?} in SGR 90 in {line}"
+                    );
+                }
             }
         }
         insta::assert_snapshot!(format!("highlight_{name}"), out.join("\n"));

@@ -305,7 +305,7 @@ impl App {
         self.scroll_up = self.scroll_up.min(total.saturating_sub(view));
         // The first transcript row drawn.
         let top = total.saturating_sub(view + self.scroll_up);
-        let adapter = Adapter::new(self.renderer.options().color());
+        let adapter = Adapter::for_options(self.renderer.options());
         let mut row = 0usize; // transcript row of the entry's first row
         let mut y = area.y;
         let bottom = area.y + area.height;

@@ -1,7 +1,7 @@
 //! The container stack (block quotes, lists, items, footnote definitions, headings) and
 //! the prefix each line inside it starts with.
 //!
-//! Each prefix is `│ ` per block quote, the item marker (`•`, `◦`, `▪`, `1.`, a task box or
+//! Each prefix is `│ ` per block quote, the item marker (`•`, `◦`, `▪`, ` 1.`, a task box or
 //! a footnote label) on a container's first line and as many spaces after it on the others.
 //! When prefixes would leave fewer than [`MIN_CONTENT_WIDTH`] columns, the outermost are not
 //! drawn (the depth is clamped), so deep nesting never squeezes the text.
@@ -14,6 +14,11 @@ use crate::width::str_width;
 use crate::wrap::LineSink;
 
 pub(super) const BULLETS: [&str; 3] = ["•", "◦", "▪"];
+/// Columns an ordered item's number is right-aligned in, at least: ` 9.` stands above
+/// `10.`, so the text of items 1 to 99 starts in one column. A later item's number is not
+/// known while an item is laid out (items commit one by one), so the column cannot grow
+/// with the list; a number of 3 digits or more takes the columns it needs.
+pub(super) const ORDERED_DIGITS: usize = 2;
 /// Longest footnote label shown in a definition's marker, in columns.
 pub(super) const MAX_FOOTNOTE_LABEL: usize = 16;
 
@@ -47,6 +52,8 @@ pub(super) struct Container {
     /// Bullet lists open up to and including this container (for the bullet glyph), kept
     /// here so an item finds its depth in O(1) (FUZZING.md, `nested_bullets`).
     pub(super) bullets: u32,
+    /// A block quote that is a GitHub alert: its kind, an index into `Theme::alert`.
+    pub(super) alert: Option<u8>,
 }
 
 /// The sink that writes container prefixes at the start of each line.
@@ -70,7 +77,10 @@ impl PrefixSink<'_> {
         } = self;
         for c in &mut stack[skip..] {
             match c.kind {
-                Kind::Quote => out.push_measured("│ ", theme.quote_bar, None, 2),
+                Kind::Quote => {
+                    let style = c.alert.map_or(theme.quote_bar, |k| theme.alert[k as usize]);
+                    out.push_measured("│ ", style, None, 2);
+                }
                 Kind::List { .. } => {}
                 Kind::Item | Kind::Footnote | Kind::Heading => {
                     let marker = if consume { c.marker.take() } else { None };
@@ -84,7 +94,9 @@ impl PrefixSink<'_> {
                                 }
                                 Marker::Ordered(n) => {
                                     use std::fmt::Write;
-                                    let _ = write!(mbuf, "{n}.");
+                                    // Right-aligned in the item's indent less `. `.
+                                    let digits = c.indent.saturating_sub(2);
+                                    let _ = write!(mbuf, "{n:>digits$}.");
                                     theme.list_marker
                                 }
                                 Marker::Label(l) => {

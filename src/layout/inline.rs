@@ -11,7 +11,7 @@
 //! spans lines) read as spaces; tabs stay for the wrapper to expand.
 
 use super::{Layout, Leaf, LineKind, Lines, PrefixSink};
-use crate::options::LinkStyle;
+use crate::options::{ColorDepth, LinkStyle};
 use crate::sanitize::{
     hyperlink_allowed, osc8_url, push_sanitized, text_names_other_host, url_host,
 };
@@ -244,6 +244,48 @@ impl Layout<'_> {
 
     /// Text that is already safe (termark's own, or sanitized): into the wrapper, or
     /// collected for a table cell.
+    /// True if an element in `style` would look like the text around it at the color
+    /// depth: any style at [`ColorDepth::Plain`], a style without attributes (color only)
+    /// at [`ColorDepth::NoColor`]. Such an element is marked as in Markdown instead:
+    /// `` `code` `` in backticks, `~~struck~~` between tildes.
+    pub(super) fn vanishes(&self, style: Style) -> bool {
+        match self.cfg.color {
+            ColorDepth::Plain => true,
+            ColorDepth::NoColor => style.mods.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// A code span between backticks, as CommonMark writes one: a run of backticks longer
+    /// than any in the code, and a space inside it when the code starts or ends with a
+    /// backtick.
+    pub(super) fn marked_code(
+        &mut self,
+        t: &str,
+        style: Style,
+        out: &mut Lines,
+        scratch: &mut Scratch,
+    ) {
+        const TICKS: &str = "````````````````";
+        let mut longest = 0;
+        let mut run = 0;
+        for b in t.bytes() {
+            run = if b == b'`' { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
+        let fence = &TICKS[..(longest + 1).min(TICKS.len())];
+        let pad = if t.starts_with('`') || t.ends_with('`') {
+            " "
+        } else {
+            ""
+        };
+        self.emit(fence, style, out, scratch);
+        self.emit(pad, style, out, scratch);
+        self.inline_text(t, style, out, scratch);
+        self.emit(pad, style, out, scratch);
+        self.emit(fence, style, out, scratch);
+    }
+
     pub(super) fn emit(
         &mut self,
         text: &str,

@@ -38,14 +38,15 @@ use crate::highlight::{BlockRuns, CodeState};
 use crate::line::{LineKind, Lines};
 use crate::options::Options;
 use crate::sanitize::push_sanitized;
-use crate::style::Style;
+use crate::style::{Modifiers, Style};
 use crate::width::str_width;
 use crate::wrap::LineSink;
 use container::{
     decimal_width, truncate_to_width, Container, Kind, Marker, PrefixSink, MAX_FOOTNOTE_LABEL,
+    ORDERED_DIGITS,
 };
 pub(crate) use inline::Scratch;
-use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Tag, TagEnd};
 use std::ops::Range;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -106,6 +107,13 @@ pub(crate) struct State {
     seg_prev_blank: bool,
     /// The segment starts with a `Start(List)` that continues the open top-level list.
     continue_list: bool,
+    /// The last block started inside a container got a blank line before it.
+    blank_before: bool,
+    /// The open code block got a blank line before it (inside a container).
+    code_blank: bool,
+    /// The next block inside a container gets a blank line before it: a code block that
+    /// had one before it just ended (a loose item's code block is set off on both sides).
+    blank_after: bool,
     code: Option<OpenCode>,
     leaf: Leaf,
     /// The last thing laid out was a link reference definition shown where it stands: a
@@ -149,6 +157,9 @@ impl Clone for State {
         self.emitted_any = source.emitted_any;
         self.seg_prev_blank = source.seg_prev_blank;
         self.continue_list = source.continue_list;
+        self.blank_before = source.blank_before;
+        self.code_blank = source.code_blank;
+        self.blank_after = source.blank_after;
         self.code.clone_from(&source.code);
         self.leaf.clone_from(&source.leaf);
         self.link_refs = source.link_refs;
@@ -395,7 +406,11 @@ impl<'a> Layout<'a> {
                 // (finding 15: a tight item starting with code took the previous block's).
                 self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.inline_code);
-                self.inline_text(t, style, out, scratch);
+                if self.vanishes(self.cfg.theme.inline_code) {
+                    self.marked_code(t, style, out, scratch);
+                } else {
+                    self.inline_text(t, style, out, scratch);
+                }
             }
             Event::Html(t) => {
                 if self.state.leaf == Leaf::Html {
@@ -473,18 +488,30 @@ impl<'a> Layout<'a> {
                 self.begin_block(range.start, src, out, scratch);
                 self.begin_leaf(Leaf::Heading(*level as u8), out, scratch);
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(kind) => {
                 self.begin_block(range.start, src, out, scratch);
+                let alert = kind.map(|k| match k {
+                    BlockQuoteKind::Note => 0u8,
+                    BlockQuoteKind::Tip => 1,
+                    BlockQuoteKind::Important => 2,
+                    BlockQuoteKind::Warning => 3,
+                    BlockQuoteKind::Caution => 4,
+                });
                 self.push_container(Container {
                     kind: Kind::Quote,
                     marker: None,
                     indent: 2,
                     children: 0,
                     bullets: 0,
+                    alert,
                 });
+                if let Some(k) = alert {
+                    self.alert_title(k, out, scratch);
+                }
             }
             Tag::CodeBlock(kind) => {
                 self.begin_block(range.start, src, out, scratch);
+                self.state.code_blank = self.state.blank_before;
                 let info = match &kind {
                     CodeBlockKind::Fenced(info) => info.as_ref(),
                     CodeBlockKind::Indented => "",
@@ -511,6 +538,7 @@ impl<'a> Layout<'a> {
                     indent: 0,
                     children: 0,
                     bullets: 0,
+                    alert: None,
                 });
             }
             Tag::Item => {
@@ -524,7 +552,7 @@ impl<'a> Layout<'a> {
                     }) => {
                         let m = *n;
                         *n = n.saturating_add(1);
-                        (Marker::Ordered(m), decimal_width(m) + 1)
+                        (Marker::Ordered(m), decimal_width(m).max(ORDERED_DIGITS) + 1)
                     }
                     _ => (Marker::Bullet(depth.saturating_sub(1) as u8), 1),
                 };
@@ -534,6 +562,7 @@ impl<'a> Layout<'a> {
                     indent: width + 1,
                     children: 0,
                     bullets: 0,
+                    alert: None,
                 });
             }
             Tag::FootnoteDefinition(label) => {
@@ -548,6 +577,7 @@ impl<'a> Layout<'a> {
                     indent,
                     children: 0,
                     bullets: 0,
+                    alert: None,
                 });
             }
             Tag::Table(aligns) => {
@@ -578,6 +608,10 @@ impl<'a> Layout<'a> {
             Tag::Strikethrough => {
                 self.ensure_leaf(range, src, out, scratch);
                 scratch.push_style(self.cfg.theme.strikethrough);
+                if self.vanishes(self.cfg.theme.strikethrough) {
+                    let style = scratch.top_style();
+                    self.emit("~~", style, out, scratch);
+                }
             }
             Tag::Superscript | Tag::Subscript => {
                 self.ensure_leaf(range, src, out, scratch);
@@ -651,11 +685,14 @@ impl<'a> Layout<'a> {
                 self.html_close_to(0, out, scratch);
                 scratch.table.end_cell(scratch.pieces.len());
             }
-            TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript => {
+            TagEnd::Strikethrough => {
+                if self.vanishes(self.cfg.theme.strikethrough) {
+                    let style = scratch.top_style();
+                    self.emit("~~", style, out, scratch);
+                }
+                scratch.styles.pop();
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Superscript | TagEnd::Subscript => {
                 scratch.styles.pop();
             }
             TagEnd::Link | TagEnd::Image => self.end_link(out, scratch),
@@ -701,8 +738,10 @@ impl<'a> Layout<'a> {
     fn begin_block(&mut self, pos: usize, src: &str, out: &mut Lines, scratch: &mut Scratch) {
         self.flush_implicit(out, scratch);
         out.set_kind(LineKind::Blank);
+        let after = std::mem::take(&mut self.state.blank_after);
         match self.state.stack.last_mut() {
             None => {
+                self.state.blank_before = false;
                 if self.state.emitted_any {
                     out.end_line();
                 }
@@ -710,8 +749,10 @@ impl<'a> Layout<'a> {
             }
             Some(c) => {
                 c.children += 1;
-                if c.children > 1 && prev_line_blank(src, pos).unwrap_or(self.state.seg_prev_blank)
-                {
+                let blank = c.children > 1
+                    && (after || prev_line_blank(src, pos).unwrap_or(self.state.seg_prev_blank));
+                self.state.blank_before = blank;
+                if blank {
                     self.sink(out, scratch).blank();
                 }
             }
@@ -723,7 +764,13 @@ impl<'a> Layout<'a> {
         let base = match leaf {
             Leaf::Heading(l) => self.cfg.theme.heading[(l as usize).clamp(1, 6) - 1],
             Leaf::Html => self.cfg.theme.html,
-            _ if self.state.stack.iter().any(|c| c.kind == Kind::Quote) => {
+            // Text in a quote is quote text; an alert's is plain, as GitHub shows it.
+            _ if self
+                .state
+                .stack
+                .iter()
+                .any(|c| c.kind == Kind::Quote && c.alert.is_none()) =>
+            {
                 self.cfg.theme.quote_text
             }
             _ => Style::PLAIN,
@@ -745,12 +792,27 @@ impl<'a> Layout<'a> {
                     indent: level as usize + 1,
                     children: 0,
                     bullets: 0,
+                    alert: None,
                 });
                 self.begin_flow(out, scratch);
             }
             Leaf::Paragraph { .. } => self.begin_flow(out, scratch),
             Leaf::Html | Leaf::Table | Leaf::None => {}
         }
+    }
+
+    /// The title line of a GitHub alert (`Note`, `Tip`, …), in bold in the alert's style,
+    /// inside its bar; cut to the columns left when nesting leaves fewer.
+    fn alert_title(&mut self, kind: u8, out: &mut Lines, scratch: &mut Scratch) {
+        const TITLES: [&str; 5] = ["Note", "Tip", "Important", "Warning", "Caution"];
+        let title = TITLES[kind as usize];
+        let style = self.cfg.theme.alert[kind as usize].add_modifier(Modifiers::BOLD);
+        out.set_kind(LineKind::Text);
+        let mut sink = self.sink(out, scratch);
+        let shown = &title[..title.len().min(sink.avail())];
+        sink.begin();
+        sink.push(shown, style, None, shown.len());
+        sink.end();
     }
 
     /// Draws the open table (nothing if no table is open) and closes it.
@@ -964,6 +1026,7 @@ impl<'a> Layout<'a> {
             self.code_line(&partial, out, scratch);
         }
         self.state.code = None;
+        self.state.blank_after = std::mem::take(&mut self.state.code_blank);
         let theme = &self.cfg.theme;
         out.set_kind(LineKind::CodeFrame);
         let mut sink = self.sink(out, scratch);

@@ -1,9 +1,9 @@
 //! What the terminal can show: color depth, hyperlinks, width.
 //!
 //! The color conventions are those every command-line tool shares, as `anstyle-query`
-//! implements them: `NO_COLOR` (non-empty) turns color off, `CLICOLOR_FORCE` (non-empty)
-//! turns it on off a terminal, `CLICOLOR=0` turns it off, `TERM=dumb` or an unset `TERM`
-//! means no color. The depth: `COLORTERM=truecolor|24bit` is 24-bit, a `TERM` naming
+//! implements them: `NO_COLOR` (non-empty) turns color off (emphasis stays),
+//! `CLICOLOR_FORCE` (non-empty) turns styling on off a terminal, `CLICOLOR=0` turns color
+//! off, `TERM=dumb` or an unset `TERM` means no escape sequence at all. The depth: `COLORTERM=truecolor|24bit` is 24-bit, a `TERM` naming
 //! `256color` is 256 colors, and the terminals `anstyle-query` does not know but that draw
 //! 24-bit color (kitty, alacritty, foot, wezterm, ghostty, and any `TERM` naming `direct`)
 //! are 24-bit too; anything else gets the 16 ANSI colors, which every color terminal shows.
@@ -25,27 +25,34 @@ fn var(name: &str) -> String {
     std::env::var(name).unwrap_or_default()
 }
 
-/// Whether to color at all, for `--color` and whether stdout is a terminal.
-pub(crate) fn color_on(when: When, tty: bool) -> bool {
+/// The depth for `--color` (`--plain` aside), given whether stdout is a terminal.
+///
+/// Styling (escape sequences at all) and color are two decisions. Escapes are written with
+/// `--color always` or `never`, and under `auto` to a terminal that shows them (`TERM` set
+/// and not `dumb`) or with `CLICOLOR_FORCE`. Color is then off with `--color never`,
+/// `NO_COLOR` or `CLICOLOR=0`: those forbid color, not emphasis, so bold, italic,
+/// underline and strikethrough stay ([`ColorDepth::NoColor`]). No escapes at all is
+/// [`ColorDepth::Plain`].
+pub(crate) fn depth(when: When, tty: bool) -> ColorDepth {
     match when {
-        When::Always => true,
-        When::Never => false,
+        When::Always => color_depth(),
+        When::Never => ColorDepth::NoColor,
         When::Auto => {
-            if anstyle_query::no_color() {
-                false
-            } else if anstyle_query::clicolor_force() {
-                true
-            } else if anstyle_query::clicolor() == Some(false) {
-                false
+            let styled =
+                anstyle_query::clicolor_force() || (tty && anstyle_query::term_supports_color());
+            if !styled {
+                ColorDepth::Plain
+            } else if anstyle_query::no_color() || anstyle_query::clicolor() == Some(false) {
+                ColorDepth::NoColor
             } else {
-                tty && anstyle_query::term_supports_color()
+                color_depth()
             }
         }
     }
 }
 
 /// The color depth the terminal shows, once color is on.
-pub(crate) fn color_depth() -> ColorDepth {
+fn color_depth() -> ColorDepth {
     let term = var("TERM");
     if anstyle_query::truecolor()
         || ["direct", "kitty", "alacritty", "foot", "wezterm", "ghostty"]

@@ -51,10 +51,14 @@ struct Cli {
     /// Width in columns [default: the terminal's width, else $COLUMNS, else 80].
     #[arg(short, long)]
     width: Option<usize>,
-    /// Color the output.
+    /// Color the output. never (or `NO_COLOR`, or `CLICOLOR=0`): no color, but bold, italic,
+    /// underline and strikethrough stay. auto: color on a terminal that shows it, plain
+    /// text to pipes and files.
     #[arg(long, value_enum, default_value_t = When::Auto)]
     color: When,
-    /// No styling at all: plain text (same as --color never, without bold/italic either).
+    /// No escape sequence at all: plain text, whatever --color says. What would vanish
+    /// without styles is marked as in Markdown: `inline code` in backticks,
+    /// ~~strikethrough~~ between tildes.
     #[arg(long)]
     plain: bool,
     /// Theme: dark, light, or a path to a .toml theme file or a .tmTheme file for code.
@@ -135,10 +139,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn detect_depth(cli: &Cli, tty: bool) -> ColorDepth {
-    if cli.plain || !detect::color_on(cli.color, tty) {
+    if cli.plain {
         return ColorDepth::Plain;
     }
-    detect::color_depth()
+    detect::depth(cli.color, tty)
 }
 
 struct Out<W: Write> {
