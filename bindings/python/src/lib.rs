@@ -20,7 +20,7 @@
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
-use pyo3::types::PyBool;
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyString};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 
 /// Input, in bytes, from which a call releases the GIL while termark works on it. Below
@@ -82,11 +82,29 @@ fn control_chars(name: &str) -> PyResult<termark::ControlChars> {
     }
 }
 
-/// Markdown input: a `str`, or UTF-8 `bytes` (which may end inside a character).
-#[derive(FromPyObject)]
+/// Markdown input: a `str`, or UTF-8 `bytes` or `bytearray` (which may end inside a
+/// character).
 enum Text {
     Str(PyBackedStr),
     Bytes(PyBackedBytes),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Text {
+    type Error = PyErr;
+    // By type, not by trying each conversion in turn: a failed conversion builds an
+    // exception, which would cost more than a 16-byte push.
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyString>() {
+            Ok(Text::Str(obj.extract()?))
+        } else if obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>() {
+            Ok(Text::Bytes(obj.extract()?))
+        } else {
+            Err(PyTypeError::new_err(format!(
+                "Markdown must be str or bytes, not {}",
+                obj.get_type().name()?
+            )))
+        }
+    }
 }
 
 impl Text {
@@ -106,7 +124,10 @@ struct Batch {
 }
 
 /// `lines` as Python `Line` objects over one shared batch.
-fn line_list(py: Python<'_>, batch: Batch) -> PyResult<Vec<Py<Line>>> {
+fn line_list(py: Python<'_>, batch: Option<Batch>) -> PyResult<Vec<Py<Line>>> {
+    let Some(batch) = batch else {
+        return Ok(Vec::new());
+    };
     let n = batch.lines.len();
     let batch = Arc::new(batch);
     (0..n)
@@ -122,17 +143,20 @@ fn line_list(py: Python<'_>, batch: Batch) -> PyResult<Vec<Py<Line>>> {
         .collect()
 }
 
-/// Copies `lines` into a new batch.
+/// Copies `lines` into a new batch (`None` for no line: most pushes commit none).
 fn copy_lines<'a>(
-    lines: impl Iterator<Item = termark::Line<'a>>,
+    lines: impl ExactSizeIterator<Item = termark::Line<'a>>,
     renderer: &termark::Renderer,
-) -> Batch {
+) -> Option<Batch> {
+    if lines.len() == 0 {
+        return None;
+    }
     let mut copy = termark::Lines::new();
     copy.extend(lines);
-    Batch {
+    Some(Batch {
         lines: copy,
         renderer: renderer.clone(),
-    }
+    })
 }
 
 /// Renders Markdown with one set of options (see the `.pyi` stub for the Python docs).
@@ -209,10 +233,10 @@ impl Renderer {
                 Text::Str(s) => self.inner.render(s),
                 Text::Bytes(b) => self.inner.render(&String::from_utf8_lossy(b)),
             };
-            Batch {
+            Some(Batch {
                 lines,
                 renderer: self.inner.clone(),
-            }
+            })
         };
         let batch = if text.len() >= DETACH_BYTES {
             py.detach(work)
