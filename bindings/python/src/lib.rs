@@ -593,7 +593,11 @@ impl Span {
         if let Some(link) = &self.link {
             style.push(format!("link={link}"));
         }
-        format!("Span({:?}, {})", self.text, style.join(" "))
+        if style.is_empty() {
+            format!("Span({:?})", self.text)
+        } else {
+            format!("Span({:?}, {})", self.text, style.join(" "))
+        }
     }
 }
 

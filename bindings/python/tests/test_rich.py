@@ -45,9 +45,8 @@ def test_span_style_maps_every_attribute():
     styles = {s.text: span_style(s) for s in line.spans}
     assert styles["b"].bold and styles["i"].italic and styles["s"].strike
     code = line.spans[-1]
-    assert code.text == "c"
-    if code.fg:
-        assert styles["c"].color.triplet is not None or styles["c"].color.number is not None
+    assert code.text == "c" and code.fg.startswith("#")
+    assert styles["c"].color.triplet.hex == code.fg
     # An attribute that is off is not set: the style inherits it.
     assert styles["b"].italic is None
 

@@ -1,5 +1,6 @@
 """Streaming through the binding gives exactly the one-shot render, whatever the chunks."""
 
+import doctest
 import random
 import re
 
@@ -267,3 +268,23 @@ def test_renderer_properties_and_stream_from_threads(document):
 def test_module_constants():
     assert termark.MIN_WIDTH == 8 and termark.MAX_WIDTH == 4096
     assert termark.__version__
+
+
+def test_docstring_examples_run():
+    import importlib
+
+    modules = [termark]
+    try:
+        modules.append(importlib.import_module("termark.rich"))
+    except ImportError:  # rich is optional
+        pass
+    for module in modules:
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_reprs():
+    line = termark.Renderer().render("a **b**\n")[0]
+    assert repr(line) == 'Line("a b", width=3)'
+    assert [repr(s) for s in line.spans][0] == 'Span("a ")'
+    assert "bold" in repr(line.spans[1])
