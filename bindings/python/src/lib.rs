@@ -10,7 +10,8 @@
 //!   buffer and an index. `.ansi`, `.plain` and `.spans` are computed when read, so a caller
 //!   that only wants spans (the rich adapter) never pays for ANSI bytes.
 //! - **The GIL** is released while termark works on at least `DETACH_BYTES` (4 KB) of input (a
-//!   one-shot render, a large push) and whenever another thread is using the same stream.
+//!   one-shot render, a large push), while it lays out the open block (`tentative`, `tail`,
+//!   `finalize`), and whenever another thread is using the same stream.
 //!   That is sound: [`termark::Stream`] is `Send` and sits behind a `Mutex`, [`termark::Lines`]
 //!   and [`termark::Renderer`] are `Send + Sync`, and the input is held by
 //!   [`PyBackedStr`]/[`PyBackedBytes`] (immutable Python objects kept alive for the call).
@@ -357,14 +358,15 @@ impl Stream {
     /// The open block's current lines (healed; may lag behind under the budget).
     fn tentative(&self, py: Python<'_>) -> PyResult<Vec<Py<Line>>> {
         let renderer = &self.renderer;
-        let batch = self.with(py, false, |s| copy_lines(s.tentative(), renderer));
+        // Lays the open block out again: work in proportion to it, without the GIL.
+        let batch = self.with(py, true, |s| copy_lines(s.tentative(), renderer));
         line_list(py, batch)
     }
 
     /// The open block's lines for a frame drawn on a timer.
     fn tail(&self, py: Python<'_>) -> PyResult<Vec<Py<Line>>> {
         let renderer = &self.renderer;
-        let batch = self.with(py, false, |s| copy_lines(s.tail().lines(), renderer));
+        let batch = self.with(py, true, |s| copy_lines(s.tail().lines(), renderer));
         line_list(py, batch)
     }
 
@@ -389,7 +391,8 @@ impl Stream {
 
     /// Ends the message: commits the open block and drops every prefix cache.
     fn finalize(&self, py: Python<'_>) {
-        self.with(py, false, termark::Stream::finalize);
+        // Commits the open block, which may be large: without the GIL.
+        self.with(py, true, termark::Stream::finalize);
     }
 
     /// Hands every buffer back to the renderer's pool; the stream can take a new message.
