@@ -288,3 +288,45 @@ def test_reprs():
     assert repr(line) == 'Line("a b", width=3)'
     assert [repr(s) for s in line.spans][0] == 'Span("a ")'
     assert "bold" in repr(line.spans[1])
+
+
+def test_a_large_render_releases_the_gil(corpus):
+    """Another Python thread runs while a 200 KB document renders.
+
+    A thread that holds the GIL without running bytecode is never asked to drop it, so
+    without the release the other thread could run only just before the call and just
+    after it (one switch interval each); its timestamps in the middle of the call show
+    that it ran during the render."""
+    import sys
+    import threading
+    import time
+
+    doc = corpus * 2
+    r = termark.Renderer(width=100)
+    r.render(doc)  # syntaxes loaded
+    stamps = []
+    running = threading.Event()
+    stop = threading.Event()
+
+    def spin():
+        running.set()
+        while not stop.is_set():
+            stamps.append(time.perf_counter())
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
+    try:
+        t = threading.Thread(target=spin)
+        t.start()
+        running.wait()
+        t0 = time.perf_counter()
+        r.render(doc)
+        t1 = time.perf_counter()
+        stop.set()
+        t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    window = t1 - t0
+    assert window > 0.01, "the render is too fast for this test"
+    lo, hi = t0 + 0.3 * window, t0 + 0.7 * window
+    assert any(lo < s < hi for s in stamps), (window, len(stamps))
