@@ -50,6 +50,24 @@ run "$out/test_stream"
 run "$out/test_errors"
 run "$out/test_leak"
 
+# The README's C example, as a user would build it (against the static library).
+readme_block() { # the first ```$2 block of the README section "## $1"
+  awk -v h="## $1" -v f="\`\`\`$2" '$0 == h {s = 1; next} s && /^## / {exit}
+    s && $0 == f {p = 1; next} p && /^```$/ {exit} p' "$root/README.md"
+}
+readme_block C c >"$out/readme.c"
+[ -s "$out/readme.c" ] || { echo "FAIL: no C example under '## C' in README.md"; exit 1; }
+"$cc" "${cflags[@]}" -o "$out/readme" "$out/readme.c" "${static[@]}"
+want=$'# Hello\n\nSome streamed text.'
+got=$("$out/readme" | sed 's/\x1b\[[0-9;]*m//g')
+echo "-- the README's C example"
+if [ "$got" != "$want" ]; then
+  printf 'FAIL: the README C example printed\n%s\nwant\n%s\n' "$got" "$want"
+  exit 1
+fi
+echo "ok  it prints the three lines"
+passed=$((passed + 1))
+
 if command -v valgrind >/dev/null 2>&1; then
   vg=(valgrind -q --leak-check=full --error-exitcode=1 --num-callers=50
     --suppressions="$here/tests/valgrind.supp")
@@ -106,3 +124,18 @@ if [ -n "$unformatted" ]; then
 fi
 "$go" vet ./...
 "$go" test -count=1 -v ./...
+
+# The README's Go example, in a module of its own that uses this package.
+echo "-- the README's Go example"
+ex=$target/go/readme
+mkdir -p "$ex"
+readme_block Go go >"$ex/main.go"
+[ -s "$ex/main.go" ] || { echo "FAIL: no Go example under '## Go' in README.md"; exit 1; }
+printf 'module readme\n\ngo 1.18\n\nrequire termark v0.0.0\n\nreplace termark => %s\n' \
+  "$here/../go" >"$ex/go.mod"
+got=$(cd "$ex" && "$go" run . | sed 's/\x1b\[[0-9;]*m//g')
+if [ "$got" != "$want" ]; then
+  printf 'FAIL: the README Go example printed\n%s\nwant\n%s\n' "$got" "$want"
+  exit 1
+fi
+echo "ok  it prints the three lines"
