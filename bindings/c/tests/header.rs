@@ -21,13 +21,14 @@ fn the_checked_in_header_is_current() {
     let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
     let generated = String::from_utf8(generated).expect("cbindgen writes UTF-8");
     if checked_in != generated {
-        let (n, old, new) = checked_in
-            .lines()
-            .chain(std::iter::repeat("(end of file)"))
-            .zip(generated.lines().chain(std::iter::repeat("(end of file)")))
-            .enumerate()
-            .find(|(_, (a, b))| a != b)
-            .map_or((0, "", ""), |(i, (a, b))| (i + 1, a, b));
+        let (old, new): (Vec<&str>, Vec<&str>) =
+            (checked_in.lines().collect(), generated.lines().collect());
+        let n = (0..old.len().max(new.len()))
+            .find(|&i| old.get(i) != new.get(i))
+            .unwrap_or(0);
+        let eof = "(end of file)";
+        let (old, new) = (old.get(n).unwrap_or(&eof), new.get(n).unwrap_or(&eof));
+        let n = n + 1;
         panic!(
             "bindings/c/include/termark.h is stale (line {n}: the file has {old:?}, cbindgen \
              writes {new:?}): regenerate it with \
