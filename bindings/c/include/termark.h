@@ -248,7 +248,8 @@ typedef struct termark_lines {
 extern "C" {
 #endif // __cplusplus
 
-// termark's version, e.g. `"0.1.0"`: a static NUL-terminated string (never freed).
+// The version of this library, e.g. `"0.1.0"` (released together with the termark crate
+// of the same version): a static NUL-terminated string, never freed.
 const char *termark_version(void);
 
 // The message of the last call that failed on this thread (NUL-terminated UTF-8), or

@@ -177,7 +177,8 @@ unsafe fn bytes<'a>(p: *const c_char, len: usize) -> Result<&'a [u8], Failure> {
     Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) })
 }
 
-/// termark's version, e.g. `"0.1.0"`: a static NUL-terminated string (never freed).
+/// The version of this library, e.g. `"0.1.0"` (released together with the termark crate
+/// of the same version): a static NUL-terminated string, never freed.
 #[no_mangle]
 pub extern "C" fn termark_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
@@ -375,8 +376,11 @@ pub unsafe extern "C" fn termark_document_lines(
 ) -> TermarkStatus {
     guard(|| {
         // SAFETY: the caller's promises.
+        unsafe { put(out, TermarkLines::EMPTY, "out") }?;
         let doc = unsafe { shared(document, "document") }?;
-        unsafe { put(out, doc.view, "out") }
+        // SAFETY: checked above.
+        unsafe { out.write(doc.view) };
+        Ok(())
     })
 }
 

@@ -101,6 +101,7 @@ static void test_null_handles(void) {
   FAILS(termark_renderer_render(r, NULL, 3, &d), TERMARK_ERROR_NULL_POINTER, "byte pointer");
   FAILS(termark_renderer_render(r, "x", 1, NULL), TERMARK_ERROR_NULL_POINTER, "out is NULL");
   FAILS(termark_document_lines(NULL, &lines), TERMARK_ERROR_NULL_POINTER, "document");
+  CHECK(lines.count == 0 && lines.lines == NULL); /* out is cleared on error */
   OK(termark_renderer_render(r, NULL, 0, &d)); /* an empty document */
   OK(termark_document_lines(d, &lines));
   CHECK(lines.count == 0 && lines.lines == NULL);
