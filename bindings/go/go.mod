@@ -1,0 +1,3 @@
+module termark
+
+go 1.18
