@@ -8,8 +8,7 @@
 //! unknown name); nothing here panics, and no input is an error.
 
 use napi::bindgen_prelude::{
-    Either3, Env, Error, JsObjectValue, Object, Result, Status, Uint8ArraySlice, Unknown,
-    ValueType,
+    Either3, Env, Error, JsObjectValue, Object, Result, Status, Uint8ArraySlice, Unknown, ValueType,
 };
 use napi_derive::napi;
 
@@ -380,7 +379,10 @@ impl Stream {
     #[napi]
     pub fn tentative(&mut self) -> Vec<Line> {
         let writer = &mut self.writer;
-        self.inner.tentative().map(|l| to_line(writer, &l)).collect()
+        self.inner
+            .tentative()
+            .map(|l| to_line(writer, &l))
+            .collect()
     }
 
     /// Lays out the open block and everything committed from now on at `columns` (after a
