@@ -10,6 +10,36 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * One rendered line. Final once it came from `newCommitted()`; a line of `tentative()`
+ * is only the current look of the open block. Its properties are read-only.
+ */
+export declare class Line {
+  /**
+   * The line as terminal bytes: SGR styles (and OSC 8 links with `hyperlinks`), at the
+   * renderer's color depth, starting and ending in the terminal's default state. No
+   * newline.
+   */
+  get ansi(): string
+  /** The line's text without any style. */
+  get plain(): string
+  /**
+   * Display width in terminal columns (never more than the renderer's width, except a
+   * code line with `wrapCode: false`).
+   */
+  get width(): number
+  /**
+   * The styled runs of the line, left to right, for apps with their own cell model. Built
+   * on each access: keep the array if you read it more than once.
+   */
+  get spans(): Array<Span>
+  /**
+   * A plain object with the same four properties (`spans` built once), for logging,
+   * JSON or a deep comparison.
+   */
+  toJSON(): LineObject
+}
+
+/**
  * Renders Markdown with one set of options. Build one and share it: every message's
  * `Stream` comes from it, and `render` renders a whole document at once.
  */
@@ -43,8 +73,11 @@ export declare class Stream {
    * a UTF-8 sequence (the rest comes with the next chunk; invalid UTF-8 shows as U+FFFD).
    * Work done: proportional to the chunk and the open block. Ignored after `finalize()`
    * until `release()`. Throws a `TypeError` for anything else.
+   *
+   * Returns how many committed lines are waiting for `newCommitted()` (0 after most
+   * pushes: an app that streams small chunks may skip the call then).
    */
-  push(chunk: string | Uint8Array): void
+  push(chunk: string | Uint8Array): number
   /**
    * The committed lines not returned yet, oldest first. They are final: print or keep
    * them, they never change.
@@ -61,7 +94,7 @@ export declare class Stream {
    * terminal resize). Lines already committed stay as they are. Throws a `RangeError`
    * for a width outside 8 to 4096 (the width is then unchanged).
    */
-  setWidth(columns: unknown): void
+  setWidth(columns: number): void
   /** The width lines are laid out at now, in columns. */
   get width(): number
   /**
@@ -88,21 +121,15 @@ export declare class Stream {
   get heapBytes(): number
 }
 
-/**
- * One rendered line. Final once it came from `newCommitted()`; a line of `tentative()`
- * is only the current look of the open block.
- */
-export interface Line {
-  /**
-   * The line as terminal bytes: SGR styles (and OSC 8 links with `hyperlinks`), at the
-   * renderer's color depth, ending in the terminal's default state. No newline.
-   */
+/** What `Line.toJSON()` returns: a line's properties as a plain object. */
+export interface LineObject {
+  /** As `Line.ansi`. */
   ansi: string
-  /** The line's text without any style. */
+  /** As `Line.plain`. */
   plain: string
-  /** Display width in terminal columns (never more than the renderer's width). */
+  /** As `Line.width`. */
   width: number
-  /** The styled runs of the line, left to right, for apps with their own cell model. */
+  /** As `Line.spans`. */
   spans: Array<Span>
 }
 

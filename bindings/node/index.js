@@ -835,5 +835,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Line = nativeBinding.Line
 module.exports.Renderer = nativeBinding.Renderer
 module.exports.Stream = nativeBinding.Stream

@@ -2,7 +2,8 @@
 //! fixed-size byte chunks through `termark::Stream` the way the binding does, and prints the
 //! CPU time per message as one JSON line.
 //!
-//! `rust_stream [--dump PATH] [--input PATH] [--chunk N] [--messages N] [--mode count|ansi]`
+//! `rust_stream [--dump PATH] [--input PATH] [--chunk N] [--messages N] [--mode count|ansi]
+//! [--no-highlight]`
 //!
 //! - `--dump PATH`: write the generated input (a ~100 KB LLM-style answer, the generator of
 //!   the root crate's benches) to PATH and exit.
@@ -24,6 +25,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let (mut dump, mut input, mut chunk, mut messages, mut mode) =
         (None, None, 16usize, 20usize, "ansi".to_owned());
+    let mut highlight = true;
     while let Some(a) = args.next() {
         let mut value = || args.next().expect("a value after the flag");
         match a.as_str() {
@@ -32,6 +34,7 @@ fn main() {
             "--chunk" => chunk = value().parse().expect("--chunk N"),
             "--messages" => messages = value().parse().expect("--messages N"),
             "--mode" => mode = value(),
+            "--no-highlight" => highlight = false,
             other => panic!("unknown argument {other}"),
         }
     }
@@ -48,7 +51,12 @@ fn main() {
         "count" => false,
         other => panic!("unknown mode {other}"),
     };
-    let renderer = termark::Renderer::new(termark::Options::new().with_width(80)).expect("options");
+    let renderer = termark::Renderer::new(
+        termark::Options::new()
+            .with_width(80)
+            .with_highlight(highlight),
+    )
+    .expect("options");
     renderer.preload_highlighting(&[]);
     let mut writer = renderer.writer();
     let mut run = || {
@@ -81,7 +89,7 @@ fn main() {
     }
     let cpu = (cpu_seconds() - start) / messages as f64;
     println!(
-        "{{\"path\":\"rust\",\"mode\":\"{mode}\",\"bytes\":{},\"chunk\":{chunk},\"messages\":{messages},\"lines\":{lines},\"out_bytes\":{out_bytes},\"cpu_s_per_message\":{cpu:.6}}}",
+        "{{\"path\":\"rust\",\"mode\":\"{mode}\",\"highlight\":{highlight},\"bytes\":{},\"chunk\":{chunk},\"messages\":{messages},\"lines\":{lines},\"out_bytes\":{out_bytes},\"cpu_s_per_message\":{cpu:.6}}}",
         text.len()
     );
 }

@@ -1,8 +1,8 @@
 // The Node.js side of the binding's benchmark (run it through bench/run.sh):
-//   node stream.mjs binding FILE [--chunk 16] [--messages 20]
+//   node stream.mjs binding FILE [--chunk 16] [--messages 20] [--no-highlight]
 //   node stream.mjs marked FILE [--chunk 16] [--stride K]
 // `binding` streams FILE in CHUNK-byte Buffers through the addon (push, then newCommitted()
-// after every push, finalize, release), as many messages as asked after one warm-up message.
+// when push says lines are waiting; each line's ansi and plain are read; finalize, release), as many messages as asked after one warm-up message.
 // `marked` re-renders the whole prefix with marked + marked-terminal after every chunk, the
 // way Ink apps stream Markdown today; with --stride K it renders only every K-th prefix (and
 // the last) and scales the time up by K, as the output says. Prints one JSON line: CPU
@@ -28,7 +28,8 @@ const cpu = () => {
 if (what === 'binding') {
   const { Renderer } = require('..')
   const messages = opt('--messages', 20)
-  const renderer = new Renderer({ width: 80 })
+  const highlight = !args.includes('--no-highlight')
+  const renderer = new Renderer({ width: 80, highlight })
   const chunks = []
   for (let i = 0; i < bytes.length; i += chunk) chunks.push(bytes.subarray(i, i + chunk))
   const run = () => {
@@ -36,7 +37,7 @@ if (what === 'binding') {
     let lines = 0
     let out = 0
     for (const c of chunks) {
-      stream.push(c)
+      if (stream.push(c) === 0) continue // nothing committed by this chunk
       for (const l of stream.newCommitted()) {
         lines++
         out += l.ansi.length + l.plain.length
@@ -56,7 +57,7 @@ if (what === 'binding') {
   const c0 = cpu()
   for (let i = 0; i < messages; i++) run()
   const per = (cpu() - c0) / messages
-  console.log(JSON.stringify({ path: 'binding', bytes: bytes.length, chunk, messages, lines, cpu_s_per_message: per }))
+  console.log(JSON.stringify({ path: 'binding', highlight, bytes: bytes.length, chunk, messages, lines, cpu_s_per_message: per }))
 } else if (what === 'marked') {
   process.env.FORCE_COLOR = process.env.FORCE_COLOR || '3'
   const { Marked } = await import('marked')

@@ -47,17 +47,90 @@ pub struct RendererOptions {
 }
 
 /// One rendered line. Final once it came from `newCommitted()`; a line of `tentative()`
-/// is only the current look of the open block.
-#[napi(object, object_from_js = false)]
+/// is only the current look of the open block. Its properties are read-only.
+#[napi]
 pub struct Line {
+    ansi: String,
+    plain: String,
+    width: u32,
+    /// Each span's end in `plain` (bytes), style and link: `spans` builds the objects only
+    /// when asked (most apps print `ansi` and never need them).
+    runs: Vec<(u32, termark::Style, Option<String>)>,
+}
+
+#[napi]
+impl Line {
     /// The line as terminal bytes: SGR styles (and OSC 8 links with `hyperlinks`), at the
-    /// renderer's color depth, ending in the terminal's default state. No newline.
-    pub ansi: String,
+    /// renderer's color depth, starting and ending in the terminal's default state. No
+    /// newline.
+    #[napi(getter)]
+    pub fn ansi(&self) -> &str {
+        &self.ansi
+    }
+
     /// The line's text without any style.
+    #[napi(getter)]
+    pub fn plain(&self) -> &str {
+        &self.plain
+    }
+
+    /// Display width in terminal columns (never more than the renderer's width, except a
+    /// code line with `wrapCode: false`).
+    #[napi(getter)]
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// The styled runs of the line, left to right, for apps with their own cell model. Built
+    /// on each access: keep the array if you read it more than once.
+    #[napi(getter)]
+    pub fn spans(&self) -> Vec<Span> {
+        let mut start = 0usize;
+        self.runs
+            .iter()
+            .map(|(end, style, link)| {
+                let end = *end as usize;
+                let text = self.plain[start..end].to_owned();
+                start = end;
+                let m = style.mods;
+                Span {
+                    text,
+                    fg: style.fg.map(color_name),
+                    bg: style.bg.map(color_name),
+                    bold: m.contains(termark::Modifiers::BOLD),
+                    dim: m.contains(termark::Modifiers::DIM),
+                    italic: m.contains(termark::Modifiers::ITALIC),
+                    underline: m.contains(termark::Modifiers::UNDERLINE),
+                    strikethrough: m.contains(termark::Modifiers::STRIKETHROUGH),
+                    link: link.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// A plain object with the same four properties (`spans` built once), for logging,
+    /// JSON or a deep comparison.
+    #[napi(js_name = "toJSON")]
+    pub fn to_json(&self) -> LineObject {
+        LineObject {
+            ansi: self.ansi.clone(),
+            plain: self.plain.clone(),
+            width: self.width,
+            spans: self.spans(),
+        }
+    }
+}
+
+/// What `Line.toJSON()` returns: a line's properties as a plain object.
+#[napi(object, object_from_js = false)]
+pub struct LineObject {
+    /// As `Line.ansi`.
+    pub ansi: String,
+    /// As `Line.plain`.
     pub plain: String,
-    /// Display width in terminal columns (never more than the renderer's width).
+    /// As `Line.width`.
     pub width: u32,
-    /// The styled runs of the line, left to right, for apps with their own cell model.
+    /// As `Line.spans`.
     pub spans: Vec<Span>,
 }
 
@@ -119,28 +192,20 @@ fn color_name(color: termark::Color) -> String {
 }
 
 fn to_line(writer: &mut termark::AnsiWriter, line: &termark::Line<'_>) -> Line {
-    let spans = line
+    let plain = line.plain();
+    let mut end = 0usize;
+    let runs = line
         .spans()
         .map(|s| {
-            let m = s.style.mods;
-            Span {
-                text: s.text.to_owned(),
-                fg: s.style.fg.map(color_name),
-                bg: s.style.bg.map(color_name),
-                bold: m.contains(termark::Modifiers::BOLD),
-                dim: m.contains(termark::Modifiers::DIM),
-                italic: m.contains(termark::Modifiers::ITALIC),
-                underline: m.contains(termark::Modifiers::UNDERLINE),
-                strikethrough: m.contains(termark::Modifiers::STRIKETHROUGH),
-                link: s.link.map(str::to_owned),
-            }
+            end += s.text.len();
+            (end as u32, s.style, s.link.map(str::to_owned))
         })
         .collect();
     Line {
         ansi: writer.line_to_string(line),
-        plain: line.plain(),
+        plain,
         width: line.width() as u32,
-        spans,
+        runs,
     }
 }
 
@@ -343,12 +408,15 @@ impl Stream {
     /// a UTF-8 sequence (the rest comes with the next chunk; invalid UTF-8 shows as U+FFFD).
     /// Work done: proportional to the chunk and the open block. Ignored after `finalize()`
     /// until `release()`. Throws a `TypeError` for anything else.
+    ///
+    /// Returns how many committed lines are waiting for `newCommitted()` (0 after most
+    /// pushes: an app that streams small chunks may skip the call then).
     #[napi(ts_args_type = "chunk: string | Uint8Array")]
     pub fn push(
         &mut self,
         env: Env,
         chunk: Either3<String, Uint8ArraySlice<'_>, Unknown<'_>>,
-    ) -> Result<()> {
+    ) -> Result<u32> {
         match chunk {
             Either3::A(text) => self.inner.push(&text),
             Either3::B(bytes) => self.inner.push_bytes(&bytes),
@@ -359,7 +427,7 @@ impl Stream {
                 ))
             }
         }
-        Ok(())
+        Ok(self.inner.new_committed().len() as u32)
     }
 
     /// The committed lines not returned yet, oldest first. They are final: print or keep

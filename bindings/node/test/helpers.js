@@ -66,8 +66,12 @@ function stringChunks(text, next, max) {
   return out
 }
 
+/** Lines as plain objects (`Line.toJSON()`), for deep comparisons. */
+const plain = (lines) => lines.map((l) => l.toJSON())
+
 /** Streams `chunks` into a new stream of `renderer`, draining committed lines after every
- *  push (and asking for the tail when `tail` is set); returns every committed line. */
+ *  push (and asking for the tail when `tail` is set); returns every committed line, as
+ *  plain objects. */
 function streamAll(renderer, chunks, { tail = false } = {}) {
   const stream = renderer.stream()
   const lines = []
@@ -78,7 +82,7 @@ function streamAll(renderer, chunks, { tail = false } = {}) {
   }
   stream.finalize()
   lines.push(...stream.newCommitted())
-  return { stream, lines }
+  return { stream, lines: plain(lines) }
 }
 
-module.exports = { termark, documents, rng, byteChunks, stringChunks, streamAll }
+module.exports = { termark, documents, rng, byteChunks, stringChunks, streamAll, plain }

@@ -53,7 +53,7 @@ test('1,000 messages: no live state after finalize, nothing held after release, 
       if (i % 10 === 9) await turn()
     }
   }
-  await messages(100)
+  await messages(300) // warm-up: the allocator and V8 reach their working size
   const before = await sample()
   await messages(1000)
   const after = await sample()
