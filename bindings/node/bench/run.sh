@@ -25,4 +25,8 @@ echo "-- input: $(wc -c <"$input") bytes, 16-byte chunks, width 80, highlighting
 "$rust" --input "$input" --mode count
 "$rust" --input "$input" --mode ansi
 node stream.mjs binding "$input"
+echo "-- the same without highlighting (the binding's fixed costs weigh more)" >&2
+"$rust" --input "$input" --mode ansi --no-highlight
+node stream.mjs binding "$input" --no-highlight
+echo "-- marked + marked-terminal, the whole prefix per chunk (every ${stride}th prefix, scaled)" >&2
 node stream.mjs marked "$input" --stride "$stride"
