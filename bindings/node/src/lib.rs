@@ -3,7 +3,8 @@
 //! converts options in and lines out.
 //!
 //! JavaScript sees a `Renderer` class (built from an options object), a `Stream` class (one
-//! message as it streams in) and plain `Line` and `Span` objects. Bad options throw a
+//! message as it streams in), a `Line` class (read-only properties; its spans are built only
+//! when read) and plain `Span` objects. Bad options throw a
 //! `TypeError` (wrong type, unknown option) or a `RangeError` (a value out of range, an
 //! unknown name); nothing here panics, and no input is an error.
 
@@ -209,7 +210,8 @@ fn to_line(writer: &mut termark::AnsiWriter, line: &termark::Line<'_>) -> Line {
     }
 }
 
-/// Throws `err` as a JavaScript `TypeError` and returns the marker napi-rs then leaves alone.
+/// Throws `message` as a JavaScript `TypeError` and returns the error that tells napi-rs an
+/// exception is already pending (so it throws nothing else).
 fn type_error(env: &Env, message: &str) -> Error {
     match env.throw_type_error(message, None) {
         Ok(()) => Error::new(Status::PendingException, message.to_owned()),
@@ -217,7 +219,7 @@ fn type_error(env: &Env, message: &str) -> Error {
     }
 }
 
-/// Throws `err` as a JavaScript `RangeError` (see [`type_error`]).
+/// Throws `message` as a JavaScript `RangeError` (see [`type_error`]).
 fn range_error(env: &Env, message: &str) -> Error {
     match env.throw_range_error(message, None) {
         Ok(()) => Error::new(Status::PendingException, message.to_owned()),
@@ -249,8 +251,14 @@ fn read_count(env: &Env, value: &Unknown<'_>, what: &str) -> Result<usize> {
             &format!("{what} must be a non-negative integer, got {n}"),
         ));
     }
-    // Beyond any valid value either way; termark then names the valid range.
-    Ok(if n > 1e9 { usize::MAX } else { n as usize })
+    if n > 1e9 {
+        return Err(range_error(
+            env,
+            &format!("{what} is out of range, got {n}"),
+        ));
+    }
+    // termark checks the range and names the valid one.
+    Ok(n as usize)
 }
 
 fn read_bool(env: &Env, value: &Unknown<'_>, what: &str) -> Result<bool> {

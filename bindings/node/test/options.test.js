@@ -13,6 +13,7 @@ test('bad options throw TypeError or RangeError naming the problem', () => {
   const cases = [
     [{ width: 3 }, RangeError, /width=3/],
     [{ width: 5000 }, RangeError, /width/],
+    [{ width: 1e12 }, RangeError, /width is out of range/],
     [{ width: -1 }, RangeError, /non-negative integer/],
     [{ width: 80.5 }, RangeError, /non-negative integer/],
     [{ width: NaN }, RangeError, /non-negative integer/],
