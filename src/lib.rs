@@ -226,8 +226,8 @@ pub use error::Error;
 pub use line::{CodeBlock, CodeBlocks, Join, Line, LineIter, LineKind, Lines, Span};
 pub use message::Message;
 pub use options::{
-    ColorDepth, ControlChars, Options, DEFAULT_TENTATIVE_BUDGET, MAX_HIGHLIGHT_THREADS, MAX_WIDTH,
-    MIN_WIDTH, TAB_WIDTHS,
+    ColorDepth, ControlChars, Options, TableRules, DEFAULT_TENTATIVE_BUDGET, MAX_HIGHLIGHT_THREADS,
+    MAX_WIDTH, MIN_WIDTH, TAB_WIDTHS,
 };
 pub use pool::{MAX_POOLED_BUFFERS, MAX_POOLED_BUFFER_BYTES, MAX_POOLED_BYTES, MAX_POOLED_WORK};
 pub use renderer::Renderer;

@@ -26,7 +26,7 @@
 //! over one-cell rows.
 
 use crate::line::{LineKind, Lines};
-use crate::options::Options;
+use crate::options::{Options, TableRules};
 use crate::style::Style;
 use crate::width::str_width;
 use crate::wrap::{self, push_spaces, LineSink, Piece};
@@ -58,6 +58,8 @@ pub(crate) struct TableScratch {
     cell_ends: Vec<u32>,
     /// A rule line's text.
     rule: String,
+    /// The words of every cell (for the column sizing).
+    words: Vec<u32>,
     /// The wrapper of the cells.
     wrapper: wrap::Wrapper,
     /// Keep column widths (the tentative tail of an open table): each column's natural
@@ -74,6 +76,7 @@ impl TableScratch {
         self.cell_lines.clear();
         self.cell_ends.clear();
         self.rule.clear();
+        self.words = Vec::new();
         self.wrapper.recycle();
         self.keep = false;
         self.kept.clear();
@@ -113,6 +116,7 @@ impl TableScratch {
             + self.cell_lines.heap_bytes()
             + self.cell_ends.capacity() * 4
             + self.rule.capacity()
+            + self.words.capacity() * 4
     }
     fn row_cells(&self, r: usize) -> &[(u32, u32)] {
         let (s, e) = self.row_cell_range(r);
@@ -149,11 +153,22 @@ pub(crate) fn render<S: LineSink>(
     let mut pad = 1;
     let mut natural = vec![0usize; ncols];
     let mut min_word = vec![0usize; ncols];
-    for r in 0..t.rows.len() {
-        for (c, &(s, e)) in t.row_cells(r).iter().enumerate().take(ncols) {
-            let (n, m) = measure(&pieces[s as usize..e as usize], cfg.tab_width);
-            natural[c] = natural[c].max(n);
-            min_word[c] = min_word[c].max(m);
+    // Each cell's width on one line and its words, for the column sizing.
+    let nrows = t.rows.len();
+    let mut cell_natural = vec![0usize; nrows * ncols];
+    let mut words = std::mem::take(&mut t.words);
+    words.clear();
+    let mut word_ends = vec![0u32; nrows * ncols];
+    for r in 0..nrows {
+        let cells = t.row_cells(r);
+        for c in 0..ncols {
+            if let Some(&(s, e)) = cells.get(c) {
+                let (n, m) = measure(&pieces[s as usize..e as usize], cfg.tab_width, &mut words);
+                natural[c] = natural[c].max(n);
+                min_word[c] = min_word[c].max(m);
+                cell_natural[r * ncols + c] = n;
+            }
+            word_ends[r * ncols + c] = words.len() as u32;
         }
     }
     if t.keep {
@@ -177,7 +192,21 @@ pub(crate) fn render<S: LineSink>(
         records(t, pieces, ncols, avail, cfg, sink);
         return;
     }
-    let widths = column_widths(&natural, &min_word, avail - border);
+    let cell_words: Vec<&[u32]> = (0..nrows * ncols)
+        .map(|i| {
+            let start = i.checked_sub(1).map_or(0, |p| word_ends[p] as usize);
+            &words[start..word_ends[i] as usize]
+        })
+        .collect();
+    let widths = column_widths(
+        &natural,
+        &min_word,
+        &cell_natural,
+        &cell_words,
+        avail - border,
+    );
+    drop(cell_words);
+    t.words = words;
     // Wrap every cell into one buffer: cell (r, c) is lines
     // `cell_ends[r * ncols + c - 1]..cell_ends[r * ncols + c]`.
     let mut cell_lines = std::mem::take(&mut t.cell_lines);
@@ -208,10 +237,7 @@ pub(crate) fn render<S: LineSink>(
     }
     let theme = &cfg.theme;
     let b = theme.table_border;
-    let tall = row_heights
-        .iter()
-        .zip(&t.rows)
-        .any(|(h, r)| *h > 1 && !r.head);
+
     let mut rule = std::mem::take(&mut t.rule);
     rule_line(sink, &mut rule, &widths, pad, ["┌", "┬", "┐"], b);
     // The rule between rows, built once.
@@ -220,7 +246,12 @@ pub(crate) fn render<S: LineSink>(
     for r in 0..t.rows.len() {
         if r > 0 {
             let after_head = t.rows[r - 1].head && !t.rows[r].head;
-            if after_head || tall {
+            let rule = match cfg.table_rules {
+                TableRules::Auto => row_heights[r - 1] > 1 || row_heights[r] > 1,
+                TableRules::Always => true,
+                TableRules::Never => false,
+            };
+            if after_head || rule {
                 if mid.is_empty() {
                     mid_width = build_rule(&mut mid, &widths, pad, ["├", "┼", "┤"]);
                 }
@@ -307,12 +338,22 @@ fn build_rule(buf: &mut String, widths: &[usize], pad: usize, parts: [&str; 3]) 
 
 /// (natural width on one line, longest unbreakable word), in columns, measured on whole
 /// grapheme clusters as the wrapper measures them.
-fn measure(pieces: &[Piece<'_>], tab: usize) -> (usize, usize) {
+/// The cell's words (widths in columns, [`BREAK`] for a hard break) are appended to `words`.
+fn measure(pieces: &[Piece<'_>], tab: usize, words: &mut Vec<u32>) -> (usize, usize) {
     let mut natural = 0;
     let mut longest = 0;
     let mut word = 0;
+    let end_word = |words: &mut Vec<u32>, word: &mut usize| {
+        if *word > 0 {
+            words.push(*word as u32);
+        }
+        *word = 0;
+    };
     for p in pieces {
         let Piece::Text { text, .. } = *p else {
+            longest = longest.max(word);
+            end_word(words, &mut word);
+            words.push(BREAK);
             continue;
         };
         let b = text.as_bytes();
@@ -322,7 +363,7 @@ fn measure(pieces: &[Piece<'_>], tab: usize) -> (usize, usize) {
             for (i, run) in b.split(|&c| c == b' ').enumerate() {
                 if i > 0 {
                     longest = longest.max(word);
-                    word = 0;
+                    end_word(words, &mut word);
                 }
                 word += run.len();
             }
@@ -337,17 +378,65 @@ fn measure(pieces: &[Piece<'_>], tab: usize) -> (usize, usize) {
             natural += w;
             if g == " " || g == "\t" || w >= 2 {
                 longest = longest.max(word).max(if w >= 2 { w } else { 0 });
-                word = 0;
+                end_word(words, &mut word);
+                if w >= 2 {
+                    words.push(w as u32);
+                }
             } else {
                 word += w;
             }
         }
     }
-    (natural, longest.max(word))
+    let longest = longest.max(word);
+    end_word(words, &mut word);
+    (natural, longest)
 }
 
-/// Column widths for `room` columns of content (see the module docs).
-fn column_widths(natural: &[usize], min_word: &[usize], room: usize) -> Vec<usize> {
+/// A word of a cell for the line-count estimate: its width in columns, or a forced break.
+const BREAK: u32 = u32::MAX;
+
+/// Estimated lines of a cell whose words are `words` (widths in columns, [`BREAK`] for a
+/// hard break) wrapped greedily at `w` columns (at least 1 line).
+fn cell_lines(words: &[u32], w: usize) -> usize {
+    let w = w.max(1);
+    let mut lines = 1;
+    let mut cur: Option<usize> = None;
+    for &word in words {
+        if word == BREAK {
+            lines += 1;
+            cur = None;
+            continue;
+        }
+        let word = word as usize;
+        cur = Some(match cur {
+            Some(c) if c + 1 + word <= w => c + 1 + word,
+            Some(_) => {
+                lines += 1 + word.saturating_sub(1) / w;
+                (word - 1) % w + 1
+            }
+            None => {
+                lines += word.saturating_sub(1) / w;
+                word.saturating_sub(1) % w + 1
+            }
+        });
+    }
+    lines
+}
+
+/// Most line-count estimates one table's column sizing may make (a bound on its work;
+/// the sizing stops improving there).
+const SIZING_WORK: usize = 1 << 20;
+
+/// Column widths for `room` columns of content (see the module docs): `natural` and
+/// `min_word` per column; `cell_natural[r * ncols + c]` and `words[r * ncols + c]` per cell.
+fn column_widths(
+    natural: &[usize],
+    min_word: &[usize],
+    cell_natural: &[usize],
+    words: &[&[u32]],
+    room: usize,
+) -> Vec<usize> {
+    let ncols = natural.len();
     let total: usize = natural.iter().sum();
     if total <= room {
         return natural.to_vec();
@@ -359,27 +448,180 @@ fn column_widths(natural: &[usize], min_word: &[usize], room: usize) -> Vec<usiz
         .map(|(&n, &m)| m.min(n).max(floor(n)))
         .collect();
     let min_total: usize = mins.iter().sum();
-    if min_total <= room {
-        let extra = room - min_total;
-        let want: usize = natural.iter().zip(&mins).map(|(n, m)| n - m).sum();
-        let mut widths: Vec<usize> = natural
-            .iter()
-            .zip(&mins)
-            .map(|(&n, &m)| m + (n - m) * extra / want.max(1))
-            .collect();
-        // Hand out what integer division left over, left to right.
-        let mut left = room - widths.iter().sum::<usize>();
-        for (w, &n) in widths.iter_mut().zip(natural) {
-            if left == 0 {
-                break;
+    if min_total > room {
+        return capped_widths(natural, room);
+    }
+    let nrows = cell_natural.len() / ncols.max(1);
+    let total_lines = |w: &[usize]| -> usize {
+        (0..nrows)
+            .map(|r| {
+                (0..ncols)
+                    .map(|c| cell_lines(words[r * ncols + c], w[c]))
+                    .max()
+                    .unwrap_or(1)
+            })
+            .sum()
+    };
+    // The share of the room in proportion to what each column still wants: the classic
+    // auto layout, kept when it happens to take fewer lines than the search below.
+    let proportional = proportional_widths(natural, &mins, room);
+    let mut w = mins;
+    let mut left = room - min_total;
+    // 1. As many rows as possible on one line each, cheapest rows first.
+    let want = |w: &[usize], r: usize| -> usize {
+        (0..ncols)
+            .map(|c| cell_natural[r * ncols + c].saturating_sub(w[c]))
+            .sum()
+    };
+    let mut order: Vec<usize> = (0..nrows).collect();
+    order.sort_by_key(|&r| want(&w, r));
+    for _ in 0..2 {
+        let mut grew = false;
+        for &r in &order {
+            let cost = want(&w, r);
+            if cost == 0 || cost > left {
+                continue;
             }
-            if *w < n {
-                *w += 1;
+            for c in 0..ncols {
+                w[c] = w[c].max(cell_natural[r * ncols + c]);
+            }
+            left -= cost;
+            grew = true;
+        }
+        if !grew || left == 0 {
+            break;
+        }
+    }
+    // 2. The rest of the room where it saves the most lines per column given.
+    let mut lines: Vec<usize> = (0..nrows * ncols)
+        .map(|i| cell_lines(words[i], w[i % ncols]))
+        .collect();
+    let mut heights: Vec<usize> = (0..nrows)
+        .map(|r| {
+            lines[r * ncols..(r + 1) * ncols]
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(1)
+        })
+        .collect();
+    let mut work = nrows * ncols;
+    let mut ks: Vec<usize> = Vec::new();
+    while left > 0 && work < SIZING_WORK {
+        // (gain in lines, columns given, column)
+        let mut best: Option<(usize, usize, usize)> = None;
+        for c in 0..ncols {
+            let most = left.min(natural[c].saturating_sub(w[c]));
+            if most == 0 {
+                continue;
+            }
+            ks.clear();
+            ks.extend([
+                most,
+                most.div_ceil(2),
+                most.div_ceil(4),
+                most.div_ceil(8),
+                1,
+            ]);
+            // The widths that put one more of this column's cells on one line.
+            let mut one: Vec<usize> = (0..nrows)
+                .filter(|&r| lines[r * ncols + c] > 1)
+                .map(|r| cell_natural[r * ncols + c] - w[c])
+                .filter(|&k| k <= most)
+                .collect();
+            one.sort_unstable();
+            one.dedup();
+            ks.extend(one.iter().take(4));
+            ks.sort_unstable();
+            ks.dedup();
+            for &k in &ks {
+                let mut gain = 0;
+                for r in 0..nrows {
+                    let i = r * ncols + c;
+                    if lines[i] < 2 || lines[i] < heights[r] {
+                        continue;
+                    }
+                    work += 1;
+                    let others = (0..ncols)
+                        .filter(|&o| o != c)
+                        .map(|o| lines[r * ncols + o])
+                        .max()
+                        .unwrap_or(1);
+                    let h = cell_lines(words[i], w[c] + k).max(others);
+                    gain += heights[r].saturating_sub(h);
+                }
+                let better = match best {
+                    None => gain > 0,
+                    Some((g, bk, _)) => gain * bk > g * k,
+                };
+                if better {
+                    best = Some((gain, k, c));
+                }
+            }
+        }
+        let Some((_, k, c)) = best else { break };
+        w[c] += k;
+        left -= k;
+        for r in 0..nrows {
+            let i = r * ncols + c;
+            if lines[i] > 1 {
+                lines[i] = cell_lines(words[i], w[c]);
+                heights[r] = lines[r * ncols..(r + 1) * ncols]
+                    .iter()
+                    .copied()
+                    .max()
+                    .unwrap_or(1);
+            }
+        }
+    }
+    // 3. Room that saves no line goes to the columns that still wrap, left to right.
+    while left > 0 {
+        let before = left;
+        for c in 0..ncols {
+            if left > 0 && w[c] < natural[c] {
+                w[c] += 1;
                 left -= 1;
             }
         }
-        return widths;
+        if left == before {
+            break;
+        }
     }
+    if total_lines(&proportional) < total_lines(&w) {
+        return proportional;
+    }
+    w
+}
+
+/// `mins` grown towards `natural` in proportion to what each column still wants, to
+/// `room` columns in all (`mins` sum to at most `room`, `natural` to more).
+fn proportional_widths(natural: &[usize], mins: &[usize], room: usize) -> Vec<usize> {
+    let min_total: usize = mins.iter().sum();
+    let extra = room - min_total;
+    let want: usize = natural.iter().zip(mins).map(|(n, m)| n - m).sum();
+    let mut widths: Vec<usize> = natural
+        .iter()
+        .zip(mins)
+        .map(|(&n, &m)| m + (n - m) * extra / want.max(1))
+        .collect();
+    // Hand out what integer division left over, left to right.
+    let mut left = room - widths.iter().sum::<usize>();
+    for (w, &n) in widths.iter_mut().zip(natural) {
+        if left == 0 {
+            break;
+        }
+        if *w < n {
+            *w += 1;
+            left -= 1;
+        }
+    }
+    widths
+}
+
+/// Widths when even the columns' longest words do not fit: the widest columns are capped
+/// at one common width.
+fn capped_widths(natural: &[usize], room: usize) -> Vec<usize> {
+    let floor = |n: usize| n.min(MIN_COLUMN_WIDTH);
     // Cap the widest columns at a common width `cap`.
     let fits = |cap: usize| {
         natural
@@ -594,18 +836,85 @@ mod tests {
                     word += w;
                 }
             }
-            proptest::prop_assert_eq!(measure(&pieces, 4), (natural, longest.max(word)));
+            proptest::prop_assert_eq!(measure(&pieces, 4, &mut Vec::new()), (natural, longest.max(word)));
         }
+    }
+
+    /// Widths for cells given as text (one string per cell, `ncols` per row).
+    fn widths_of(cells: &[&str], ncols: usize, room: usize) -> Vec<usize> {
+        let mut natural = vec![0; ncols];
+        let mut min_word = vec![0; ncols];
+        let mut cell_natural = Vec::new();
+        let mut words: Vec<Vec<u32>> = Vec::new();
+        for (i, text) in cells.iter().enumerate() {
+            let mut w = Vec::new();
+            let (n, m) = measure(&[Piece::text(text, Style::PLAIN, None)], 4, &mut w);
+            natural[i % ncols] = natural[i % ncols].max(n);
+            min_word[i % ncols] = min_word[i % ncols].max(m);
+            cell_natural.push(n);
+            words.push(w);
+        }
+        let refs: Vec<&[u32]> = words.iter().map(Vec::as_slice).collect();
+        column_widths(&natural, &min_word, &cell_natural, &refs, room)
     }
 
     #[test]
     fn widths_fit_the_room() {
-        assert_eq!(column_widths(&[3, 5], &[3, 5], 20), [3, 5]);
-        let w = column_widths(&[40, 10], &[8, 4], 30);
-        assert_eq!(w.iter().sum::<usize>(), 30);
+        assert_eq!(widths_of(&["abc", "abcde"], 2, 20), [3, 5]);
+        let w = widths_of(
+            &["aaaaaaaa bbbbbbbb cccccccc dddddddd eeee", "aaaa bbbb c"],
+            2,
+            30,
+        );
+        assert!(w.iter().sum::<usize>() <= 30, "{w:?}");
         assert!(w[0] >= 8 && w[1] >= 4);
-        let w = column_widths(&[100, 100, 2], &[50, 50, 2], 30);
+        let w = capped_widths(&[100, 100, 2], 30);
         assert!(w.iter().sum::<usize>() <= 30, "{w:?}");
         assert_eq!(w[2], 2);
+    }
+
+    #[test]
+    fn short_cells_stay_on_one_line() {
+        // A short column keeps its cells whole while a long one takes the wrapping
+        // (issue 14: `~40 bytes` wrapped while another column had room).
+        let long = "word ".repeat(40);
+        let mut cells = Vec::new();
+        for _ in 0..10 {
+            cells.extend(["item", "1110 bytes", "short note"]);
+        }
+        cells.extend(["item", "1110 bytes", &long]);
+        let w = widths_of(&cells, 3, 60);
+        assert_eq!(&w[..2], [4, 10], "{w:?}");
+        assert!(w.iter().sum::<usize>() <= 60);
+    }
+
+    #[test]
+    fn room_goes_where_it_saves_lines() {
+        // One long cell in a short column, long descriptions beside it: the descriptions
+        // get the room (fewer lines in all) and the one long cell wraps.
+        let long = "word ".repeat(20);
+        let mut cells = vec!["a b c d e f g h i j k l m n o p q r s t", &long];
+        for _ in 0..10 {
+            cells.extend(["a", &long]);
+        }
+        let w = widths_of(&cells, 2, 70);
+        let lines = |i: usize, c: usize| {
+            let mut words = Vec::new();
+            measure(&[Piece::text(cells[i], Style::PLAIN, None)], 4, &mut words);
+            cell_lines(&words, w[c])
+        };
+        let total: usize = (0..cells.len() / 2)
+            .map(|r| lines(2 * r, 0).max(lines(2 * r + 1, 1)))
+            .sum();
+        assert!(total <= 11 * 2, "{w:?}: {total} lines");
+    }
+
+    #[test]
+    fn line_estimate() {
+        assert_eq!(cell_lines(&[3, 3, 3], 7), 2);
+        assert_eq!(cell_lines(&[3, 3, 3], 11), 1);
+        assert_eq!(cell_lines(&[3, BREAK, 3], 11), 2);
+        assert_eq!(cell_lines(&[10], 4), 3);
+        assert_eq!(cell_lines(&[], 4), 1);
     }
 }
