@@ -82,6 +82,9 @@ pub(crate) fn line<S: LineSink + ?Sized>(
         .filter(|&c| c != crate::style::Color::Reset);
     let mut w = RowWriter {
         sink,
+        break_at: None,
+        cut_cols: Vec::new(),
+        total: 0,
         fill: bg.map_or(0, |_| avail.saturating_sub(2).max(2)),
         avail: if wrap {
             avail.saturating_sub(2).max(2)
@@ -144,17 +147,114 @@ pub(crate) fn line<S: LineSink + ?Sized>(
             ranges[i].0 = end;
         }
     }
-    for &(s, e, style) in ranges.iter() {
-        if e > s {
-            w.piece(&text[s..e], style);
+    // Where a row may break besides the end of the row (byte offsets): the highlighted
+    // tokens' starts, and after white space or punctuation (highlighting off, or inside a
+    // token). Only looked for when the line may need more than one row.
+    let mut cuts: Vec<usize> = Vec::new();
+    if wrap && (text.len() > w.avail || text.contains('\t')) {
+        cuts.extend(ranges.iter().map(|r| r.0).filter(|&s| s > 0));
+        let mut prev = ' ';
+        for (at, g) in crate::width::clusters(text) {
+            let first = g.chars().next().unwrap_or(' ');
+            // After a space, or after punctuation that no other punctuation follows (not
+            // inside `::`, `->` or `&&`).
+            let after_punct = BREAK_AFTER.contains(&prev) && !first.is_ascii_punctuation();
+            if at > 0 && (prev == ' ' && first != ' ' || after_punct) {
+                cuts.push(at);
+            }
+            prev = g.chars().last().unwrap_or(' ');
         }
+        cuts.sort_unstable();
+        cuts.dedup();
+        // The column of each cut, from a run without wrapping into no output.
+        let mut dry = RowWriter {
+            sink: &mut Discard,
+            break_at: None,
+            cut_cols: Vec::new(),
+            total: 0,
+            fill: 0,
+            avail: usize::MAX,
+            col: 0,
+            row_width: 0,
+            wrap: false,
+            theme,
+            tab_width,
+            controls,
+        };
+        let mut cols = Vec::with_capacity(cuts.len());
+        for_each_part(ranges, &cuts, |s, e, style, cut| {
+            if cut {
+                cols.push(dry.col);
+            }
+            dry.piece(&text[s..e], style);
+        });
+        w.total = dry.col;
+        w.cut_cols = cols;
+        w.break_at = w.plan(0);
     }
+    for_each_part(ranges, &cuts, |s, e, style, _| {
+        if w.break_at == Some(w.col) && w.row_width > 0 {
+            w.start_row(true);
+        }
+        w.piece(&text[s..e], style);
+    });
     w.pad();
     w.sink.end();
 }
 
+/// Characters after which a code row may break.
+const BREAK_AFTER: &[char] = &[
+    ',', ';', '(', ')', '[', ']', '{', '}', '.', ':', '=', '>', '|', '&',
+];
+
+/// A continuation row is not begun for fewer columns than this when an earlier cut in the
+/// last quarter of the row leaves it more.
+const MIN_TAIL: usize = 8;
+
+/// Calls `f(start, end, style, at_cut)` for each part of `ranges` split at `cuts` (sorted
+/// byte offsets), in order; `at_cut` says that the part begins at a cut.
+fn for_each_part(
+    ranges: &[(usize, usize, Style)],
+    cuts: &[usize],
+    mut f: impl FnMut(usize, usize, Style, bool),
+) {
+    let mut k = 0;
+    for &(s, e, style) in ranges {
+        let mut a = s;
+        while a < e {
+            while k < cuts.len() && cuts[k] < a {
+                k += 1;
+            }
+            let at_cut = cuts.get(k) == Some(&a);
+            let next = cuts[k..].iter().find(|&&c| c > a).map_or(e, |&c| c.min(e));
+            f(a, next, style, at_cut);
+            a = next;
+        }
+    }
+}
+
+/// A sink that writes nothing (the measuring run of a code line).
+struct Discard;
+
+impl LineSink for Discard {
+    fn begin(&mut self) {}
+    fn push(&mut self, _: &str, _: Style, _: Option<&str>, _: usize) {}
+    fn end(&mut self) {}
+    fn mark(&self) -> usize {
+        0
+    }
+    fn unwrite(&mut self, _: usize, _: usize, _: &mut dyn FnMut(&str, Style, Option<&str>)) {}
+}
+
 struct RowWriter<'s, 't, S: LineSink + ?Sized> {
     sink: &'s mut S,
+    /// The column of the code line at which the current row ends early, at a cut (see
+    /// [`plan`](Self::plan)).
+    break_at: Option<usize>,
+    /// The columns of the line's cuts (where a row may break), in order.
+    cut_cols: Vec<usize>,
+    /// The line's width in columns (when it may need more than one row).
+    total: usize,
     avail: usize,
     /// Columns every row is padded to in `theme.code_text` (0: no background, no padding).
     fill: usize,
@@ -181,8 +281,33 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
         }
     }
 
+    /// Where the row that begins at column `start` of the code line should end early: the
+    /// last cut in the row's last quarter that leaves the continuation at least
+    /// [`MIN_TAIL`] columns (else the first cut there, which leaves it the most), so no
+    /// row carries only `↪;`. `None`: the rest fits, or no cut lies there (the row is
+    /// filled and the line broken at its end).
+    fn plan(&self, start: usize) -> Option<usize> {
+        if self.total.saturating_sub(start) <= self.avail {
+            return None;
+        }
+        let hi = start + self.avail;
+        let lo = hi - self.avail / 4;
+        let mut inside = self
+            .cut_cols
+            .iter()
+            .copied()
+            .filter(|&c| c > start && (lo..=hi).contains(&c));
+        let first = inside.clone().next()?;
+        Some(
+            inside
+                .rfind(|&c| self.total - c >= MIN_TAIL)
+                .unwrap_or(first),
+        )
+    }
+
     fn start_row(&mut self, continuation: bool) {
         if continuation {
+            self.break_at = self.plan(self.col);
             self.pad();
             self.sink.end();
             self.sink.begin();
