@@ -489,7 +489,7 @@ impl<'a> Layout<'a> {
             Tag::Table(aligns) => {
                 self.begin_block(range.start, src, out, scratch);
                 self.begin_leaf(Leaf::Table, out, scratch);
-                scratch.table.begin(aligns);
+                scratch.table.begin(aligns, range.len());
             }
             Tag::TableHead | Tag::TableRow => scratch.table.begin_row(),
             Tag::TableCell => {

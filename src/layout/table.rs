@@ -48,6 +48,8 @@ struct RowRec {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TableScratch {
     aligns: Vec<Alignment>,
+    /// The open table's source, in bytes (its output is bounded by it).
+    source_bytes: usize,
     rows: Vec<RowRec>,
     cells: Vec<(u32, u32)>,
     cell_start: u32,
@@ -72,7 +74,7 @@ pub(crate) struct TableScratch {
 impl TableScratch {
     /// Empties the buffers for another message, keeping their capacity.
     pub(crate) fn recycle(&mut self) {
-        self.begin(&[]);
+        self.begin(&[], 0);
         self.cell_lines.clear();
         self.cell_ends.clear();
         self.rule.clear();
@@ -81,7 +83,9 @@ impl TableScratch {
         self.keep = false;
         self.kept.clear();
     }
-    pub(crate) fn begin(&mut self, aligns: &[Alignment]) {
+    /// Begins a table of `source_bytes` bytes of source.
+    pub(crate) fn begin(&mut self, aligns: &[Alignment], source_bytes: usize) {
+        self.source_bytes = source_bytes;
         self.aligns.clear();
         self.aligns.extend_from_slice(aligns);
         self.rows.clear();
@@ -189,6 +193,7 @@ pub(crate) fn render<S: LineSink>(
     // words inside cells (`12,90` / `0`): records keep them whole.
     let words_break = mins + ncols + 1 > avail;
     if ncols > MAX_GRID_COLUMNS || avail < border + floor || words_break {
+        t.words = words;
         records(t, pieces, ncols, avail, cfg, sink);
         return;
     }
@@ -234,6 +239,28 @@ pub(crate) fn render<S: LineSink>(
             cell_ends.push(cell_lines.len() as u32);
         }
         row_heights.push(h);
+    }
+    // A grid whose rows are tall next to many narrow columns costs more output than its
+    // source allows (a column of 3 spaced letters per line beside 19 others): records
+    // then, which cost in proportion to the text.
+    let line_cost = (ncols + 1) * (3 + SPAN_COST) + widths.iter().sum::<usize>() + 2 * pad * ncols;
+    let rules = 2
+        + (1..nrows)
+            .filter(|&r| match cfg.table_rules {
+                TableRules::Auto => {
+                    row_heights[r - 1] > 1 || row_heights[r] > 1 || t.rows[r - 1].head
+                }
+                TableRules::Always => true,
+                TableRules::Never => t.rows[r - 1].head,
+            })
+            .count();
+    let rule_cost = 3 * (border + widths.iter().sum::<usize>()) + SPAN_COST;
+    let grid_cost = row_heights.iter().sum::<usize>() * line_cost + rules * rule_cost;
+    if grid_cost > output_budget(t) {
+        t.cell_lines = cell_lines;
+        t.cell_ends = cell_ends;
+        records(t, pieces, ncols, avail, cfg, sink);
+        return;
     }
     let theme = &cfg.theme;
     let b = theme.table_border;
@@ -656,6 +683,22 @@ fn capped_widths(natural: &[usize], room: usize) -> Vec<usize> {
     widths
 }
 
+/// Output bytes a table may cost per byte of its source (estimated, ANSI included): the
+/// grid falls back to records past it, and records past it end with a marker line that
+/// counts the cells not shown.
+pub const TABLE_OUTPUT_PER_BYTE: usize = 16;
+/// Records show the cells of at most this many columns; a marker line counts the rest.
+pub const MAX_RECORD_COLUMNS: usize = 256;
+/// Estimated escape-sequence bytes of one styled span (SGR in, SGR out).
+const SPAN_COST: usize = 20;
+
+/// The output bytes the table may cost: [`TABLE_OUTPUT_PER_BYTE`] per byte of its source.
+fn output_budget(t: &TableScratch) -> usize {
+    t.source_bytes.saturating_mul(TABLE_OUTPUT_PER_BYTE)
+}
+
+/// The table as records: a `header: value` line per cell that holds text, its wrapped lines
+/// indented under the value, a rule between rows; caps as in the module docs.
 fn records<S: LineSink>(
     t: &TableScratch,
     pieces: &[Piece<'_>],
@@ -664,30 +707,51 @@ fn records<S: LineSink>(
     cfg: &Options,
     sink: &mut S,
 ) {
+    let budget = output_budget(t);
+    let mut sink = Cost {
+        sink,
+        bytes: 0,
+        last: None,
+    };
     let head = t.rows.iter().position(|r| r.head);
     let body: Vec<usize> = (0..t.rows.len()).filter(|&r| !t.rows[r].head).collect();
     let header_cells = head.map(|h| t.row_cells(h)).unwrap_or_default();
     let mut line: Vec<Piece<'_>> = Vec::new();
     // The rule between two records spans the widest line of the record above it, so a
     // table of short cells does not pay a full-width rule per row.
-    let rule = |sink: &mut S, width: usize| {
+    let rule = |sink: &mut Cost<'_, S>, width: usize| {
         sink.kind(LineKind::TableRule);
         sink.begin();
-        for _ in 0..width.clamp(1, avail) {
-            sink.push("─", cfg.theme.table_border, None, 1);
-        }
+        let n = width.clamp(1, avail);
+        sink.push(&"─".repeat(n), cfg.theme.table_border, None, n);
         sink.end();
         sink.kind(LineKind::Table);
     };
+    let shown_cols = ncols.min(MAX_RECORD_COLUMNS);
+    let mut cut_cells = 0usize;
+    let mut cut_cols = 0usize;
+    // The columns past the cap that hold text somewhere (those the marker counts).
+    let mut cut_col = vec![false; ncols - shown_cols];
     if body.is_empty() {
-        for &(s, e) in header_cells {
+        for &(s, e) in header_cells.iter().take(shown_cols) {
+            if sink.bytes > budget {
+                cut_cells += 1;
+                continue;
+            }
             line.clear();
             line.extend_from_slice(&pieces[s as usize..e as usize]);
-            wrap::wrap(&line, avail, cfg.tab_width, sink);
+            wrap::wrap(&line, avail, cfg.tab_width, &mut sink);
         }
+        cut_cols = header_cells
+            .iter()
+            .skip(shown_cols)
+            .filter(|&&(s, e)| pieces[s as usize..e as usize].iter().any(has_text))
+            .count();
+        omitted(&mut sink, cut_cells, cut_cols, avail, cfg);
         return;
     }
     let mut above = 0;
+    let mut label: Vec<Piece<'_>> = Vec::new();
     for &r in &body {
         let cells = t.row_cells(r);
         // Only the cells the row has and that hold text: a short row's auto-filled cells
@@ -699,21 +763,35 @@ fn records<S: LineSink>(
                 .is_some_and(|&(s, e)| pieces[s as usize..e as usize].iter().any(has_text))
         };
         let present = cells.len().min(ncols);
-        if !(0..present).any(shown) {
+        for c in shown_cols..present {
+            if shown(c) && !cut_col[c - shown_cols] {
+                cut_col[c - shown_cols] = true;
+                cut_cols += 1;
+            }
+        }
+        if !(0..present.min(shown_cols)).any(shown) {
+            continue;
+        }
+        if sink.bytes > budget {
+            cut_cells += (0..present.min(shown_cols)).filter(|&c| shown(c)).count();
             continue;
         }
         if above > 0 {
-            rule(sink, above);
+            rule(&mut sink, above);
         }
         let mut widest = Widest {
-            sink: &mut *sink,
+            sink: &mut sink,
             line: 0,
             max: 0,
         };
-        for c in (0..present).filter(|&c| shown(c)) {
-            line.clear();
+        for c in (0..present.min(shown_cols)).filter(|&c| shown(c)) {
+            if widest.sink.bytes > budget {
+                cut_cells += 1;
+                continue;
+            }
+            label.clear();
             if let Some(&(s, e)) = header_cells.get(c) {
-                line.extend(pieces[s as usize..e as usize].iter().map(|p| match *p {
+                label.extend(pieces[s as usize..e as usize].iter().map(|p| match *p {
                     Piece::Text { text, style, link } => Piece::Text {
                         text,
                         style: style.patch(cfg.theme.table_header),
@@ -722,13 +800,188 @@ fn records<S: LineSink>(
                     Piece::HardBreak => Piece::HardBreak,
                 }));
             }
-            line.push(Piece::text(": ", cfg.theme.table_border, None));
-            if let Some(&(s, e)) = cells.get(c) {
-                line.extend_from_slice(&pieces[s as usize..e as usize]);
-            }
-            wrap::wrap(&line, avail, cfg.tab_width, &mut widest);
+            let value = cells
+                .get(c)
+                .map_or(&[][..], |&(s, e)| &pieces[s as usize..e as usize]);
+            record(&label, value, avail, cfg, &mut line, &mut widest);
         }
         above = widest.max;
+    }
+    omitted(&mut sink, cut_cells, cut_cols, avail, cfg);
+}
+
+/// One `label: value` record line (or more): the value's wrapped lines hang under its first
+/// column when the label takes at most half the width and the value's longest word fits
+/// beside it, else the label has lines of its own and the value is indented by 2.
+fn record<'p, S: LineSink>(
+    label: &[Piece<'p>],
+    value: &[Piece<'p>],
+    avail: usize,
+    cfg: &Options,
+    line: &mut Vec<Piece<'p>>,
+    sink: &mut S,
+) {
+    let label_width = measure(label, cfg.tab_width, &mut Vec::new()).0;
+    let (value_width, longest_word) = measure(value, cfg.tab_width, &mut Vec::new());
+    let sep = Piece::text(": ", cfg.theme.table_border, None);
+    let one_line = !label.iter().any(|p| matches!(p, Piece::HardBreak));
+    let beside = label_width + 2 + value_width <= avail
+        || label_width + 2 <= avail / 2 && label_width + 2 + longest_word <= avail;
+    if one_line && beside {
+        let mut hang = Hang {
+            sink,
+            label,
+            sep,
+            indent: label_width + 2,
+            first: true,
+        };
+        wrap::wrap(value, avail - label_width - 2, cfg.tab_width, &mut hang);
+        return;
+    }
+    line.clear();
+    line.extend_from_slice(label);
+    line.push(Piece::text(":", cfg.theme.table_border, None));
+    wrap::wrap(line, avail, cfg.tab_width, sink);
+    let mut hang = Hang {
+        sink,
+        label: &[],
+        sep: Piece::text("", Style::PLAIN, None),
+        indent: 2,
+        first: false,
+    };
+    wrap::wrap(
+        value,
+        avail.saturating_sub(2).max(1),
+        cfg.tab_width,
+        &mut hang,
+    );
+}
+
+/// The marker line of what records left out: `… 12 more cells not shown`, `… 380 more
+/// columns not shown`.
+fn omitted<S: LineSink>(sink: &mut S, cells: usize, cols: usize, avail: usize, cfg: &Options) {
+    let mut text = String::new();
+    if cells > 0 {
+        text = format!(
+            "… {cells} more cell{} not shown",
+            if cells == 1 { "" } else { "s" }
+        );
+    }
+    if cols > 0 {
+        if !text.is_empty() {
+            text.push_str("; ");
+        } else {
+            text.push_str("… ");
+        }
+        text.push_str(&format!(
+            "{cols} more column{} not shown",
+            if cols == 1 { "" } else { "s" }
+        ));
+    }
+    if !text.is_empty() {
+        sink.kind(LineKind::Table);
+        let piece = [Piece::text(&text, cfg.theme.table_border, None)];
+        wrap::wrap(&piece, avail, cfg.tab_width, sink);
+    }
+}
+
+/// A sink that writes a record's label before its first line and an indent before the
+/// others (as gutter: a copy of the value joins its lines).
+struct Hang<'a, 'p, S: LineSink> {
+    sink: &'a mut S,
+    label: &'a [Piece<'p>],
+    sep: Piece<'a>,
+    indent: usize,
+    first: bool,
+}
+
+impl<S: LineSink> LineSink for Hang<'_, '_, S> {
+    fn begin(&mut self) {
+        self.sink.begin();
+        if self.first {
+            self.first = false;
+            for p in self.label.iter().chain([&self.sep]) {
+                if let Piece::Text { text, style, link } = *p {
+                    self.sink.push(text, style, link, str_width(text));
+                }
+            }
+        } else {
+            push_spaces(self.sink, self.indent, Style::PLAIN, None);
+            self.sink.gutter_written();
+        }
+    }
+    fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
+        self.sink.push(text, style, link, width);
+    }
+    fn end(&mut self) {
+        self.sink.end();
+    }
+    fn mark(&self) -> usize {
+        self.sink.mark()
+    }
+    fn unwrite(
+        &mut self,
+        mark: usize,
+        width: usize,
+        back: &mut dyn FnMut(&str, Style, Option<&str>),
+    ) {
+        self.sink.unwrite(mark, width, back);
+    }
+    fn continues(&mut self, join: crate::line::Join) {
+        self.sink.continues(join);
+    }
+    fn gutter_written(&mut self) {
+        self.sink.gutter_written();
+    }
+    fn kind(&mut self, kind: LineKind) {
+        self.sink.kind(kind);
+    }
+}
+
+/// A sink that passes everything on and estimates the output's bytes (text, escape
+/// sequences per styled span, OSC 8 per link, line endings).
+struct Cost<'a, S: LineSink> {
+    sink: &'a mut S,
+    bytes: usize,
+    /// The style of the line's last push (a writer changes SGR only where it changes).
+    last: Option<Style>,
+}
+
+impl<S: LineSink> LineSink for Cost<'_, S> {
+    fn begin(&mut self) {
+        self.last = None;
+        self.sink.begin();
+    }
+    fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
+        let changed = self.last != Some(style) && style != Style::PLAIN;
+        self.last = Some(style);
+        self.bytes +=
+            text.len() + if changed { SPAN_COST } else { 0 } + link.map_or(0, |l| 2 * l.len() + 16);
+        self.sink.push(text, style, link, width);
+    }
+    fn end(&mut self) {
+        self.bytes += 5;
+        self.sink.end();
+    }
+    fn mark(&self) -> usize {
+        self.sink.mark()
+    }
+    fn unwrite(
+        &mut self,
+        mark: usize,
+        width: usize,
+        back: &mut dyn FnMut(&str, Style, Option<&str>),
+    ) {
+        self.sink.unwrite(mark, width, back);
+    }
+    fn continues(&mut self, join: crate::line::Join) {
+        self.sink.continues(join);
+    }
+    fn gutter_written(&mut self) {
+        self.sink.gutter_written();
+    }
+    fn kind(&mut self, kind: LineKind) {
+        self.sink.kind(kind);
     }
 }
 
