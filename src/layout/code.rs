@@ -164,6 +164,8 @@ pub(crate) fn line<S: LineSink + ?Sized>(
             }
             prev = g.chars().last().unwrap_or(' ');
         }
+        // Never right before closing punctuation (`path` / `↪);`) or a `:`.
+        cuts.retain(|&at| !matches!(text.as_bytes()[at], b')' | b']' | b'}' | b';' | b',' | b':'));
         cuts.sort_unstable();
         cuts.dedup();
         // The column of each cut, from a run without wrapping into no output.
@@ -208,7 +210,7 @@ const BREAK_AFTER: &[char] = &[
 ];
 
 /// A continuation row is not begun for fewer columns than this when an earlier cut in the
-/// last quarter of the row leaves it more.
+/// last third of the row leaves it more.
 const MIN_TAIL: usize = 8;
 
 /// Calls `f(start, end, style, at_cut)` for each part of `ranges` split at `cuts` (sorted
@@ -282,7 +284,7 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
     }
 
     /// Where the row that begins at column `start` of the code line should end early: the
-    /// last cut in the row's last quarter that leaves the continuation at least
+    /// last cut in the row's last third that leaves the continuation at least
     /// [`MIN_TAIL`] columns (else the first cut there, which leaves it the most), so no
     /// row carries only `↪;`. `None`: the rest fits, or no cut lies there (the row is
     /// filled and the line broken at its end).
@@ -291,7 +293,7 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
             return None;
         }
         let hi = start + self.avail;
-        let lo = hi - self.avail / 4;
+        let lo = hi - self.avail / 3;
         let mut inside = self
             .cut_cols
             .iter()
