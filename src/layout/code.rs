@@ -147,19 +147,21 @@ pub(crate) fn line<S: LineSink + ?Sized>(
             ranges[i].0 = end;
         }
     }
-    // Where a row may break besides the end of the row (byte offsets): the highlighted
-    // tokens' starts, and after white space or punctuation (highlighting off, or inside a
-    // token). Only looked for when the line may need more than one row.
+    // Where a row may break besides the end of the row (byte offsets): after white space or
+    // punctuation, and before a `.`. Taken from the text alone, not from the highlighted
+    // tokens (which mostly start at the same places), so a line breaks in the same places
+    // highlighted or not, and when a `Message` is laid out again from its compact runs.
+    // Only looked for when the line may need more than one row.
     let mut cuts: Vec<usize> = Vec::new();
     if wrap && (text.len() > w.avail || text.contains('\t')) {
-        cuts.extend(ranges.iter().map(|r| r.0).filter(|&s| s > 0));
         let mut prev = ' ';
         for (at, g) in crate::width::clusters(text) {
             let first = g.chars().next().unwrap_or(' ');
             // After a space, or after punctuation that no other punctuation follows (not
             // inside `::`, `->` or `&&`).
             let after_punct = BREAK_AFTER.contains(&prev) && !first.is_ascii_punctuation();
-            if at > 0 && (prev == ' ' && first != ' ' || after_punct) {
+            let before_dot = first == '.' && (prev.is_alphanumeric() || prev == ')');
+            if at > 0 && (prev == ' ' && first != ' ' || after_punct || before_dot) {
                 cuts.push(at);
             }
             prev = g.chars().last().unwrap_or(' ');
@@ -206,7 +208,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
 
 /// Characters after which a code row may break.
 const BREAK_AFTER: &[char] = &[
-    ',', ';', '(', ')', '[', ']', '{', '}', '.', ':', '=', '>', '|', '&',
+    ',', ';', '(', ')', '[', ']', '{', '}', ':', '=', '>', '|', '&',
 ];
 
 /// A continuation row is not begun for fewer columns than this when an earlier cut in the
