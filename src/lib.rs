@@ -120,6 +120,10 @@
 //! - **Footnotes** use pulldown-cmark's older footnote syntax, in which every `[^label]` is a
 //!   reference whether or not its definition has arrived yet.
 //! - **Tables** stay tentative until they end (their column widths depend on every row).
+//!   Columns are sized for the fewest lines; a table's output is bounded by
+//!   [`TABLE_OUTPUT_PER_BYTE`](crate::limits::TABLE_OUTPUT_PER_BYTE) bytes per byte of its
+//!   source, and what a cap leaves out is counted on a marker line (see the README's
+//!   limits).
 //!
 //! # Display width
 //! Widths are display columns as [`unicode-width`](https://docs.rs/unicode-width) 0.2
@@ -240,6 +244,7 @@ pub use theme::Theme;
 /// README's "Limits" table lists them all).
 pub mod limits {
     pub use crate::highlight::{MAX_HIGHLIGHT_BLOCK_BYTES, MAX_HIGHLIGHT_LINE_BYTES};
+    pub use crate::layout::table::{MAX_RECORD_COLUMNS, TABLE_OUTPUT_PER_BYTE};
     pub use crate::sanitize::MAX_URL_BYTES;
     pub use crate::stream::{
         FRAME_TAIL_BYTES, INITIAL_PARSE_CREDIT, KEEP_BUFFER_BYTES, MAX_LINE_BYTES, MAX_OPEN_BYTES,

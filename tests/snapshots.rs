@@ -2,6 +2,7 @@
 //! styled bytes with termark's own ESC bytes written as `\e` so a reviewer can read them
 //! (an ESC from the *input* is shown by termark itself as `␛`).
 
+use std::fmt::Write as _;
 use termark::{ColorDepth, Options, Renderer};
 
 const CASES: &[(&str, &str)] = &[
@@ -226,7 +227,7 @@ fn a_table_with_one_wrapped_cell_takes_one_line_a_row() {
         } else {
             "short note"
         };
-        md.push_str(&format!("| item-{i} | {} bytes | {note} |\n", i * 37));
+        let _ = writeln!(md, "| item-{i} | {} bytes | {note} |", i * 37);
     }
     let auto = plain_lines(&md, 80, termark::TableRules::Auto);
     // 3 frame rules, 1 header, 59 rows, 1 continuation line, 2 rules around the tall row.

@@ -8,6 +8,12 @@
 //! │ }
 //! ╰─
 //! ```
+//! A line that must wrap breaks after white space or punctuation (or before a `.`) in the
+//! last third of the row when that leaves the continuation at least 8 columns, so no
+//! continuation row carries only `↪;`; without such a place the row is filled and the line
+//! broken at its end. The gutter stays 2 columns on every row, also for a line that would
+//! fit in one more column: a narrower gutter on some rows would shift their code one
+//! column against the lines above and below, and indentation is what code is read by.
 //! Code is never reflowed as prose. Tabs expand to tab stops counted from the first code
 //! column; control characters are made visible (see [`crate::sanitize`]). With
 //! [`Options::wrap_code(false)`](crate::Options::wrap_code) lines are printed whole, without

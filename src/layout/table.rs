@@ -7,23 +7,38 @@
 //! │ a    │         1 │
 //! └──────┴───────────┘
 //! ```
-//! Column widths follow the usual auto-layout rule: each column wants its natural width
-//! (the widest cell on one line); when the sum does not fit, every column first gets its
-//! longest word and the rest of the width is shared in proportion to what each still
-//! wants; when even the longest words do not fit, the widest columns are capped equally.
-//! Cells wrap at spaces and break overlong words at grapheme clusters, so no text is lost
-//! and rows stay aligned by display width (CJK and emoji included). When wrapping makes any
-//! row taller than one line, a rule separates every row. A cramped table, whose longest
-//! words do not fit with padded cells, drops the space padding inside the borders.
+//! Column widths are chosen for the fewest lines. When the natural widths (each column's
+//! widest cell on one line) do not fit, every column first gets its longest word; then as
+//! many rows as possible are put on one line each, cheapest rows first; the rest of the
+//! width goes, step by step, to the column where it saves the most lines per column given;
+//! width that saves no line goes to the columns that still wrap. The classic share (in
+//! proportion to what each column still wants) is kept when it takes fewer lines. The line
+//! counts are estimates (greedy word wrap on the cells' word widths), bounded in work
+//! ([`SIZING_WORK`]); the cells are then wrapped by the real wrapper. When even the longest
+//! words do not fit, the widest columns are capped equally. Cells wrap at spaces and break
+//! overlong words at grapheme clusters, so no text is lost and rows stay aligned by display
+//! width (CJK and emoji included). A rule separates two body rows only when one of them
+//! takes more than one line ([`TableRules`]). A cramped table, whose longest words do not
+//! fit with padded cells, drops the space padding inside the borders. In the tentative tail
+//! each column's natural width only grows from render to render (`kept`), so the borders of
+//! a streaming table that fits do not jump.
 //!
 //! A table whose grid would have to break words inside cells (the columns' longest words do
 //! not fit side by side even without padding), whose columns cannot get
 //! [`MIN_COLUMN_WIDTH`] columns each, or with more than [`MAX_GRID_COLUMNS`] columns is shown
 //! as records instead: one `header: value` line per cell that holds text (wrapped at
 //! spaces; the empty cells a parser fills into short rows take no line, and a row without
-//! text takes none), with a rule as wide as the record above it between rows. So the
-//! output of a table stays linear in its source, even for a header of hundreds of columns
-//! over one-cell rows.
+//! text takes none), with a rule as wide as the record above it between rows. A value's
+//! wrapped lines hang under its first column. So the output of a table stays linear in its
+//! source, even for a header of hundreds of columns over one-cell rows.
+//!
+//! The output is also capped: a table may cost [`TABLE_OUTPUT_PER_BYTE`] bytes (estimated,
+//! escape sequences included) per byte of its source. A grid that would cost more is
+//! drawn as records; records stop at the budget and end with a marker line
+//! (`… 12 more cells not shown`), and cells past [`MAX_RECORD_COLUMNS`] columns are counted
+//! on it (`… 380 more columns not shown`). Real tables never come near it (4× to 12×);
+//! only shapes such as thousands of 1-character cells or a long header repeated as every
+//! record's label do.
 
 use crate::line::{LineKind, Lines};
 use crate::options::{Options, TableRules};
@@ -860,24 +875,17 @@ fn record<'p, S: LineSink>(
 /// The marker line of what records left out: `… 12 more cells not shown`, `… 380 more
 /// columns not shown`.
 fn omitted<S: LineSink>(sink: &mut S, cells: usize, cols: usize, avail: usize, cfg: &Options) {
-    let mut text = String::new();
-    if cells > 0 {
-        text = format!(
-            "… {cells} more cell{} not shown",
-            if cells == 1 { "" } else { "s" }
-        );
-    }
-    if cols > 0 {
-        if !text.is_empty() {
-            text.push_str("; ");
-        } else {
-            text.push_str("… ");
-        }
-        text.push_str(&format!(
-            "{cols} more column{} not shown",
-            if cols == 1 { "" } else { "s" }
-        ));
-    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let text = match (cells, cols) {
+        (0, 0) => String::new(),
+        (n, 0) => format!("… {n} more cell{} not shown", plural(n)),
+        (0, k) => format!("… {k} more column{} not shown", plural(k)),
+        (n, k) => format!(
+            "… {n} more cell{} not shown; {k} more column{} not shown",
+            plural(n),
+            plural(k)
+        ),
+    };
     if !text.is_empty() {
         sink.kind(LineKind::Table);
         let piece = [Piece::text(&text, cfg.theme.table_border, None)];
