@@ -827,7 +827,8 @@ fn records<S: LineSink>(
 
 /// One `label: value` record line (or more): the value's wrapped lines hang under its first
 /// column when the label takes at most half the width and the value's longest word fits
-/// beside it, else the label has lines of its own and the value is indented by 2.
+/// beside it; a short label with a longer word flows with its value at the full width;
+/// a label wider than half the width has lines of its own and the value is indented by 2.
 fn record<'p, S: LineSink>(
     label: &[Piece<'p>],
     value: &[Piece<'p>],
@@ -855,6 +856,14 @@ fn record<'p, S: LineSink>(
     }
     line.clear();
     line.extend_from_slice(label);
+    if one_line && label_width + 2 <= avail / 2 {
+        // A word of the value too long to hang beside a short label (a URL): the record
+        // flows at the full width, as one paragraph.
+        line.push(sep);
+        line.extend_from_slice(value);
+        wrap::wrap(line, avail, cfg.tab_width, sink);
+        return;
+    }
     line.push(Piece::text(":", cfg.theme.table_border, None));
     wrap::wrap(line, avail, cfg.tab_width, sink);
     let mut hang = Hang {
