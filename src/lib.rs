@@ -137,6 +137,10 @@
 //! - **Footnotes** use pulldown-cmark's older footnote syntax, in which every `[^label]` is a
 //!   reference whether or not its definition has arrived yet.
 //! - **Tables** stay tentative until they end (their column widths depend on every row).
+//!   Columns are sized for the fewest lines; a table's output is bounded by
+//!   [`TABLE_OUTPUT_PER_BYTE`](crate::limits::TABLE_OUTPUT_PER_BYTE) bytes per byte of its
+//!   source, and what a cap leaves out is counted on a marker line (see the README's
+//!   limits).
 //! - **Raw HTML** (CommonMark §4.6 and §6.6) is tokenized with html5gum. Comments are
 //!   hidden; the tags READMEs use for layout are rendered as what they mean (`div`, `p`,
 //!   `center`, `details`, `summary`, `h1`–`h6` as their text, `img` as its alt text, `a
@@ -264,8 +268,8 @@ pub use error::Error;
 pub use line::{CodeBlock, CodeBlocks, Join, Line, LineIter, LineKind, Lines, Span};
 pub use message::Message;
 pub use options::{
-    ColorDepth, ControlChars, LinkStyle, Options, DEFAULT_TENTATIVE_BUDGET, MAX_HIGHLIGHT_THREADS,
-    MAX_WIDTH, MIN_WIDTH, TAB_WIDTHS,
+    ColorDepth, ControlChars, LinkStyle, Options, TableRules, DEFAULT_TENTATIVE_BUDGET,
+    MAX_HIGHLIGHT_THREADS, MAX_WIDTH, MIN_WIDTH, TAB_WIDTHS,
 };
 pub use pool::{MAX_POOLED_BUFFERS, MAX_POOLED_BUFFER_BYTES, MAX_POOLED_BYTES, MAX_POOLED_WORK};
 pub use renderer::Renderer;
@@ -278,6 +282,7 @@ pub use theme::Theme;
 /// README's "Limits" table lists them all).
 pub mod limits {
     pub use crate::highlight::{MAX_HIGHLIGHT_BLOCK_BYTES, MAX_HIGHLIGHT_LINE_BYTES};
+    pub use crate::layout::table::{MAX_RECORD_COLUMNS, TABLE_OUTPUT_PER_BYTE};
     pub use crate::layout::{OUTPUT_BYTES_PER_INPUT_BYTE, OUTPUT_SLACK_BYTES};
     pub use crate::sanitize::MAX_URL_BYTES;
     pub use crate::stream::{

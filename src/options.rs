@@ -93,6 +93,20 @@ pub enum LinkStyle {
     Inline,
 }
 
+/// Where a table drawn as a grid has a rule between two body rows
+/// ([`Options::with_table_rules`]). The header is always ruled off from the body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum TableRules {
+    /// Only next to a row that takes more than one line (default): a table whose rows all
+    /// fit on one line has no rule between them.
+    #[default]
+    Auto,
+    /// Between every two rows.
+    Always,
+    /// Never between body rows.
+    Never,
+}
+
 /// Rendering options. Build with [`Options::new`] and the `with_*` setters, then hand to
 /// [`Renderer::new`](crate::Renderer::new), which validates them. Each setter has a getter
 /// of the same name without `with_`.
@@ -122,6 +136,7 @@ pub struct Options {
     pub(crate) heal: bool,
     pub(crate) tail_rows: Option<usize>,
     pub(crate) keep_message: bool,
+    pub(crate) table_rules: TableRules,
 }
 
 /// Default of [`Options::with_tentative_budget`]: re-rendering work, in bytes of open
@@ -139,7 +154,7 @@ impl Default for Options {
 
 impl Options {
     /// Defaults: 80 columns, tab width 4, dark theme, truecolor, no OSC 8 hyperlinks,
-    /// highlighting on, code wrapped, control characters visible, tentative budget
+    /// highlighting on, code wrapped, table rules [`TableRules::Auto`], control characters visible, tentative budget
     /// [`DEFAULT_TENTATIVE_BUDGET`].
     #[must_use]
     pub fn new() -> Self {
@@ -158,6 +173,7 @@ impl Options {
             heal: true,
             tail_rows: None,
             keep_message: false,
+            table_rules: TableRules::Auto,
         }
     }
 
@@ -229,6 +245,13 @@ impl Options {
     #[must_use]
     pub fn with_wrap_code(mut self, on: bool) -> Self {
         self.wrap_code = on;
+        self
+    }
+    /// Rules between the body rows of a table grid (default [`TableRules::Auto`]: only
+    /// next to a row that takes more than one line).
+    #[must_use]
+    pub fn with_table_rules(mut self, rules: TableRules) -> Self {
+        self.table_rules = rules;
         self
     }
     /// What to do with control characters in the input.
@@ -340,6 +363,11 @@ impl Options {
     #[must_use]
     pub fn wrap_code(&self) -> bool {
         self.wrap_code
+    }
+    /// Where table grids have rules between body rows.
+    #[must_use]
+    pub fn table_rules(&self) -> TableRules {
+        self.table_rules
     }
     /// The control-character mode.
     #[must_use]

@@ -172,6 +172,27 @@ fn long_code_block_and_list() {
     }
 }
 
+/// Known bug (README, "Known bugs"): pulldown-cmark expands at most
+/// `max(text length, 100,000)` bytes of link reference destinations per parse, and a
+/// stream parses each committed unit apart while a one-shot render of text that arrives at
+/// once parses it in one go. A 2,000-byte destination used in 781 paragraphs expands 1.5 MB:
+/// the one-shot render shows the references past the first 50 as literal `[x]`, a
+/// 16-byte stream resolves them all. Nothing is lost either way (the destination is listed
+/// with the first reference), but the two differ.
+#[test]
+#[ignore = "known bug: pulldown-cmark's reference expansion limit is per parse"]
+fn known_bug_reference_expansion_limit_depends_on_the_parse() {
+    let r = renderer();
+    let input = long_url_many_blocks(781);
+    let one_shot = fingerprint(&r.render(&input));
+    let mut s = r.stream();
+    for chunk in input.as_bytes().chunks(16) {
+        s.push_bytes(chunk);
+    }
+    s.finalize();
+    assert_eq!(fingerprint(s.committed()), one_shot);
+}
+
 /// The input sizes of the generators, for the record: 4N near 1 MB at the full size.
 #[test]
 fn generator_sizes() {
@@ -640,4 +661,88 @@ fn many_definitions_commit_as_one_shot() {
     }
     s.finalize();
     assert_eq!(fingerprint(s.committed()), one);
+}
+
+/// Regression (issue 15): table shapes whose output outgrew 16 bytes per byte of source
+/// (records of 1-character cells in true color, a long header repeated as every record's
+/// label, a tall narrow cell beside many columns). The output of every one stays under
+/// 16 × input + 64 KiB, and what is left out is counted on a marker line.
+#[test]
+fn regression_table_output_is_bounded() {
+    let r = Renderer::new(
+        Options::new()
+            .with_width(WIDTH)
+            .with_color(termark::ColorDepth::TrueColor),
+    )
+    .expect("options");
+    let mut w = r.writer();
+    let ones = {
+        let mut s = "|a".repeat(60) + "|\n" + &"|-".repeat(60) + "|\n";
+        for _ in 0..400 {
+            s.push_str(&"|b".repeat(60));
+            s.push_str("|\n");
+        }
+        s
+    };
+    let long_header = {
+        let mut s = format!("|{}|\n|-|\n", "h".repeat(5000));
+        for _ in 0..2000 {
+            s.push_str("|x|\n");
+        }
+        s
+    };
+    let tall = {
+        let mut s = "|a".repeat(20) + "|\n" + &"|-".repeat(20) + "|\n";
+        s.push_str(&"|abc".repeat(19));
+        s.push('|');
+        s.push_str(&"a ".repeat(5000));
+        s.push_str("|\n");
+        s
+    };
+    for (name, input) in [
+        ("ones", &ones),
+        ("long header", &long_header),
+        ("tall", &tall),
+    ] {
+        let lines = r.render(input);
+        let out: usize = lines.iter().map(|l| w.line_to_string(&l).len() + 1).sum();
+        assert!(
+            out <= 16 * input.len() + 65536,
+            "{name}: {out} bytes for {}",
+            input.len()
+        );
+    }
+    let lines = r.render(&ones);
+    let last = lines.get(lines.len() - 1).expect("lines").plain();
+    assert!(
+        last.starts_with("… ") && last.ends_with(" more cells not shown"),
+        "{last}"
+    );
+    // A real wide table is never capped.
+    let mut wide = String::new();
+    for c in 0..20 {
+        wide.push_str("| column ");
+        wide.push_str(&c.to_string());
+        wide.push(' ');
+    }
+    wide.push_str("|\n");
+    wide.push_str(&"|---".repeat(20));
+    wide.push_str("|\n");
+    for row in 0..50 {
+        for c in 0..20 {
+            wide.push_str("| ");
+            wide.push_str(&(row * c).to_string());
+            wide.push(' ');
+        }
+        wide.push_str("|\n");
+    }
+    let shown: Vec<String> = r.render(&wide).iter().map(|l| l.plain()).collect();
+    assert!(shown.iter().all(|l| !l.contains("not shown")));
+    assert_eq!(
+        shown
+            .iter()
+            .filter(|l| l.starts_with("column 19: "))
+            .count(),
+        50
+    );
 }

@@ -2,6 +2,7 @@
 //! styled bytes with termark's own ESC bytes written as `\e` so a reviewer can read them
 //! (an ESC from the *input* is shown by termark itself as `␛`).
 
+use std::fmt::Write as _;
 use termark::{ColorDepth, Options, Renderer, Theme};
 
 const CASES: &[(&str, &str)] = &[
@@ -38,6 +39,14 @@ const CASES: &[(&str, &str)] = &[
     // color-only styles, at NoColor: `code` in backticks, ~~struck~~ between tildes.
     ("marks", "## ~~[v0.15.0]~~ - 2024-11-03\n\nYanked. Read `session[\"user_id\"] = …`. Then ``a`b``, `` `tick` `` and ~~struck text~~.\n"),
     ("controls", "Escapes are shown, not obeyed: \u{1b}[2J \u{1b}]52;c;aGk=\u{7} \u{9b}31m bidi \u{202e}evil\u{202c} bell \u{7} entity &#27;[1m done.\n\n```\nin code \u{1b}[31m red\n```\n\n[spoof](https://evil.test/\u{1b}]8;;https://bank.test\u{1b}\\)\n"),
+    // Issue 14: rows that fit stay on one line with no rule between them; the one wrapped
+    // row is ruled off; the short `Size` column never wraps while `Notes` has room.
+    ("table_rows", "| Name | Size | Notes |\n|---|---|---|\n| item-1 | 37 bytes | short note |\n| item-2 | 1110 bytes | short note |\n| item-3 | 74 bytes | this one cell holds a long note that has to wrap at forty and at eighty columns because it goes on and on |\n| item-4 | 111 bytes | short note |\n| item-5 | 148 bytes | short note |\n"),
+    // Records: values hang under their first column; empty cells take no line; the key
+    // ends in `: ` in plain text too.
+    ("table_records", "| Configuration | Threads | Batch size | Compression | p50 latency (ms) | p95 latency (ms) | p99 latency (ms) | Throughput (req/s) | Notes |\n|---|---:|---:|---|---:|---:|---:|---:|---|\n| baseline | 1 | 1 | none | 4.21 | 7.90 | 12.44 | 1,180 | single-threaded reference implementation without any batching or compression |\n| threads-4 | 4 | | none | 4.35 | 8.85 | 15.02 | 4,410 | near-linear scaling until lock contention |\n"),
+    // Code lines that nearly fit: the continuation row starts at a token, not with `;`.
+    ("code_wrap", "```rust\nfn f() {\n    let read = fs::read_to_string(path); // async, uses spawn_blocking internally\n    let text = time::timeout(Duration::from_secs(5), read).await.map_err(|_| Timeout)?;\n    let value = compute_the_value_of_this_thing(first_argument, second_arg, third);\n}\n```\n\n```\nconst [state, setState] = useState({ status: \"idle\", data: null, error: null });\n```\n"),
 ];
 
 fn render(text: &str, width: usize, styled: bool) -> String {
@@ -254,4 +263,70 @@ fn code_background_fills_the_block_width() {
         assert_eq!(l.width(), 40, "{:?}", l.text());
     }
     insta::assert_snapshot!("code_background", out.join("\n"));
+}
+
+fn plain_lines(text: &str, width: usize, rules: termark::TableRules) -> Vec<String> {
+    let r = Renderer::new(
+        Options::new()
+            .with_width(width)
+            .with_color(ColorDepth::Plain)
+            .with_table_rules(rules),
+    )
+    .unwrap();
+    r.render(text).iter().map(|l| l.plain()).collect()
+}
+
+/// Regression (issue 14): a 59-row table with one wrapped cell took 121 lines at 80
+/// columns (a rule between every row) and wrapped a short `Size` cell while the notes
+/// column had room. Now its rows take one line each and only the tall row is ruled off.
+#[test]
+fn a_table_with_one_wrapped_cell_takes_one_line_a_row() {
+    let mut md = String::from("| Name | Size | Notes |\n|---|---|---|\n");
+    for i in 0..59 {
+        let note = if i == 30 {
+            "this one cell holds a long note that has to wrap at eighty columns because it goes on and on and on"
+        } else {
+            "short note"
+        };
+        let _ = writeln!(md, "| item-{i} | {} bytes | {note} |", i * 37);
+    }
+    let auto = plain_lines(&md, 80, termark::TableRules::Auto);
+    // 3 frame rules, 1 header, 59 rows, 1 continuation line, 2 rules around the tall row.
+    assert_eq!(auto.len(), 66, "{auto:#?}");
+    assert!(
+        auto.iter().all(|l| !l.contains("│ bytes")),
+        "no Size cell wraps"
+    );
+    let always = plain_lines(&md, 80, termark::TableRules::Always);
+    assert_eq!(always.len(), 66 + 56);
+    let never = plain_lines(&md, 80, termark::TableRules::Never);
+    assert_eq!(never.len(), 64);
+}
+
+/// Regression (issue 14): code lines that nearly fit left `↪;` or `↪{` alone on a
+/// continuation row. A row now ends at a token, space or punctuation in its last quarter
+/// when that leaves the continuation at least 8 columns; the copy is the source.
+#[test]
+fn code_rows_do_not_end_in_a_sliver() {
+    let r = Renderer::new(Options::new().with_width(40).with_color(ColorDepth::Plain)).unwrap();
+    for highlight in ["rust", ""] {
+        for extra in 1..=4 {
+            // 38 columns of code fit beside the gutter; these lines are 1 to 4 longer.
+            let code = format!(
+                "    let value = call(first, second{});",
+                "x".repeat(extra + 2)
+            );
+            assert_eq!(code.chars().count(), 38 + extra);
+            let md = format!("```{highlight}\n{code}\n```\n");
+            let lines = r.render(&md);
+            let rows: Vec<String> = lines.iter().map(|l| l.plain()).collect();
+            let tail = rows.iter().find(|l| l.starts_with("│↪")).expect("wraps");
+            assert!(
+                tail.chars().count() - 2 >= 8,
+                "{highlight:?} +{extra}: {rows:#?}"
+            );
+            let block = lines.code_blocks().next().expect("a code block");
+            assert_eq!(lines.code_text(block.lines), format!("{code}\n"));
+        }
+    }
 }

@@ -8,6 +8,12 @@
 //! │ }
 //! ╰─
 //! ```
+//! A line that must wrap breaks after white space or punctuation (or before a `.`) in the
+//! last third of the row when that leaves the continuation at least 8 columns, so no
+//! continuation row carries only `↪;`; without such a place the row is filled and the line
+//! broken at its end. The gutter stays 2 columns on every row, also for a line that would
+//! fit in one more column: a narrower gutter on some rows would shift their code one
+//! column against the lines above and below, and indentation is what code is read by.
 //! Code is never reflowed as prose. Tabs expand to tab stops counted from the first code
 //! column; control characters are made visible (see [`crate::sanitize`]). With
 //! [`Options::wrap_code(false)`](crate::Options::wrap_code) lines are printed whole, without
@@ -68,7 +74,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     state: &mut CodeState,
     theme: &Theme,
     avail: usize,
-    pad: bool,
+    decorate: bool,
     wrap: bool,
     tab_width: usize,
     controls: ControlChars,
@@ -76,15 +82,24 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     record: Option<&mut crate::highlight::BlockRuns>,
 ) {
     // A code background (the theme's `code_text.bg`) fills every row to the block's width
-    // (`pad`: while the output stays inside its bound) and lies under the highlighted
+    // (`decorate`: while the output stays inside its bound; past it the gutter is plain
+    // too) and lies under the highlighted
     // tokens too.
     let bg = theme
         .code_text
         .bg
-        .filter(|&c| pad && c != crate::style::Color::Reset);
+        .filter(|&c| decorate && c != crate::style::Color::Reset);
     let mut w = RowWriter {
         sink,
+        break_at: None,
+        cut_cols: Vec::new(),
+        total: 0,
         fill: bg.map_or(0, |_| avail.saturating_sub(2).max(2)),
+        gutter: if decorate {
+            theme.code_frame
+        } else {
+            Style::PLAIN
+        },
         avail: if wrap {
             avail.saturating_sub(2).max(2)
         } else {
@@ -146,20 +161,124 @@ pub(crate) fn line<S: LineSink + ?Sized>(
             ranges[i].0 = end;
         }
     }
-    for &(s, e, style) in ranges.iter() {
-        if e > s {
-            w.piece(&text[s..e], style);
+    // Where a row may break besides the end of the row (byte offsets): after white space or
+    // punctuation, and before a `.`. Taken from the text alone, not from the highlighted
+    // tokens (which mostly start at the same places), so a line breaks in the same places
+    // highlighted or not, and when a `Message` is laid out again from its compact runs.
+    // Only looked for when the line may need more than one row.
+    let mut cuts: Vec<usize> = Vec::new();
+    if wrap && (text.len() > w.avail || text.contains('\t')) {
+        let mut prev = ' ';
+        for (at, g) in crate::width::clusters(text) {
+            let first = g.chars().next().unwrap_or(' ');
+            // After a space, or after punctuation that no other punctuation follows (not
+            // inside `::`, `->` or `&&`).
+            let after_punct = BREAK_AFTER.contains(&prev) && !first.is_ascii_punctuation();
+            let before_dot = first == '.' && (prev.is_alphanumeric() || prev == ')');
+            if at > 0 && (prev == ' ' && first != ' ' || after_punct || before_dot) {
+                cuts.push(at);
+            }
+            prev = g.chars().last().unwrap_or(' ');
         }
+        // Never right before closing punctuation (`path` / `↪);`) or a `:`.
+        cuts.retain(|&at| !matches!(text.as_bytes()[at], b')' | b']' | b'}' | b';' | b',' | b':'));
+        cuts.sort_unstable();
+        cuts.dedup();
+        // The column of each cut, from a run without wrapping into no output.
+        let mut dry = RowWriter {
+            sink: &mut Discard,
+            break_at: None,
+            cut_cols: Vec::new(),
+            total: 0,
+            fill: 0,
+            gutter: Style::PLAIN,
+            avail: usize::MAX,
+            col: 0,
+            row_width: 0,
+            wrap: false,
+            theme,
+            tab_width,
+            controls,
+        };
+        let mut cols = Vec::with_capacity(cuts.len());
+        for_each_part(ranges, &cuts, |s, e, style, cut| {
+            if cut {
+                cols.push(dry.col);
+            }
+            dry.piece(&text[s..e], style);
+        });
+        w.total = dry.col;
+        w.cut_cols = cols;
+        w.break_at = w.plan(0);
     }
+    for_each_part(ranges, &cuts, |s, e, style, _| {
+        if w.break_at == Some(w.col) && w.row_width > 0 {
+            w.start_row(true);
+        }
+        w.piece(&text[s..e], style);
+    });
     w.pad();
     w.sink.end();
 }
 
+/// Characters after which a code row may break.
+const BREAK_AFTER: &[char] = &[
+    ',', ';', '(', ')', '[', ']', '{', '}', ':', '=', '>', '|', '&',
+];
+
+/// A continuation row is not begun for fewer columns than this when an earlier cut in the
+/// last third of the row leaves it more.
+const MIN_TAIL: usize = 8;
+
+/// Calls `f(start, end, style, at_cut)` for each part of `ranges` split at `cuts` (sorted
+/// byte offsets), in order; `at_cut` says that the part begins at a cut.
+fn for_each_part(
+    ranges: &[(usize, usize, Style)],
+    cuts: &[usize],
+    mut f: impl FnMut(usize, usize, Style, bool),
+) {
+    let mut k = 0;
+    for &(s, e, style) in ranges {
+        let mut a = s;
+        while a < e {
+            while k < cuts.len() && cuts[k] < a {
+                k += 1;
+            }
+            let at_cut = cuts.get(k) == Some(&a);
+            let next = cuts[k..].iter().find(|&&c| c > a).map_or(e, |&c| c.min(e));
+            f(a, next, style, at_cut);
+            a = next;
+        }
+    }
+}
+
+/// A sink that writes nothing (the measuring run of a code line).
+struct Discard;
+
+impl LineSink for Discard {
+    fn begin(&mut self) {}
+    fn push(&mut self, _: &str, _: Style, _: Option<&str>, _: usize) {}
+    fn end(&mut self) {}
+    fn mark(&self) -> usize {
+        0
+    }
+    fn unwrite(&mut self, _: usize, _: usize, _: &mut dyn FnMut(&str, Style, Option<&str>)) {}
+}
+
 struct RowWriter<'s, 't, S: LineSink + ?Sized> {
     sink: &'s mut S,
+    /// The column of the code line at which the current row ends early, at a cut (see
+    /// [`plan`](Self::plan)).
+    break_at: Option<usize>,
+    /// The columns of the line's cuts (where a row may break), in order.
+    cut_cols: Vec<usize>,
+    /// The line's width in columns (when it may need more than one row).
+    total: usize,
     avail: usize,
     /// Columns every row is padded to in `theme.code_text` (0: no background, no padding).
     fill: usize,
+    /// The gutter's style: the frame's, or plain past the output bound (one SGR less a row).
+    gutter: Style,
     /// Column in the code line (for tab stops), across rows.
     col: usize,
     row_width: usize,
@@ -183,19 +302,43 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
         }
     }
 
+    /// Where the row that begins at column `start` of the code line should end early: the
+    /// last cut in the row's last third that leaves the continuation at least
+    /// [`MIN_TAIL`] columns (else the first cut there, which leaves it the most), so no
+    /// row carries only `↪;`. `None`: the rest fits, or no cut lies there (the row is
+    /// filled and the line broken at its end).
+    fn plan(&self, start: usize) -> Option<usize> {
+        if self.total.saturating_sub(start) <= self.avail {
+            return None;
+        }
+        let hi = start + self.avail;
+        let lo = hi - self.avail / 3;
+        let mut inside = self
+            .cut_cols
+            .iter()
+            .copied()
+            .filter(|&c| c > start && (lo..=hi).contains(&c));
+        let first = inside.clone().next()?;
+        Some(
+            inside
+                .rfind(|&c| self.total - c >= MIN_TAIL)
+                .unwrap_or(first),
+        )
+    }
+
     fn start_row(&mut self, continuation: bool) {
         if continuation {
+            self.break_at = self.plan(self.col);
             self.pad();
             self.sink.end();
             self.sink.begin();
             self.sink.continues(Join::Direct);
-            self.sink
-                .push(CONTINUATION[0], self.theme.code_frame, None, 1);
+            self.sink.push(CONTINUATION[0], self.gutter, None, 1);
             self.sink
                 .push(CONTINUATION[1], self.theme.code_continuation, None, 1);
             self.sink.gutter_written();
         } else if self.wrap {
-            self.sink.push(GUTTER, self.theme.code_frame, None, 2);
+            self.sink.push(GUTTER, self.gutter, None, 2);
             self.sink.gutter_written();
         }
         self.row_width = 0;

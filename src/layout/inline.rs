@@ -380,7 +380,10 @@ impl Layout<'_> {
         scratch: &mut Scratch,
     ) {
         let start = scratch.urls.len();
-        let encoded = if self.cfg.osc8_links() && hyperlink_allowed(url) {
+        // An OSC 8 link writes its URL again on every row it spans: past the output bound
+        // a destination is shown as text instead (once per message).
+        let affordable = (url.len() as u64) * 4 + 256 <= self.state.allowance();
+        let encoded = if self.cfg.osc8_links() && hyperlink_allowed(url) && affordable {
             osc8_url(url)
         } else {
             None

@@ -583,7 +583,7 @@ impl<'a> Layout<'a> {
             Tag::Table(aligns) => {
                 self.begin_block(range.start, src, out, scratch);
                 self.begin_leaf(Leaf::Table, out, scratch);
-                scratch.table.begin(aligns);
+                scratch.table.begin(aligns, range.len());
             }
             Tag::TableHead | Tag::TableRow => scratch.table.begin_row(),
             Tag::TableCell => {
@@ -947,7 +947,8 @@ impl<'a> Layout<'a> {
     /// Writes one complete code line (with its `\n`, or without for a block's last line).
     pub(crate) fn code_line(&mut self, line: &str, out: &mut Lines, scratch: &mut Scratch) {
         let cfg = self.cfg;
-        // A background pads the rows while the output stays inside its bound.
+        // A background pads the rows, and the gutter has its color, while the output stays
+        // inside its bound.
         let allowance = self.state.allowance();
         // The code state and the container stack are borrowed apart (the highlight state is
         // large: it is not moved out and back per line).
@@ -973,14 +974,14 @@ impl<'a> Layout<'a> {
             mbuf: &mut scratch.marker,
         };
         let avail = sink.avail();
-        let pad = (avail as u64) * 2 + 128 <= allowance;
+        let decorate = (avail as u64) * 2 + 128 <= allowance;
         code::line(
             &mut sink,
             line,
             &mut open.state,
             &cfg.theme,
             avail,
-            pad,
+            decorate,
             cfg.wrap_code,
             cfg.tab_width,
             cfg.control_chars,

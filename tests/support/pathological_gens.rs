@@ -143,6 +143,45 @@ pub fn long_list(n: usize) -> String {
     s
 }
 
+/// `n` thematic breaks, each its own block: a rule is as wide as the line, so the output
+/// would grow with the width, not the source, without the output bound.
+pub fn thematic_breaks(n: usize) -> String {
+    "***\n\n".repeat(n)
+}
+/// A code block of `n` one-character lines (each row is padded under a code background).
+pub fn short_code_lines(n: usize) -> String {
+    "```\n".to_owned() + &"x\n".repeat(n) + "```\n"
+}
+/// A table of 8 long header names over `n` rows of one-character cells: too wide for a
+/// grid, so every cell is a `header: value` record that repeats its header.
+pub fn records_long_header(n: usize) -> String {
+    let mut s = String::from("|");
+    for c in 0..8 {
+        let _ = write!(s, " {}{c} |", "column_with_a_long_name_".repeat(3));
+    }
+    s.push_str("\n|");
+    s.push_str(&"---|".repeat(8));
+    s.push('\n');
+    for _ in 0..n {
+        s.push_str("|a|b|c|d|e|f|g|h|\n");
+    }
+    s
+}
+/// Rows of one-character cells (a grid whose borders and styles outweigh its text).
+pub fn one_char_cells(n: usize) -> String {
+    "|a|b|c|d|e|f|g|h|\n|-|-|-|-|-|-|-|-|\n".to_owned() + &"|a|b|c|d|e|f|g|h|\n".repeat(n)
+}
+/// One definition with a 2,000-byte destination, then `n` paragraphs that each use it.
+pub fn long_url_many_blocks(n: usize) -> String {
+    format!("[x]: https://e.test/{}\n\n", "y".repeat(2000)) + &"[x]\n\n".repeat(n)
+}
+
+/// One definition with a 1,000-byte `https` destination and `n` table cells linking to it
+/// (with hyperlinks on, every link would carry the whole URL).
+pub fn osc8_repeated_url(n: usize) -> String {
+    format!("[x]: https://e.test/{}\n\n| a |\n|---|\n", "y".repeat(1000)) + &"| [x] |\n".repeat(n)
+}
+
 /// `n` link reference definitions in one run of lines (no blank line between), then one
 /// paragraph that references every one of them.
 pub fn refdef_run(n: usize) -> String {
@@ -308,6 +347,38 @@ pub const GENS: &[Gen] = &[
         name: "refdef_interleaved",
         make: refdef_interleaved,
         full_n: 5_000,
+        superlinear: false,
+    },
+    // Shapes whose output would grow with the width or the decoration rather than the
+    // source: the output bound (16 bytes per input byte and 64 KiB) must hold for them.
+    Gen {
+        name: "thematic_breaks",
+        make: thematic_breaks,
+        full_n: 50_000,
+        superlinear: false,
+    },
+    Gen {
+        name: "short_code_lines",
+        make: short_code_lines,
+        full_n: 125_000,
+        superlinear: false,
+    },
+    Gen {
+        name: "records_long_header",
+        make: records_long_header,
+        full_n: 14_000,
+        superlinear: false,
+    },
+    Gen {
+        name: "one_char_cells",
+        make: one_char_cells,
+        full_n: 14_000,
+        superlinear: false,
+    },
+    Gen {
+        name: "osc8_repeated_url",
+        make: osc8_repeated_url,
+        full_n: 30_000,
         superlinear: false,
     },
 ];

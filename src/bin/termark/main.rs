@@ -37,6 +37,17 @@ enum Links {
     Inline,
 }
 
+/// Where tables have rules between their rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Rules {
+    /// Only next to a row that takes more than one line.
+    Auto,
+    /// Between every two rows.
+    Always,
+    /// Never between body rows.
+    Never,
+}
+
 /// Render Markdown to styled terminal text, line by line as it streams in.
 ///
 /// Reads each FILE (or standard input when there is none, or for `-`) as it arrives and
@@ -81,6 +92,9 @@ struct Cli {
     /// Print long code lines whole (for copy and paste); they may exceed the width.
     #[arg(long)]
     no_wrap_code: bool,
+    /// Rules between the rows of a table.
+    #[arg(long, value_enum, default_value_t = Rules::Auto)]
+    table_rules: Rules,
     /// OSC 8 hyperlinks for links.
     #[arg(long, value_enum, default_value_t = When::Auto)]
     hyperlinks: When,
@@ -249,6 +263,11 @@ fn run() -> Result<i32> {
                 .min(termark::MAX_HIGHLIGHT_THREADS)
         }))
         .with_wrap_code(!cli.no_wrap_code)
+        .with_table_rules(match cli.table_rules {
+            Rules::Auto => termark::TableRules::Auto,
+            Rules::Always => termark::TableRules::Always,
+            Rules::Never => termark::TableRules::Never,
+        })
         .with_control_chars(match cli.control_chars {
             Controls::Visible => termark::ControlChars::Visible,
             Controls::Drop => termark::ControlChars::Drop,
