@@ -330,6 +330,9 @@ pub struct Wrapper {
     group: u32,
     /// A group has begun and no text of it has come yet.
     group_fresh: bool,
+    /// A word wider than a line starts on the current line when at least half of it is
+    /// free, instead of on a line of its own ([`overlong_on_the_line`](Self::overlong_on_the_line)).
+    overlong_here: bool,
 }
 
 impl Wrapper {
@@ -347,6 +350,14 @@ impl Wrapper {
         self.ascii = true;
         self.group = 0;
         self.group_fresh = false;
+        self.overlong_here = false;
+    }
+
+    /// For the paragraph begun last: a word wider than a line (a URL after its `[1]:`
+    /// label) starts on the current line when at least half of the line is free, so a
+    /// label is not left alone on its row.
+    pub(crate) fn overlong_on_the_line(&mut self) {
+        self.overlong_here = true;
     }
 
     /// Starts a group: text that stays on one line when it fits on a line (an image's
@@ -770,7 +781,10 @@ impl Wrapper {
             0
         };
         self.ensure_open(sink);
-        if self.line_width > 0 && self.line_width + sw + word_width > self.avail {
+        let overlong_here = self.overlong_here
+            && word_width > self.avail
+            && (self.line_width + sw) * 2 <= self.avail;
+        if self.line_width > 0 && self.line_width + sw + word_width > self.avail && !overlong_here {
             let join = if space.is_some() {
                 Join::Space
             } else {

@@ -536,6 +536,7 @@ impl Layout<'_> {
         scratch.reset_inline(Style::PLAIN);
         out.set_kind(LineKind::LinkReference);
         self.begin_flow(out, scratch);
+        scratch.flow.overlong_on_the_line();
         let style = Style::PLAIN.patch(self.cfg.theme.link_url);
         let mut text = scratch.take_tmp();
         text.push('[');
@@ -567,6 +568,7 @@ impl Layout<'_> {
         for &(n, (s, e)) in &refs {
             out.set_kind(LineKind::LinkReference);
             self.begin_flow(out, scratch);
+            scratch.flow.overlong_on_the_line();
             label.clear();
             let _ = write!(label, "[{n}]: ");
             self.emit(&label, style, out, scratch);
