@@ -475,7 +475,7 @@ impl Layout<'_> {
                 let valid = (self.state.listed as usize).min(scratch.listed.len());
                 let known = scratch.listed[..valid]
                     .iter()
-                    .find(|&&(h, _)| h == hash)
+                    .find(|&&(h, n)| h == hash && n > 0)
                     .map(|&(_, n)| n);
                 let mark = if let Some(n) = known {
                     n
@@ -499,10 +499,23 @@ impl Layout<'_> {
                     }
                 };
                 let _ = write!(text, "[{mark}]");
-            } else if scratch.shown_urls.insert(hash, 0).is_none() {
-                text.push_str(" (");
-                text.push_str(&scratch.urls[link.url.0 as usize..link.url.1 as usize]);
-                text.push(')');
+            } else {
+                // Inline, once per block; past the output bound, not again once the message
+                // has shown it.
+                let valid = (self.state.listed as usize).min(scratch.listed.len());
+                let seen = scratch.listed[..valid].iter().any(|&(h, _)| h == hash);
+                let url_len = (link.url.1 - link.url.0) as u64;
+                let short = url_len * 2 + 64 > self.state.allowance();
+                if !(short && seen) && scratch.shown_urls.insert(hash, 0).is_none() {
+                    text.push_str(" (");
+                    text.push_str(&scratch.urls[link.url.0 as usize..link.url.1 as usize]);
+                    text.push(')');
+                    if !seen && valid < MAX_LISTED {
+                        scratch.listed.truncate(valid);
+                        scratch.listed.push((hash, 0));
+                        self.state.listed = valid as u32 + 1;
+                    }
+                }
             }
             self.emit(&text, url_style, out, scratch);
             scratch.tmp = text;

@@ -367,9 +367,19 @@ impl<'a> Layout<'a> {
     ) {
         let before = out.mark();
         self.state.credit += match ev {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                dest_url.len()
-            }
+            // (The destination of an inline link is in its source; a reference's is not.)
+            Event::Start(
+                Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url,
+                    ..
+                },
+            ) => dest_url.len(),
             Event::Start(_) | Event::End(_) => 0,
             _ => range.len(),
         } as u64;
