@@ -746,3 +746,30 @@ fn regression_table_output_is_bounded() {
         50
     );
 }
+
+/// Finding 25 (render target, table records of the merged table work): a tab in a header
+/// cell reached the output raw in the record's `header: value` label, because the label was
+/// written as it is while its width was measured with the tab expanded.
+#[test]
+fn finding25_a_tab_in_a_record_label_is_expanded() {
+    let text = "| c\td | alpha_beta_gamma_delta | epsilon_zeta_eta_theta | iota_kappa_lambda_mu |\n|---|---|---|---|\n| x | y | z | w |\n";
+    for tab in [1, 2, 4, 8] {
+        let r = Renderer::new(Options::new().with_width(30).with_tab_width(tab)).expect("options");
+        let lines = r.render(text);
+        let plain = plain_lines(&lines);
+        assert!(
+            plain.iter().all(|l| !l.contains('\t')),
+            "tab {tab}: {plain:?}"
+        );
+        for (i, l) in lines.iter().enumerate() {
+            let w = unicode_width::UnicodeWidthStr::width(l.plain().as_str());
+            assert!(w <= 30 && l.width() == w, "tab {tab}: line {i}: {plain:?}");
+        }
+        assert!(
+            plain
+                .iter()
+                .any(|l| l.starts_with('c') && l.ends_with("d: x")),
+            "{plain:?}"
+        );
+    }
+}

@@ -850,6 +850,7 @@ fn record<'p, S: LineSink>(
             sep,
             indent: label_width + 2,
             first: true,
+            tab_width: cfg.tab_width.max(1),
         };
         wrap::wrap(value, avail - label_width - 2, cfg.tab_width, &mut hang);
         return;
@@ -872,6 +873,7 @@ fn record<'p, S: LineSink>(
         sep: Piece::text("", Style::PLAIN, None),
         indent: 2,
         first: false,
+        tab_width: cfg.tab_width.max(1),
     };
     wrap::wrap(
         value,
@@ -910,6 +912,8 @@ struct Hang<'a, 'p, S: LineSink> {
     sep: Piece<'a>,
     indent: usize,
     first: bool,
+    /// Columns per tab stop: a tab in the label is expanded, as the wrapper expands one.
+    tab_width: usize,
 }
 
 impl<S: LineSink> LineSink for Hang<'_, '_, S> {
@@ -917,9 +921,21 @@ impl<S: LineSink> LineSink for Hang<'_, '_, S> {
         self.sink.begin();
         if self.first {
             self.first = false;
+            let mut col = 0;
             for p in self.label.iter().chain([&self.sep]) {
                 if let Piece::Text { text, style, link } = *p {
-                    self.sink.push(text, style, link, str_width(text));
+                    for (i, part) in text.split('\t').enumerate() {
+                        if i > 0 {
+                            let n = self.tab_width - col % self.tab_width;
+                            push_spaces(self.sink, n, style, link);
+                            col += n;
+                        }
+                        if !part.is_empty() {
+                            let w = str_width(part);
+                            self.sink.push(part, style, link, w);
+                            col += w;
+                        }
+                    }
                 }
             }
         } else {
