@@ -218,10 +218,15 @@ def test_spans_carry_styles_and_kinds():
 
 def test_color_depths_write_the_same_text():
     doc = "# T\n\n*a* **b** `c` [d](https://e.example)\n"
-    plain = [line.plain for line in termark.Renderer(width=40, color="plain").render(doc)]
-    for color in ["truecolor", "24bit", "256", "16", "no-color"]:
+    colored = [line.plain for line in termark.Renderer(width=40).render(doc)]
+    for color in ["24bit", "256", "16"]:
         lines = termark.Renderer(width=40, color=color).render(doc)
-        assert [line.plain for line in lines] == plain
+        assert [line.plain for line in lines] == colored
+    # Without color, inline code (styled by a color alone) keeps its backticks.
+    for color in ["plain", "no-color"]:
+        lines = [line.plain for line in termark.Renderer(width=40, color=color).render(doc)]
+        assert "`c`" in "".join(lines)
+        assert [line.replace("`c`", "c") for line in lines] == colored
     assert "\x1b[38;2;" in termark.Renderer(width=40).render(doc)[0].ansi
     assert "\x1b[38;5;" in termark.Renderer(width=40, color="256").render(doc)[0].ansi
     assert "\x1b[3" not in termark.Renderer(width=40, color="no-color").render(doc)[0].ansi
