@@ -100,7 +100,7 @@ impl PrefixSink<'_> {
                                     theme.list_marker
                                 }
                                 Marker::Label(l) => {
-                                    mbuf.push('[');
+                                    mbuf.push_str("[^");
                                     mbuf.push_str(l);
                                     mbuf.push(']');
                                     theme.footnote

@@ -438,8 +438,9 @@ impl<'a> Layout<'a> {
             Event::FootnoteReference(label) => {
                 self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style().patch(self.cfg.theme.footnote);
+                // `[^1]`, as the source writes it: apart from a link's reference mark `[1]`.
                 let mut text = scratch.take_tmp();
-                text.push('[');
+                text.push_str("[^");
                 push_sanitized(&mut text, label, self.cfg.control_chars);
                 text.push(']');
                 self.emit(&text, style, out, scratch);
@@ -580,7 +581,7 @@ impl<'a> Layout<'a> {
                 let mut clean = String::new();
                 push_sanitized(&mut clean, label, self.cfg.control_chars);
                 let clean = truncate_to_width(&clean, MAX_FOOTNOTE_LABEL);
-                let indent = str_width(&clean) + 3;
+                let indent = str_width(&clean) + 4;
                 self.push_container(Container {
                     kind: Kind::Footnote,
                     marker: Some(Marker::Label(clean)),
