@@ -135,6 +135,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn wanted_labels_are_live_state_and_matched_like_labels() {
+        let mut d = Defs::default();
+        assert!(d.is_clear());
+        d.want(label_hash("Foo  Bar"));
+        assert!(
+            d.is_empty() && !d.is_clear(),
+            "a wanted label is state to drop"
+        );
+        assert!(d.is_wanted(" foo\n bar "));
+        assert!(!d.is_wanted("baz"));
+        // Once defined, a label is no longer wanted (its definition stays invisible).
+        d.insert("FOO BAR", "/f", "");
+        assert!(!d.is_wanted("foo bar"));
+        for i in 0..2 * MAX_WANTED_LABELS {
+            d.want(i as u64);
+        }
+        assert!(d.wanted.len() <= MAX_WANTED_LABELS + 1, "the cap holds");
+    }
+
+    #[test]
     fn labels_match_as_pulldown_cmark_matches_them() {
         let mut d = Defs::default();
         d.insert("SS", "/u", "");

@@ -390,3 +390,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn finalize_drops_the_remembered_labels_and_destinations() {
+    // An unresolved reference leaves a wanted label (a prefix cache) in the stream, and a
+    // listed destination in its scratch; both go at finalize, and release frees everything.
+    let r = renderer(LinkStyle::Reference, false);
+    let mut s = r.stream();
+    s.push("Cited [a] and [b](https://e.test/b).\n\nNext.\n\n");
+    let _ = s.new_committed().count();
+    assert!(s.has_live_state());
+    s.finalize();
+    assert!(
+        !s.has_live_state(),
+        "a wanted label or listed destination outlived finalize"
+    );
+    s.release();
+    assert_eq!(s.heap_bytes(), 0);
+    // A new message on the same renderer numbers its marks from 1 again.
+    let mut s = r.stream();
+    s.push("[c](https://e.test/b)\n");
+    s.finalize();
+    assert_eq!(rows(&s.take_committed()), "c[1]\n[1]: https://e.test/b");
+}
