@@ -76,8 +76,9 @@ pub enum ControlChars {
 /// |---|---|---|
 /// | `see [the docs](https://d.example) now` | `see the docs[1] now`, then a line `[1]: https://d.example` after the block | `see the docs (https://d.example) now` |
 ///
-/// Either way a destination is shown once per paragraph, heading or table (a second link to
-/// it in the block reuses its number), a link whose text is its destination
+/// A destination is listed once per message in the reference form (a later link to it
+/// reuses its mark) and shown once per paragraph, heading or table in the inline form.
+/// Either way a link whose text is its destination
 /// (`<https://x.example>`) shows no mark, a same-page anchor (`#quickstart`) shows its text
 /// alone, and an image inside a link (a badge) shows its alt text with the link's
 /// destination only.
@@ -85,8 +86,10 @@ pub enum ControlChars {
 pub enum LinkStyle {
     /// The link text with a short mark (`[1]`, numbered through the message), and each
     /// destination listed as a line `[1]: https://…` right after the paragraph, heading or
-    /// table that holds it (kind [`LineKind::LinkReference`](crate::LineKind)). The text
-    /// keeps its flow, and table cells are sized without URLs.
+    /// table that first links to it (kind [`LineKind::LinkReference`](crate::LineKind));
+    /// a message remembers 4,096 destinations, past which one is listed again after each
+    /// block that links to it. The text keeps its flow, and table cells are sized without
+    /// URLs.
     #[default]
     Reference,
     /// The destination in parentheses right after the link text: `the docs (https://…)`.
@@ -219,7 +222,9 @@ impl Options {
     /// Either way every destination reaches the output, except a same-page anchor
     /// (`#quickstart`), which names nothing a terminal can open, and the source of an image
     /// inside a link (a badge), which shows the link's destination; a destination shown as
-    /// text is shown once per paragraph, heading or table.
+    /// text is shown once per message or per block, as [`LinkStyle`] says. Past the
+    /// output bound ([`limits::OUTPUT_BYTES_PER_INPUT_BYTE`](crate::limits::OUTPUT_BYTES_PER_INPUT_BYTE))
+    /// a hyperlink whose URL the bound cannot pay for again is shown as a reference mark.
     #[must_use]
     pub fn with_hyperlinks(mut self, on: bool) -> Self {
         self.hyperlinks = on;
