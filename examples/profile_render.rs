@@ -4,7 +4,8 @@
 //! `cargo run --release --example profile_render -- FILE|prose|llm|list|table|paragraph [ITERATIONS]`
 //! (environment: `PROFILE_CHUNK=16` streams in chunks, `PROFILE_TENTATIVE=1` also asks for
 //! the tentative lines after every push, `PROFILE_BUDGET=none|N` sets the tentative budget,
-//! `PROFILE_HIGHLIGHT=1` turns highlighting on, `PROFILE_DUMP=PATH` writes the input there,
+//! `PROFILE_HIGHLIGHT=1` turns highlighting on, `PROFILE_LINKS=inline` writes links as
+//! `text (url)`, `PROFILE_DUMP=PATH` writes the input there,
 //! `PROFILE_PARSES=N` times N bare parses instead of as many as renders)
 //! (generated inputs are about 64 KB, the same generators as `benches/render.rs`).
 #![allow(clippy::cast_precision_loss, missing_docs)] // MB/s for display
@@ -32,6 +33,10 @@ fn main() {
     let mut options = termark::Options::new()
         .with_width(80)
         .with_highlight(std::env::var_os("PROFILE_HIGHLIGHT").is_some());
+    // PROFILE_LINKS=inline writes `text (url)` instead of reference marks.
+    if std::env::var("PROFILE_LINKS").is_ok_and(|l| l == "inline") {
+        options = options.with_link_style(termark::LinkStyle::Inline);
+    }
     if let Ok(b) = std::env::var("PROFILE_BUDGET") {
         options = options.with_tentative_budget(b.parse().ok());
     }

@@ -192,6 +192,9 @@ pub struct Lines {
     open_prefix: usize,
     /// Kind, join and gutter of the line being built; the kind carries over to the next.
     open_meta: Meta,
+    /// Running sum, over every span added with a link, of its URL's bytes and an OSC 8
+    /// pair ([`cost_since`](Self::cost_since) takes differences of it).
+    link_cost: u64,
 }
 
 impl Default for Lines {
@@ -212,6 +215,7 @@ impl Default for Lines {
             open_width: 0,
             open_prefix: 0,
             open_meta: Meta::default(),
+            link_cost: 0,
         }
     }
 }
@@ -330,6 +334,7 @@ impl Lines {
             text: self.text.len(),
             links: self.links.len(),
             link_text: self.link_text.len(),
+            link_cost: self.link_cost,
         }
     }
 
@@ -339,22 +344,13 @@ impl Lines {
     pub(crate) fn cost_since(&self, mark: &Mark) -> u64 {
         /// The longest SGR sequence a span can need (reset, every modifier, 24-bit fg and bg).
         const SGR: u64 = 48;
-        /// `ESC ] 8 ; ; ESC \` twice, around the URL.
-        const OSC8: u64 = 14;
-        let mut cost = (self.text.len().saturating_sub(mark.text)) as u64
+        // (The OSC 8 pairs with their URLs are counted for every span added with a link, as
+        // it is added: a link continued from the span before is written once, and a span
+        // taken back is not written, so this is an upper bound.)
+        (self.text.len().saturating_sub(mark.text)) as u64
             + (self.spans.len().saturating_sub(mark.spans)) as u64 * SGR
-            + (self.recs.len().saturating_sub(mark.recs)) as u64 * 8;
-        // (Counted for every span with a link: a link continued from the span before is
-        // written once, so this is an upper bound.)
-        for span in self.spans.get(mark.spans..).unwrap_or(&[]) {
-            let link = self.attrs.get(span.attr as usize).map_or(0, |a| a.link);
-            if link > 0 {
-                if let Some(&(s, e)) = self.links.get(link as usize - 1) {
-                    cost += (e - s) as u64 + OSC8;
-                }
-            }
-        }
-        cost
+            + (self.recs.len().saturating_sub(mark.recs)) as u64 * 8
+            + self.link_cost.saturating_sub(mark.link_cost)
     }
 
     /// Drops everything appended since `mark`.
@@ -364,6 +360,7 @@ impl Lines {
         self.text.truncate(mark.text);
         self.links.truncate(mark.links);
         self.link_text.truncate(mark.link_text);
+        self.link_cost = mark.link_cost;
         self.open = None;
         self.open_width = 0;
         self.last = NO_SPAN;
@@ -550,6 +547,12 @@ impl Lines {
             self.last = (style, link_id, id);
             id
         };
+        if link_id > 0 {
+            /// `ESC ] 8 ; ; ESC \\` twice, around the URL.
+            const OSC8: u64 = 14;
+            let (s, e) = self.links[link_id as usize - 1];
+            self.link_cost += (e - s) as u64 + OSC8;
+        }
         self.spans.push(SpanRec { end, attr });
     }
 
@@ -843,6 +846,7 @@ pub(crate) struct Mark {
     text: usize,
     links: usize,
     link_text: usize,
+    link_cost: u64,
 }
 
 /// One rendered line: a view of spans in a [`Lines`] buffer.
