@@ -168,17 +168,28 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     // Only looked for when the line may need more than one row.
     let mut cuts: Vec<usize> = Vec::new();
     if wrap && (text.len() > w.avail || text.contains('\t')) {
-        let mut prev = ' ';
-        for (at, g) in crate::width::clusters(text) {
-            let first = g.chars().next().unwrap_or(' ');
-            // After a space, or after punctuation that no other punctuation follows (not
-            // inside `::`, `->` or `&&`).
+        // After a space, or after punctuation that no other punctuation follows (not
+        // inside `::`, `->` or `&&`); before a `.` after a letter, digit or `)`.
+        let cut_between = |prev: char, first: char| {
             let after_punct = BREAK_AFTER.contains(&prev) && !first.is_ascii_punctuation();
             let before_dot = first == '.' && (prev.is_alphanumeric() || prev == ')');
-            if at > 0 && (prev == ' ' && first != ' ' || after_punct || before_dot) {
-                cuts.push(at);
+            prev == ' ' && first != ' ' || after_punct || before_dot
+        };
+        if text.is_ascii() && !text.contains('\r') {
+            // Every byte is a cluster of its own (no CR to join an LF): the same cuts, by byte.
+            let b = text.as_bytes();
+            cuts.extend(
+                (1..b.len()).filter(|&at| cut_between(char::from(b[at - 1]), char::from(b[at]))),
+            );
+        } else {
+            let mut prev = ' ';
+            for (at, g) in crate::width::clusters(text) {
+                let first = g.chars().next().unwrap_or(' ');
+                if at > 0 && cut_between(prev, first) {
+                    cuts.push(at);
+                }
+                prev = g.chars().last().unwrap_or(' ');
             }
-            prev = g.chars().last().unwrap_or(' ');
         }
         // Never right before closing punctuation (`path` / `↪);`) or a `:`.
         cuts.retain(|&at| !matches!(text.as_bytes()[at], b')' | b']' | b'}' | b';' | b',' | b':'));
