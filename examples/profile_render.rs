@@ -4,7 +4,8 @@
 //! `cargo run --release --example profile_render -- FILE|prose|llm|list|table|paragraph [ITERATIONS]`
 //! (environment: `PROFILE_CHUNK=16` streams in chunks, `PROFILE_TENTATIVE=1` also asks for
 //! the tentative lines after every push, `PROFILE_BUDGET=none|N` sets the tentative budget,
-//! `PROFILE_HIGHLIGHT=1` turns highlighting on, `PROFILE_LINKS=inline` writes links as
+//! `PROFILE_HIGHLIGHT=1` turns highlighting on, `PROFILE_WITHOUT=tables,code,nonascii` drops
+//! those parts of the input, `PROFILE_LINKS=inline` writes links as
 //! `text (url)`, `PROFILE_DUMP=PATH` writes the input there,
 //! `PROFILE_PARSES=N` times N bare parses instead of as many as renders)
 //! (generated inputs are about 64 KB, the same generators as `benches/render.rs`).
@@ -26,6 +27,11 @@ fn main() {
         "paragraph" => common::single_paragraph(50_000),
         path => std::fs::read_to_string(path).expect("readable file"),
     };
+    // PROFILE_WITHOUT=tables,code,nonascii: the input without its table rows (lines that
+    // start with `|`), its fenced code blocks, or its non-ASCII characters, to see what each
+    // costs.
+    let without = std::env::var("PROFILE_WITHOUT").unwrap_or_default();
+    let text = strip(text, &without);
     if let Ok(path) = std::env::var("PROFILE_DUMP") {
         std::fs::write(path, &text).expect("writable dump path");
     }
@@ -97,4 +103,29 @@ fn main() {
         mb / parse,
         parse / secs
     );
+}
+
+/// `text` without the parts `without` names (see `PROFILE_WITHOUT` in `main`).
+fn strip(text: String, without: &str) -> String {
+    let drop = |part: &str| without.split(',').any(|w| w == part);
+    if without.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for line in text.split_inclusive('\n') {
+        let fence = line.trim_start().starts_with("```");
+        if drop("code") && (fence || in_code) {
+            in_code ^= fence;
+            continue;
+        }
+        if drop("tables") && line.trim_start().starts_with('|') {
+            continue;
+        }
+        out.push_str(line);
+    }
+    if drop("nonascii") {
+        out.retain(|c| c.is_ascii());
+    }
+    out
 }
