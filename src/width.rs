@@ -143,6 +143,42 @@ pub(crate) fn cluster_end_across(text: &str, at: usize) -> Option<usize> {
         .map(|(_, e)| e)
 }
 
+/// The first grapheme cluster of `s` (non-empty) and its display width in columns: exactly
+/// the first item of [`clusters`] and its [`grapheme_width`], with both found at once for a
+/// character of [`simple_width`] followed by one of [`is_simple`] (or by nothing). CJK text
+/// takes that path for nearly every character.
+#[inline]
+pub(crate) fn first_cluster(s: &str) -> (&str, usize) {
+    let mut chars = s.chars();
+    if let Some(c) = chars.next() {
+        if let Some(w) = simple_width(c) {
+            if chars.next().is_none_or(is_simple) {
+                return (&s[..c.len_utf8()], w);
+            }
+        }
+    }
+    let g = clusters(s).next().map_or(s, |(_, g)| g);
+    (g, grapheme_width(g))
+}
+
+/// The width of a character of [`is_simple`] whose width is the same over a whole range:
+/// printable ASCII (1); the East Asian ranges of [`is_simple`], all wide (2). `None` for
+/// anything else (measured by unicode-width instead).
+#[inline]
+pub(crate) fn simple_width(c: char) -> Option<usize> {
+    match c {
+        ' '..='~' => Some(1),
+        '\u{3001}'..='\u{3029}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30A0}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{FF01}'..='\u{FF60}' => Some(2),
+        _ => None,
+    }
+}
+
 /// Display width of one grapheme cluster in columns.
 #[must_use]
 pub(crate) fn grapheme_width(g: &str) -> usize {
@@ -175,6 +211,46 @@ pub(crate) fn cluster_parts(g: &str) -> impl Iterator<Item = (usize, usize, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simple_width_agrees_with_unicode_width_and_is_simple() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            if let Some(w) = simple_width(c) {
+                assert!(is_simple(c), "{c:?} is not simple");
+                assert_eq!(Some(w), UnicodeWidthChar::width(c), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn first_cluster_equals_clusters_and_grapheme_width() {
+        let samples = [
+            "a",
+            "ab",
+            "中文",
+            "中\u{301}",
+            "の。",
+            "한국어",
+            "e\u{301}x",
+            "👍 a",
+            "⚠\u{fe0f}",
+            "\r\n",
+            "1\u{fe0f}\u{20e3}",
+            "ｶﾞ",
+            "「中」",
+            "\u{30fc}ー",
+            "中",
+            "a\u{200d}",
+        ];
+        for s in samples {
+            let mut rest = s;
+            while !rest.is_empty() {
+                let (_, g) = clusters(rest).next().expect("a cluster");
+                assert_eq!(first_cluster(rest), (g, grapheme_width(g)), "{rest:?}");
+                rest = &rest[g.len()..];
+            }
+        }
+    }
 
     #[test]
     fn a_too_wide_cluster_splits_into_characters_with_their_modifiers() {

@@ -1423,6 +1423,12 @@ fn may_break(a: &str, b: char) -> bool {
             return true;
         }
     }
+    let single = a.chars().nth(1).is_none();
+    if single {
+        if let Some(known) = PAIRS.with(|p| p.get(a, b)) {
+            return known;
+        }
+    }
     let mut buf = [0u8; 64];
     let owned: String;
     let n = a.len() + b.len_utf8();
@@ -1435,7 +1441,48 @@ fn may_break(a: &str, b: char) -> bool {
         &owned
     };
     let allowed = unicode_linebreak::linebreaks(probe).any(|(i, _)| i == a.len());
+    if single {
+        PAIRS.with(|p| p.put(a, b, allowed));
+    }
     allowed
+}
+
+thread_local! {
+    /// [`may_break`]'s answers for pairs of single characters, recently asked: CJK text asks
+    /// about the same few pairs (a character before `。`, `、` after it) again and again.
+    static PAIRS: PairCache = const { PairCache([const { std::cell::Cell::new(0) }; PAIR_SLOTS]) };
+}
+
+/// Slots of [`PAIRS`].
+const PAIR_SLOTS: usize = 64;
+
+/// A direct-mapped cache of UAX #14 answers for character pairs: each slot holds
+/// `a << 22 | b << 1 | answer`, with bit 63 set when used (characters take 21 bits).
+struct PairCache([std::cell::Cell<u64>; PAIR_SLOTS]);
+
+impl PairCache {
+    fn key(a: &str, b: char) -> Option<u64> {
+        let a = a.chars().next()?;
+        Some(1 << 63 | u64::from(u32::from(a)) << 22 | u64::from(u32::from(b)) << 1)
+    }
+
+    fn slot(key: u64) -> usize {
+        // (Fibonacci hashing of the pair.)
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % PAIR_SLOTS
+    }
+
+    fn get(&self, a: &str, b: char) -> Option<bool> {
+        let key = Self::key(a, b)?;
+        let v = self.0[Self::slot(key)].get();
+        (v & !1 == key).then_some(v & 1 == 1)
+    }
+
+    fn put(&self, a: &str, b: char, allowed: bool) {
+        let Some(key) = Self::key(a, b) else {
+            return;
+        };
+        self.0[Self::slot(key)].set(key | u64::from(allowed));
+    }
 }
 
 /// An overlong word is broken after one of these (a URL after `/`, `?`, `&` or `=`; a
@@ -1653,8 +1700,26 @@ fn segment_word<'t>(
 ) -> usize {
     // The segment being built: (start, width, glued to what precedes it).
     let mut seg: Option<(usize, usize, bool)> = None;
-    for (at, g) in crate::width::clusters(&text[start..]) {
-        let at = start + at;
+    // Each character is decoded once: a character of `simple_width` followed by one of
+    // `is_simple` is a cluster of its own with that width (CJK text takes this path for
+    // nearly every character); anything else is measured by `first_cluster`.
+    let mut chars = text[start..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let at = start + i;
+        let (g, gw) = match crate::width::simple_width(c) {
+            Some(w)
+                if chars
+                    .peek()
+                    .is_none_or(|&(_, d)| crate::width::is_simple(d)) =>
+            {
+                (&text[at..at + c.len_utf8()], w)
+            }
+            _ => {
+                let (g, gw) = crate::width::first_cluster(&text[at..]);
+                while chars.next_if(|&(j, _)| start + j < at + g.len()).is_some() {}
+                (g, gw)
+            }
+        };
         if g == " " || g == "\t" {
             if let Some((s, width, glue)) = seg {
                 f(Token::Seg {
@@ -1666,12 +1731,11 @@ fn segment_word<'t>(
             }
             return at;
         }
-        let gw = grapheme_width(g);
         let cl = Cluster {
             text: g,
             wide: gw >= 2,
         };
-        let joins = prev.is_some_and(|p| p.joins(g.chars().next().unwrap_or(' '), cl.wide));
+        let joins = prev.is_some_and(|p| p.joins(c, cl.wide));
         match seg {
             Some(ref mut s) if joins => s.1 += gw,
             None => seg = Some((at, gw, joins)),
