@@ -32,6 +32,7 @@ fn inputs() -> Vec<(&'static str, String)> {
         ("llm-64KB", common::llm_answer(64 * 1024)),
         ("llm-1MB", common::llm_answer(1024 * 1024)),
         ("prose-64KB", common::prose(64 * 1024)),
+        ("cjk-64KB", common::cjk(64 * 1024)),
     ]
 }
 

@@ -1,7 +1,7 @@
 //! Renders a file (or a generated bench input) many times without highlighting, for
 //! profiling, and times a bare pulldown-cmark parse of the same text beside it.
 //!
-//! `cargo run --release --example profile_render -- FILE|prose|llm|list|table|paragraph [ITERATIONS]`
+//! `cargo run --release --example profile_render -- FILE|prose|cjk|llm|list|table|paragraph [ITERATIONS]`
 //! (environment: `PROFILE_CHUNK=16` streams in chunks, `PROFILE_TENTATIVE=1` also asks for
 //! the tentative lines after every push, `PROFILE_BUDGET=none|N` sets the tentative budget,
 //! `PROFILE_HIGHLIGHT=1` turns highlighting on, `PROFILE_WITHOUT=tables,code,nonascii` drops
@@ -20,6 +20,7 @@ fn main() {
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
     let text = match what.as_str() {
         "prose" => common::prose(64 * 1024),
+        "cjk" => common::cjk(64 * 1024),
         "llm" => common::llm_answer(64 * 1024),
         "list" => common::list_items(2000),
         "table" => common::table_rows(200),

@@ -893,6 +893,24 @@ pub fn table_rows(rows: usize) -> String {
     out
 }
 
+/// CJK prose: paragraphs of two to six Chinese, Japanese and Korean sentences (no spaces but
+/// the Korean ones), blank lines between them, at least `bytes` bytes. Nearly every
+/// character is 3 bytes and 2 columns, and a line may break between most of them.
+pub fn cjk(bytes: usize) -> String {
+    let mut rng = Rng::new(11);
+    let mut out = String::with_capacity(bytes + 1024);
+    while out.len() < bytes {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        for _ in 0..rng.range(2, 7) {
+            out.push_str(rng.pick(CJK));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// One paragraph of at least `bytes` bytes, soft-wrapped near 80 columns (no blank line).
 pub fn single_paragraph(bytes: usize) -> String {
     let mut rng = Rng::new(7);
