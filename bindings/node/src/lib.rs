@@ -154,6 +154,24 @@ fn utf16_len(s: &str) -> u32 {
     u32::try_from(units).unwrap_or(u32::MAX)
 }
 
+/// Appends UTF-8 `s` to `out` as UTF-16 and returns how many units that took. Runs of ASCII
+/// are copied byte by byte (most of a terminal line); a split at an ASCII byte never cuts a
+/// UTF-8 sequence.
+fn push_utf16(out: &mut Vec<u16>, s: &[u8]) -> u32 {
+    let start = out.len();
+    out.reserve(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest.iter().position(|&b| b >= 0x80).unwrap_or(rest.len());
+        out.extend(rest[..ascii].iter().map(|&b| u16::from(b)));
+        rest = &rest[ascii..];
+        let other = rest.iter().position(|&b| b < 0x80).unwrap_or(rest.len());
+        out.extend(String::from_utf8_lossy(&rest[..other]).encode_utf16());
+        rest = &rest[other..];
+    }
+    count(out.len() - start)
+}
+
 /// A count as a batch number (no batch comes near 2³² of anything).
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -229,11 +247,8 @@ impl Batch {
         if self.scratch.last() == Some(&b'\n') {
             self.scratch.pop();
         }
-        let ansi_start = self.ansi.len();
-        self.ansi
-            .extend(String::from_utf8_lossy(&self.scratch).encode_utf16());
-        let plain_start = self.plain.len();
-        self.plain.extend(line.text().encode_utf16());
+        let ansi_len = push_utf16(&mut self.ansi, &self.scratch);
+        let plain_len = push_utf16(&mut self.plain, line.text().as_bytes());
         let mut end = 0u32;
         for span in line.spans() {
             end += utf16_len(span.text);
@@ -244,10 +259,9 @@ impl Batch {
                         .last_link
                         .is_some_and(|at| url.encode_utf16().eq(self.links[at..].iter().copied()));
                     if !same {
-                        let at = self.links.len();
-                        self.last_link = Some(at);
-                        self.links.extend(url.encode_utf16());
-                        self.link_lens.push(count(self.links.len() - at));
+                        self.last_link = Some(self.links.len());
+                        let len = push_utf16(&mut self.links, url.as_bytes());
+                        self.link_lens.push(len);
                     }
                     count(self.link_lens.len())
                 }
@@ -261,8 +275,8 @@ impl Batch {
             ]);
         }
         self.lines.extend([
-            count(self.ansi.len() - ansi_start),
-            count(self.plain.len() - plain_start),
+            ansi_len,
+            plain_len,
             count(line.width()),
             kind_code(line.kind()),
             count(self.spans.len() / SPAN_FIELDS),
@@ -636,6 +650,7 @@ unsafe fn with_core(
     };
     match f(&mut core) {
         Ok(value) => value,
+        Err(e) if e.status == Status::PendingException => ptr::null_mut(),
         Err(e) => {
             let message = CString::new(e.reason.replace('\0', " ")).unwrap_or_default();
             unsafe { sys::napi_throw_error(env, ptr::null(), message.as_ptr()) };
@@ -651,39 +666,37 @@ unsafe extern "C" fn js_push(env: sys::napi_env, info: sys::napi_callback_info) 
     let Some([handle, chunk]) = (unsafe { args2(env, info) }) else {
         return ptr::null_mut();
     };
-    let mut ty = 0;
-    if unsafe { sys::napi_typeof(env, chunk, &mut ty) } != sys::Status::napi_ok {
-        return ptr::null_mut();
-    }
-    let mut bytes: *const u8 = ptr::null();
-    let mut len = 0usize;
-    if ty != sys::ValueType::napi_string {
-        let mut kind = -1;
-        let mut data = ptr::null_mut();
-        let mut buffer = ptr::null_mut();
-        let mut offset = 0usize;
-        // A value that is no typed array makes the call fail (and throws nothing).
-        let is_bytes = ty == sys::ValueType::napi_object
-            && unsafe {
-                sys::napi_get_typedarray_info(
-                    env,
-                    chunk,
-                    &mut kind,
-                    &mut len,
-                    &mut data,
-                    &mut buffer,
-                    &mut offset,
-                )
-            } == sys::Status::napi_ok
-            && kind == sys::TypedarrayType::uint8_array;
-        if !is_bytes {
-            return unsafe { throw_type(env, c"push() takes a string, a Buffer or a Uint8Array") };
-        }
-        bytes = data.cast_const().cast();
-    }
     unsafe {
         with_core(env, handle, |core| {
-            if ty == sys::ValueType::napi_string {
+            let mut kind = -1;
+            let mut len = 0usize;
+            let mut data = ptr::null_mut();
+            let mut buffer = ptr::null_mut();
+            let mut offset = 0usize;
+            // Bytes first (the common case); anything else makes this fail without throwing.
+            let typed = sys::napi_get_typedarray_info(
+                env,
+                chunk,
+                &mut kind,
+                &mut len,
+                &mut data,
+                &mut buffer,
+                &mut offset,
+            ) == sys::Status::napi_ok;
+            if typed && kind == sys::TypedarrayType::uint8_array {
+                if len > 0 {
+                    // SAFETY: the typed array (an argument, so alive) holds `len` bytes at
+                    // `data`; nothing runs JavaScript while the slice lives.
+                    core.stream
+                        .push_bytes(std::slice::from_raw_parts(data.cast_const().cast(), len));
+                }
+            } else {
+                let mut ty = -1;
+                check(sys::napi_typeof(env, chunk, &mut ty))?;
+                if typed || ty != sys::ValueType::napi_string {
+                    throw_type(env, c"push() takes a string, a Buffer or a Uint8Array");
+                    return Err(Error::new(Status::PendingException, String::new()));
+                }
                 let mut size = 0usize;
                 check(sys::napi_get_value_string_utf8(
                     env,
@@ -705,13 +718,8 @@ unsafe extern "C" fn js_push(env: sys::napi_env, info: sys::napi_callback_info) 
                 // V8 writes UTF-8 (a lone surrogate as U+FFFD).
                 let text = String::from_utf8_lossy(&core.chunk);
                 core.stream.push(&text);
-            } else if len > 0 {
-                // SAFETY: the typed array (an argument, so alive) holds `len` bytes at
-                // `bytes`; nothing runs JavaScript while the slice lives.
-                core.stream
-                    .push_bytes(std::slice::from_raw_parts(bytes, len));
             }
-            let waiting = u32::try_from(core.stream.new_committed().len()).unwrap_or(u32::MAX);
+            let waiting = count(core.stream.new_committed().len());
             let mut out = ptr::null_mut();
             check(sys::napi_create_uint32(env, waiting, &mut out))?;
             Ok(out)
