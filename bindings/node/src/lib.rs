@@ -159,6 +159,10 @@ fn utf16_len(s: &str) -> u32 {
 /// UTF-8 sequence.
 fn push_utf16(out: &mut Vec<u16>, s: &[u8]) -> u32 {
     let start = out.len();
+    if s.is_ascii() {
+        out.extend(s.iter().map(|&b| u16::from(b)));
+        return count(s.len());
+    }
     out.reserve(s.len());
     let mut rest = s;
     while !rest.is_empty() {
