@@ -36,7 +36,7 @@ function colorName(code) {
 /** Number `i` of a packed batch: two UTF-16 units, low half first. */
 const num = (text, i) => text.charCodeAt(2 * i) | (text.charCodeAt(2 * i + 1) << 16)
 
-/** One packed batch, shared by its lines (for their spans). */
+/** One packed batch (its numbers-and-plain string), shared by its lines for their spans. */
 class Batch {
   constructor(text) {
     this.text = text
@@ -44,9 +44,8 @@ class Batch {
     this.linkCount = num(text, 1)
     this.linkNumbers = HEADER + this.lines * LINE_FIELDS
     this.spanNumbers = this.linkNumbers + this.linkCount
-    // Where the text starts: after every number.
-    this.ansiStart = 2 * (this.spanNumbers + num(text, 2) * SPAN_FIELDS)
-    this.plainStart = this.ansiStart + num(text, 3)
+    // Where the plain texts start: after every number.
+    this.plainStart = 2 * (this.spanNumbers + num(text, 2) * SPAN_FIELDS)
     this.links = null // the link destinations, cut out when a span first needs one
   }
 
@@ -141,18 +140,18 @@ class Line {
   }
 }
 
-/** The lines of a packed batch (`undefined`: none). */
-function unpack(text) {
+/** The lines of a packed batch: its two strings (`text` undefined: no line). */
+function unpack(text, ansiText) {
   if (text === undefined) return []
   const batch = new Batch(text)
   const count = batch.lines
   const lines = new Array(count)
-  let ansi = batch.ansiStart
+  let ansi = 0
   let plain = batch.plainStart
   for (let i = 0, rec = HEADER; i < count; i++, rec += LINE_FIELDS) {
     const a = num(text, rec)
     const p = num(text, rec + 1)
-    lines[i] = new Line(text.slice(ansi, ansi + a), text.slice(plain, plain + p), num(text, rec + 2), KINDS[num(text, rec + 3)], batch, i)
+    lines[i] = new Line(ansiText.slice(ansi, ansi + a), text.slice(plain, plain + p), num(text, rec + 2), KINDS[num(text, rec + 3)], batch, i)
     ansi += a
     plain += p
   }
@@ -170,16 +169,25 @@ define(Renderer.prototype, 'stream', function stream() {
   return s
 })
 define(Renderer.prototype, 'render', function render(text) {
-  return unpack(this.__render(text))
+  const packed = this.__render(text)
+  return packed === undefined ? [] : unpack(packed[0], packed[1])
 })
+
+// Where the hot functions put a batch's ANSI string (reused: no array per call).
+const box = [undefined]
+const take = (text) => {
+  const ansi = box[0]
+  box[0] = undefined
+  return unpack(text, ansi)
+}
 define(Stream.prototype, 'push', function push(chunk) {
   return __push(this[handle], chunk)
 })
 define(Stream.prototype, 'newCommitted', function newCommitted() {
-  return unpack(__newCommitted(this[handle]))
+  return take(__newCommitted(this[handle], box))
 })
 define(Stream.prototype, 'tentative', function tentative() {
-  return unpack(__tentative(this[handle]))
+  return take(__tentative(this[handle], box))
 })
 
 module.exports = { Renderer, Stream, Line, __napiBindingTarget }

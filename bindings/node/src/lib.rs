@@ -7,6 +7,12 @@
 //! when read) and plain `Span` objects. Bad options throw a
 //! `TypeError` (wrong type, unknown option) or a `RangeError` (a value out of range, an
 //! unknown name); nothing here panics, and no input is an error.
+//!
+//! `Line` and the hot `Stream` methods (`push`, `newCommitted`, `tentative`) are finished in
+//! `index.js`: this crate gives them plain N-API callbacks ([`js_push`], [`js_new_committed`],
+//! [`js_tentative`]) and returns lines packed into one string per call ([`Batch`]), because
+//! napi-rs class methods and native objects cost more per call than pushing 16 bytes (the
+//! README's *How the binding is built* has the figures).
 
 use std::cell::RefCell;
 use std::ffi::{CStr, CString};
@@ -100,13 +106,14 @@ pub struct Span {
     pub link: Option<String>,
 }
 
-/// Lines packed for JavaScript into one string, from which `index.js` makes its `Line`
-/// objects: one N-API value per batch instead of a native object and several getter calls
+/// Lines packed for JavaScript into two strings, from which `index.js` makes its `Line`
+/// objects: two N-API values per batch instead of a native object and several getter calls
 /// per line (see the README's *How the binding is built*).
 ///
-/// The string holds UTF-16 code units: first numbers, each as two units (low 16 bits, then
-/// high), then every line's ANSI text, every line's plain text and the batch's link
-/// destinations, each run back to back. The numbers (every length in UTF-16 code units,
+/// One string is every line's ANSI text, back to back (apart, so that an app that keeps
+/// only `ansi` keeps only it). The other holds first numbers, each as two UTF-16 units (low
+/// 16 bits, then high), then every line's plain text and the batch's link destinations,
+/// each run back to back. The numbers (every length in UTF-16 code units,
 /// JavaScript's string indices):
 ///
 /// - a header of [`HEADER`] numbers: lines, links, spans, total ANSI length, total plain
@@ -119,7 +126,7 @@ pub struct Span {
 ///   [`color_code`]), the attributes (bit 0 bold, 1 dim, 2 italic, 3 underline,
 ///   4 strikethrough), the link (its index among the batch's links plus 1; 0 for none).
 ///
-/// The buffers are kept per stream and reused, so a batch allocates only its string.
+/// The buffers are kept per stream and reused, so a batch allocates only its strings.
 #[derive(Default)]
 struct Batch {
     /// One line's ANSI bytes, as the writer writes them.
@@ -287,16 +294,17 @@ impl Batch {
         ]);
     }
 
-    /// The batch as one JavaScript string, or `undefined` when it holds no line; the batch
-    /// is empty again afterwards.
+    /// The batch as two JavaScript strings, `(numbers and plain texts, ANSI texts)`, or
+    /// `None` when it holds no line; the batch is empty again afterwards.
     ///
     /// # Safety
     /// `env` is the environment of the running callback.
-    unsafe fn take_js(&mut self, env: sys::napi_env) -> Result<sys::napi_value> {
-        let mut out = ptr::null_mut();
+    unsafe fn take_js(
+        &mut self,
+        env: sys::napi_env,
+    ) -> Result<Option<(sys::napi_value, sys::napi_value)>> {
         if self.lines.is_empty() {
-            check(unsafe { sys::napi_get_undefined(env, &mut out) })?;
-            return Ok(out);
+            return Ok(None);
         }
         let header: [u32; HEADER] = [
             count(self.lines.len() / LINE_FIELDS),
@@ -312,11 +320,19 @@ impl Batch {
             #[allow(clippy::cast_possible_truncation)]
             text.extend(part.iter().flat_map(|&n| [n as u16, (n >> 16) as u16]));
         }
-        text.extend_from_slice(&self.ansi);
         text.extend_from_slice(&self.plain);
         text.extend_from_slice(&self.links);
-        let status = unsafe {
-            sys::napi_create_string_utf16(env, text.as_ptr(), text.len() as isize, &mut out)
+        let (mut numbers, mut ansi) = (ptr::null_mut(), ptr::null_mut());
+        let made = unsafe {
+            sys::napi_create_string_utf16(env, text.as_ptr(), text.len() as isize, &mut numbers)
+        };
+        let made_ansi = unsafe {
+            sys::napi_create_string_utf16(
+                env,
+                self.ansi.as_ptr(),
+                self.ansi.len() as isize,
+                &mut ansi,
+            )
         };
         self.clear();
         self.out = text;
@@ -324,9 +340,32 @@ impl Batch {
             // Do not keep the peak of one large batch (a whole message after `finalize()`).
             *self = Self::default();
         }
-        check(status)?;
-        Ok(out)
+        check(made)?;
+        check(made_ansi)?;
+        Ok(Some((numbers, ansi)))
     }
+}
+
+/// A packed batch for the hot functions: the numbers-and-plain string is returned, the ANSI
+/// string goes into `box[0]` (an array `index.js` passes and reuses, so that no array is
+/// made per call); `undefined` when there is no line.
+///
+/// # Safety
+/// `env` is the environment of the running callback and `boxed` one of its values.
+unsafe fn batch_to_box(
+    env: sys::napi_env,
+    batch: &mut Batch,
+    boxed: sys::napi_value,
+) -> Result<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    match unsafe { batch.take_js(env)? } {
+        None => check(unsafe { sys::napi_get_undefined(env, &mut out) })?,
+        Some((numbers, ansi)) => {
+            check(unsafe { sys::napi_set_element(env, boxed, 0, ansi) })?;
+            out = numbers;
+        }
+    }
+    Ok(out)
 }
 
 /// A `Result` from an N-API status.
@@ -736,7 +775,7 @@ unsafe extern "C" fn js_new_committed(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    let Some([handle, _]) = (unsafe { args2(env, info) }) else {
+    let Some([handle, boxed]) = (unsafe { args2(env, info) }) else {
         return ptr::null_mut();
     };
     unsafe {
@@ -750,7 +789,7 @@ unsafe extern "C" fn js_new_committed(
             for line in stream.new_committed() {
                 batch.push(writer, &line);
             }
-            batch.take_js(env)
+            batch_to_box(env, batch, boxed)
         })
     }
 }
@@ -760,7 +799,7 @@ unsafe extern "C" fn js_tentative(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    let Some([handle, _]) = (unsafe { args2(env, info) }) else {
+    let Some([handle, boxed]) = (unsafe { args2(env, info) }) else {
         return ptr::null_mut();
     };
     unsafe {
@@ -774,7 +813,7 @@ unsafe extern "C" fn js_tentative(
             for line in stream.tentative() {
                 batch.push(writer, &line);
             }
-            batch.take_js(env)
+            batch_to_box(env, batch, boxed)
         })
     }
 }
@@ -816,8 +855,18 @@ pub fn register_hot_functions(exports: Object<'_>, env: Env) -> Result<()> {
 pub struct Packed(Batch);
 
 impl ToNapiValue for Packed {
+    /// `[numbers and plain texts, ANSI texts]`, or `undefined` when there is no line.
     unsafe fn to_napi_value(env: sys::napi_env, mut val: Self) -> Result<sys::napi_value> {
-        unsafe { val.0.take_js(env) }
+        let mut out = ptr::null_mut();
+        match unsafe { val.0.take_js(env)? } {
+            None => check(unsafe { sys::napi_get_undefined(env, &mut out) })?,
+            Some((numbers, ansi)) => unsafe {
+                check(sys::napi_create_array_with_length(env, 2, &mut out))?;
+                check(sys::napi_set_element(env, out, 0, numbers))?;
+                check(sys::napi_set_element(env, out, 1, ansi))?;
+            },
+        }
+        Ok(out)
     }
 }
 
