@@ -219,7 +219,7 @@ export interface RendererOptions {
 /**
  * A run of text in one style. The colors are the theme's, before the renderer's color
  * depth is applied (that happens only in `Line.ansi`). Only for the type definitions:
- * `index.js` builds spans from the packed batch (see [`Batch`]).
+ * `index.js` builds spans when `Line.spans` is read.
  *
  * A color is a string in the form chalk and Ink's `<Text color>` accept: `"#rrggbb"`
  * (24-bit), `"ansi256(N)"` (the xterm palette), an ANSI color name (`"red"`,

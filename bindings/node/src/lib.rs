@@ -9,8 +9,8 @@
 //! unknown name); nothing here panics, and no input is an error.
 //!
 //! `Line` and the hot `Stream` methods (`push`, `newCommitted`, `tentative`) are finished in
-//! `index.js`: this crate gives them plain N-API callbacks ([`js_push`], [`js_new_committed`],
-//! [`js_tentative`]) and returns lines packed into one string per call ([`Batch`]), because
+//! `index.js`: this crate gives them plain N-API callbacks (`js_push`, `js_new_committed`,
+//! `js_tentative`) and returns lines packed into two strings per call (`Batch`), because
 //! napi-rs class methods and native objects cost more per call than pushing 16 bytes (the
 //! README's *How the binding is built* has the figures).
 
@@ -78,7 +78,7 @@ pub struct LineObject {
 
 /// A run of text in one style. The colors are the theme's, before the renderer's color
 /// depth is applied (that happens only in `Line.ansi`). Only for the type definitions:
-/// `index.js` builds spans from the packed batch (see [`Batch`]).
+/// `index.js` builds spans when `Line.spans` is read.
 ///
 /// A color is a string in the form chalk and Ink's `<Text color>` accept: `"#rrggbb"`
 /// (24-bit), `"ansi256(N)"` (the xterm palette), an ANSI color name (`"red"`,
@@ -560,7 +560,7 @@ impl Renderer {
         Stream { core, handle }
     }
 
-    /// `render(text)` of `index.js`: the whole document's lines as one [`Batch`].
+    /// `render(text)` of `index.js`: the whole document's lines as one `Batch`.
     #[napi(js_name = "__render", skip_typescript)]
     pub fn render_packed(&self, text: String) -> Packed {
         let mut writer = self.inner.writer();
@@ -851,7 +851,7 @@ pub fn register_hot_functions(exports: Object<'_>, env: Env) -> Result<()> {
     Ok(())
 }
 
-/// A packed batch (see [`Batch`]) as a napi-rs return value.
+/// A packed batch (see `Batch`) as a napi-rs return value.
 pub struct Packed(Batch);
 
 impl ToNapiValue for Packed {
