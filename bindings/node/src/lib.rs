@@ -621,13 +621,19 @@ impl Cores {
     }
 
     fn remove(id: u32) {
-        let core = CORES.with_borrow_mut(|c| {
-            let core = c.slots.get_mut(id as usize).and_then(Option::take);
-            if core.is_some() {
-                c.free.push(id);
-            }
-            core
-        });
+        // `try_with`: a finalizer that runs while the thread ends finds the table gone (and
+        // with it every core), which is no reason to panic.
+        let core = CORES
+            .try_with(|cores| {
+                let mut c = cores.borrow_mut();
+                let core = c.slots.get_mut(id as usize).and_then(Option::take);
+                if core.is_some() {
+                    c.free.push(id);
+                }
+                core
+            })
+            .ok()
+            .flatten();
         // The core drops here, after the table's borrow ended.
         drop(core);
     }
