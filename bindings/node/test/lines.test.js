@@ -168,3 +168,33 @@ test('push takes a string, a Buffer or a Uint8Array; anything else throws a Type
   stream.finalize()
   assert.deepEqual(stream.newCommitted().map((l) => l.plain), ['a', '', 'b', '', 'c'])
 })
+
+test('a worker thread streams with its own renderer, and ends cleanly with streams still alive', async () => {
+  const { Worker } = require('node:worker_threads')
+  const code = `
+    const { parentPort } = require('node:worker_threads')
+    const { Renderer } = require(${JSON.stringify(require.resolve('..'))})
+    const renderer = new Renderer({ width: 40, color: 'plain' })
+    const kept = []
+    for (let i = 0; i < 50; i++) {
+      const s = renderer.stream()
+      s.push('# Worker ' + i + '\\n\\ntext **open')
+      kept.push(s) // alive when the thread ends: their finalizers run at its teardown
+    }
+    const s = renderer.stream()
+    s.push(Buffer.from('one\\n\\ntwo\\n'))
+    s.finalize()
+    parentPort.postMessage(s.newCommitted().map((l) => l.plain))
+  `
+  const worker = new Worker(code, { eval: true })
+  const [lines] = await Promise.all([
+    new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject)),
+    new Promise((resolve) => worker.once('exit', resolve)).then((exitCode) => assert.equal(exitCode, 0)),
+  ])
+  assert.deepEqual(lines, ['one', '', 'two'])
+  // The main thread's streams are unaffected.
+  const stream = new Renderer({ width: 40, color: 'plain' }).stream()
+  stream.push('main\n')
+  stream.finalize()
+  assert.deepEqual(stream.newCommitted().map((l) => l.plain), ['main'])
+})
