@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Node.js binding's tests: installs the build tool (npm ci, into bindings/node/node_modules),
 # builds the addon with napi-rs (debug; TERMARK_NODE_RELEASE=1 for release), checks that the
-# checked-in index.d.ts and index.js are what the build generates, and runs `node --test`.
+# checked-in index.d.ts and binding.js are what the build generates, and runs `node --test`.
 # Without node or npm, or without the npm registry, it prints `SKIP node: <why>` and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -27,10 +27,10 @@ profile=()
 echo "-- napi build --platform ${profile[*]}"
 saved=$(mktemp -d)
 trap 'rm -rf "$saved"' EXIT
-cp index.d.ts index.js "$saved/"
-npx napi build --platform "${profile[@]}"
+cp index.d.ts binding.js "$saved/"
+npx napi build --platform --js binding.js "${profile[@]}"
 stale=0
-for f in index.d.ts index.js; do
+for f in index.d.ts binding.js; do
   if ! cmp -s "$f" "$saved/$f"; then
     echo "FAIL node: $f is stale: the build generated a different one (diff below); commit it"
     diff -u "$saved/$f" "$f" || true

@@ -15,7 +15,7 @@ input=$(mktemp --suffix=.md)
 trap 'rm -f "$input"' EXIT
 
 echo "-- building (release): the addon and the Rust side" >&2
-(cd .. && npm ci --no-audit --no-fund >/dev/null && npx napi build --platform --release >/dev/null)
+(cd .. && npm ci --no-audit --no-fund >/dev/null && npx napi build --platform --release --js binding.js >/dev/null)
 cargo build --quiet --release -p termark-node --example rust_stream
 rust=../../../target/release/examples/rust_stream
 "$rust" --dump "$input"
