@@ -85,30 +85,40 @@ impl Source {
         if self.eol.is_held() {
             let mut end = String::new();
             self.eol.finish(&mut end);
-            forced += self.append_lines(&end);
+            forced += self.append_lines(&end, Some(0));
         }
         forced
     }
 
     /// Appends decoded text with its bare CRs read as LF (see [`append_lines`](Self::append_lines)).
+    #[inline]
     fn append(&mut self, text: &str) -> u64 {
-        if self.eol.passes(text) {
-            return self.append_lines(text);
+        if !self.eol.is_held() {
+            // The common chunk (no CR) costs one scan, which finds its last LF too.
+            if let Ok(last_lf) = crate::eol::last_lf_without_cr(text.as_bytes()) {
+                return self.append_lines(text, last_lf);
+            }
+        }
+        if self.eol.keeps(text) {
+            // Only CRLFs (a CRLF document): nothing to copy.
+            return self.append_lines(text, memchr::memrchr(b'\n', text.as_bytes()));
         }
         let mut normalized = std::mem::take(&mut self.normalized);
         self.eol.push(text, &mut normalized);
-        let forced = self.append_lines(&normalized);
+        let last_lf = memchr::memrchr(b'\n', normalized.as_bytes());
+        let forced = self.append_lines(&normalized, last_lf);
         normalized.clear();
         self.normalized = normalized;
         forced
     }
 
-    /// Appends text without bare CRs, breaking a line that grows past [`MAX_LINE_BYTES`]
-    /// (a break whose place depends on the text alone, so chunking cannot move it).
-    fn append_lines(&mut self, text: &str) -> u64 {
+    /// Appends text without bare CRs, whose last LF is at `last_lf`, breaking a line that
+    /// grows past [`MAX_LINE_BYTES`] (a break whose place depends on the text alone, so
+    /// chunking cannot move it).
+    fn append_lines(&mut self, text: &str, last_lf: Option<usize>) -> u64 {
         if self.line_len + text.len() <= MAX_LINE_BYTES {
             self.text.push_str(text);
-            self.line_len = match memchr::memrchr(b'\n', text.as_bytes()) {
+            self.line_len = match last_lf {
                 Some(i) => {
                     self.new_break = true;
                     text.len() - i - 1
