@@ -53,12 +53,16 @@
 //!
 //! 1. **Decode**: bytes become text exactly as `String::from_utf8_lossy` on the whole
 //!    input would make them; up to 3 bytes of an unfinished sequence wait for the next
-//!    chunk.
+//!    chunk. Each bare CR (a CR not followed by LF) is read as LF, one byte for one byte:
+//!    CommonMark counts LF, CR and CRLF as line endings alike, and pulldown-cmark
+//!    misreads some bare CRs (the `eol` module). A CR that is the last byte so far waits
+//!    for the next byte (or [`Stream::finalize`]) to say whether it is half of a CRLF.
+//!    [`Renderer::render_whole`] and the other whole-document parses read bare CRs the
+//!    same way.
 //! 2. **Complete lines decide, the partial line never does.** A partial last line can
 //!    change the meaning of the lines before it (`para\n-` is a setext heading, `para\n- x`
 //!    a paragraph and a list; `| a | b |\n|--` is still a paragraph until the delimiter row
-//!    is complete). A commit is only taken on text that ends in `\n`; a `\r` at the end of
-//!    the buffer waits for its `\n`.
+//!    is complete). A commit is only taken on text that ends in `\n`.
 //! 3. **Trigger** (the `boundary` module): a cheap look at each new complete line says
 //!    whether a new top-level block (or top-level list item) *may* have started: a non-blank
 //!    line after a blank one that is not indented into the open list item, a line that can
@@ -180,7 +184,7 @@
 //! |---|---|
 //! | options, frozen configuration | `options` |
 //! | shared renderer: options, buffer pool | `renderer`, `pool` |
-//! | bytes → text | `utf8` |
+//! | bytes → text: UTF-8, bare CRs read as LF | `utf8`, `eol` |
 //! | per-message state: the open region, fence mode, the tentative tail | `stream` (`source`, `fence`, `tail`) |
 //! | healing the tail: closing open inline constructs | `heal` |
 //! | finished messages in compact form | `message` |
@@ -241,6 +245,7 @@
 
 mod ansi;
 mod boundary;
+mod eol;
 mod error;
 mod heal;
 mod highlight;

@@ -48,9 +48,9 @@ impl Message {
         }
     }
 
-    /// The message's Markdown text, as it was laid out (invalid UTF-8 replaced, and a line
-    /// break inserted after [`MAX_LINE_BYTES`](crate::limits::MAX_LINE_BYTES) of a line
-    /// that never ended).
+    /// The message's Markdown text, as it was laid out (invalid UTF-8 replaced, each bare
+    /// CR, a CR not followed by LF, read as LF, and a line break inserted after
+    /// [`MAX_LINE_BYTES`](crate::limits::MAX_LINE_BYTES) of a line that never ended).
     #[must_use]
     pub fn text(&self) -> &str {
         &self.text

@@ -128,7 +128,7 @@ impl Renderer {
         document: &str,
         threads: usize,
     ) -> Option<Arc<ReplayBlocks>> {
-        let blocks = crate::highlight::fenced_blocks(document);
+        let blocks = crate::highlight::fenced_blocks(&crate::eol::bare_cr_to_lf(document));
         let work: usize = blocks.iter().map(|b| b.code.len()).sum();
         if blocks.len() < 2 || work < PARALLEL_MIN_CODE_BYTES || threads < 2 {
             return None;
@@ -208,7 +208,8 @@ impl Renderer {
     }
 
     /// Renders a whole document from one full pulldown-cmark parse, without any streaming
-    /// machinery: the independent oracle of the chunking tests. It equals
+    /// machinery: the independent oracle of the chunking tests. Bare CRs are read as LF
+    /// first, as a stream reads them. It equals
     /// [`render`](Self::render) except that a link reference definition also applies to
     /// references *before* it (see the crate docs on link reference definitions).
     #[must_use]
@@ -217,6 +218,8 @@ impl Renderer {
         let mut scratch = Scratch::default();
         let mut state = State::default();
         let mut sink = LayoutSink::new(&self.shared.options, &mut state, &mut out, &mut scratch);
+        // Bare CRs read as LF, as a stream reads them (see the `eol` module).
+        let text = &*crate::eol::bare_cr_to_lf(text);
         for (event, range) in
             pulldown_cmark::Parser::new_ext(text, crate::parse::options()).into_offset_iter()
         {

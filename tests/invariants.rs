@@ -215,6 +215,60 @@ proptest! {
     }
 }
 
+/// `doc()` with its line endings mixed: each LF not already after a CR becomes LF, CR or
+/// CRLF (`picks`, in turn). A bare CR is only chosen where no LF follows, so the line
+/// structure stays that of the LF document. Also returns the same document with the picked
+/// CRLFs left as LF (only LFs and bare CRs: as long as `doc()`'s text, which is returned
+/// too).
+fn mixed_line_endings() -> impl Strategy<Value = (String, String, String, bool)> {
+    (doc(), proptest::collection::vec(0usize..3, 1..16)).prop_map(|((text, forward_ref), picks)| {
+        let mut mixed = String::with_capacity(text.len() * 2);
+        let mut bare = String::with_capacity(text.len());
+        let mut k = 0;
+        let mut chars = text.chars().peekable();
+        let mut prev = '\0';
+        while let Some(c) = chars.next() {
+            if c == '\n' && prev != '\r' {
+                let pick = picks[k % picks.len()];
+                k += 1;
+                let (m, b) = match pick {
+                    1 if chars.peek() != Some(&'\n') => ("\r", "\r"),
+                    2 => ("\r\n", "\n"),
+                    _ => ("\n", "\n"),
+                };
+                mixed.push_str(m);
+                bare.push_str(b);
+            } else {
+                mixed.push(c);
+                bare.push(c);
+            }
+            prev = c;
+        }
+        (mixed, bare, text, forward_ref)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// Invariants 1 and 2 with LF, CR and CRLF line endings mixed (CommonMark §2.1: all
+    /// three end a line): any chunking, also between a CR and its LF, gives the one-shot
+    /// output; and bare CRs render as the LFs they stand for.
+    #[test]
+    fn mixed_line_endings_never_change_output((text, bare, lf, forward_ref) in mixed_line_endings(), cuts in proptest::collection::vec(any::<usize>(), 0..40), width in 20usize..100, peek in any::<bool>()) {
+        let r = renderer(width);
+        let one = ansi(&r.render(&text));
+        let (drained, all) = stream(&r, text.as_bytes(), &cuts, peek);
+        prop_assert_eq!(&drained, &all, "committed lines changed after being reported");
+        prop_assert_eq!(&all, &one, "chunked output differs from the one-shot render");
+        if !forward_ref {
+            prop_assert_eq!(&one, &ansi(&r.render_whole(&text)), "one-shot differs from the whole-document parse");
+        }
+        let (_, bare_streamed) = stream(&r, bare.as_bytes(), &cuts, peek);
+        prop_assert_eq!(&bare_streamed, &ansi(&r.render(&lf)), "bare CRs render unlike LFs");
+    }
+}
+
 #[test]
 fn determinism_same_bytes_every_time() {
     let text: String = SNIPPETS.concat();

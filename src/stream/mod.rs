@@ -297,7 +297,7 @@ impl Stream {
     }
 
     /// Keeps the text appended to the source since it was `before` bytes long (the text as
-    /// laid out: decoded, with the line cap's breaks).
+    /// laid out: decoded, bare CRs read as LF, with the line cap's breaks).
     fn archive_since(&mut self, before: usize) {
         if let Some(a) = &mut self.archive {
             a.push_str(&self.source.text[before..]);
@@ -324,7 +324,9 @@ impl Stream {
     /// available up front (a file); a live stream cannot know its later definitions. Costs
     /// one block-level parse of `document`. Call before the first push.
     pub fn predefine_links(&mut self, document: &str) {
-        self.carry.defs.extend_from_document(document);
+        self.carry
+            .defs
+            .extend_from_document(&crate::eol::bare_cr_to_lf(document));
     }
 
     /// Prepares the stream for `document`, which is all available up front (a file) and
@@ -469,7 +471,7 @@ impl Stream {
             return;
         }
         let before = self.source.text.len();
-        self.source.finish();
+        self.stats.forced_breaks += self.source.finish();
         self.archive_since(before);
         self.process_lines(true);
         if let Some(fence) = self.fence {

@@ -1,6 +1,7 @@
-//! The open region: pushed bytes decoded into text, the source of everything not yet
-//! committed, and the per-line cap.
+//! The open region: pushed bytes decoded into text (bare CRs read as LF), the source of
+//! everything not yet committed, and the per-line cap.
 
+use crate::eol::BareCr;
 use crate::utf8::Utf8Decoder;
 
 /// Longest source line, in bytes. A longer line (a message that never sends a newline) gets
@@ -15,11 +16,19 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// the middle of a push). Bytes before `base` are committed and dropped from time to time
 /// ([`compact`](Self::compact)); `dropped + base` is the open region's offset in the
 /// message.
+///
+/// `text` holds no bare CR: each is read as LF ([`crate::eol`]) as it arrives, one byte for
+/// one byte. A CR received last is held back, not in `text`, until the next byte shows
+/// whether it is half of a CRLF (or [`finish`](Self::finish) ends it as a line ending).
 #[derive(Debug, Default)]
 pub(super) struct Source {
     decoder: Utf8Decoder,
     /// Decoded text of the current chunk, when it had to be decoded (reused).
     incoming: String,
+    /// Bare CRs read as LF; holds a CR received last.
+    eol: BareCr,
+    /// The current chunk with its bare CRs read as LF, when it had any (reused).
+    normalized: String,
     /// The open region, after the committed bytes not yet dropped.
     pub(super) text: String,
     /// Start of the open region in `text`.
@@ -64,17 +73,52 @@ impl Source {
         forced
     }
 
-    /// End of input: an unfinished UTF-8 sequence becomes U+FFFD.
-    pub(super) fn finish(&mut self) {
-        self.decoder.finish(&mut self.text);
+    /// End of input: an unfinished UTF-8 sequence becomes U+FFFD, and a CR held back is a
+    /// line ending. Returns the number of line breaks inserted by the line cap.
+    pub(super) fn finish(&mut self) -> u64 {
+        let mut forced = 0;
+        if self.decoder.has_pending() {
+            let mut end = String::new();
+            self.decoder.finish(&mut end);
+            forced += self.append(&end);
+        }
+        if self.eol.is_held() {
+            let mut end = String::new();
+            self.eol.finish(&mut end);
+            forced += self.append_lines(&end, Some(0));
+        }
+        forced
     }
 
-    /// Appends decoded text, breaking a line that grows past [`MAX_LINE_BYTES`] (a break
-    /// whose place depends on the text alone, so chunking cannot move it).
+    /// Appends decoded text with its bare CRs read as LF (see [`append_lines`](Self::append_lines)).
+    #[inline]
     fn append(&mut self, text: &str) -> u64 {
+        if !self.eol.is_held() {
+            // The common chunk (no CR) costs one scan, which finds its last LF too.
+            if let Ok(last_lf) = crate::eol::last_lf_without_cr(text.as_bytes()) {
+                return self.append_lines(text, last_lf);
+            }
+        }
+        if self.eol.keeps(text) {
+            // Only CRLFs (a CRLF document): nothing to copy.
+            return self.append_lines(text, memchr::memrchr(b'\n', text.as_bytes()));
+        }
+        let mut normalized = std::mem::take(&mut self.normalized);
+        self.eol.push(text, &mut normalized);
+        let last_lf = memchr::memrchr(b'\n', normalized.as_bytes());
+        let forced = self.append_lines(&normalized, last_lf);
+        normalized.clear();
+        self.normalized = normalized;
+        forced
+    }
+
+    /// Appends text without bare CRs, whose last LF is at `last_lf`, breaking a line that
+    /// grows past [`MAX_LINE_BYTES`] (a break whose place depends on the text alone, so
+    /// chunking cannot move it).
+    fn append_lines(&mut self, text: &str, last_lf: Option<usize>) -> u64 {
         if self.line_len + text.len() <= MAX_LINE_BYTES {
             self.text.push_str(text);
-            self.line_len = match memchr::memrchr(b'\n', text.as_bytes()) {
+            self.line_len = match last_lf {
                 Some(i) => {
                     self.new_break = true;
                     text.len() - i - 1
@@ -136,8 +180,12 @@ impl Source {
     }
 
     /// Drops the committed bytes and frees capacity that one large block left, if the
-    /// buffer is larger than `keep` bytes and four times what is open.
+    /// buffer is larger than `keep` bytes and four times what is open (and frees a
+    /// normalization buffer larger than `keep`).
     pub(super) fn trim(&mut self, keep: usize) {
+        if self.normalized.capacity() > keep {
+            self.normalized = String::new();
+        }
         let open = self.open_len();
         if self.text.capacity() > keep && self.text.capacity() > 4 * (open + 1) {
             self.drop_committed();
@@ -153,9 +201,13 @@ impl Source {
         self.base = 0;
     }
 
-    /// True while it holds anything: text, capacity or undecoded bytes.
+    /// True while it holds anything: text, capacity, undecoded bytes or a held-back CR.
     pub(super) fn is_live(&self) -> bool {
-        self.text.capacity() > 0 || self.incoming.capacity() > 0 || self.decoder.has_pending()
+        self.text.capacity() > 0
+            || self.incoming.capacity() > 0
+            || self.normalized.capacity() > 0
+            || self.decoder.has_pending()
+            || self.eol.is_held()
     }
 
     /// The source buffer, for the pool.
@@ -165,6 +217,6 @@ impl Source {
 
     /// Heap bytes held.
     pub(super) fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.incoming.capacity()
+        self.text.capacity() + self.incoming.capacity() + self.normalized.capacity()
     }
 }
