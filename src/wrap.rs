@@ -531,6 +531,15 @@ impl Wrapper {
                 self.group_fresh = false;
                 self.word.add(&text[start..end], width, style, link);
             }
+            Token::Wide { start, end } => {
+                if self.group_fresh {
+                    self.flush_word(sink);
+                }
+                self.group_fresh = false;
+                for at in (start..end).step_by(3) {
+                    self.word.add(&text[at..at + 3], 2, style, link);
+                }
+            }
         });
     }
 
@@ -1003,6 +1012,33 @@ impl Wrapper {
                     run = Some((start, end, width));
                 }
             },
+            Token::Wide { start, end } => {
+                // As one `Seg` per character: each completes the one before it, and the
+                // last is the run left open.
+                complete(self, sink, &mut run, &mut placed);
+                let mut at = start;
+                while at + 3 < end {
+                    // Characters that go on after the ones just placed, as far as they fit
+                    // (what `complete` does for each of them, at once).
+                    if let Some(p) = placed.as_mut().filter(|p| p.1 == at) {
+                        if self.word.is_empty() && self.space.is_none() {
+                            let room = self.avail.saturating_sub(self.line_width) / 2;
+                            let k = room.min((end - 3 - at) / 3);
+                            if k > 0 {
+                                p.1 += 3 * k;
+                                p.2 += 2 * k;
+                                self.line_width += 2 * k;
+                                at += 3 * k;
+                                continue;
+                            }
+                        }
+                    }
+                    run = Some((at, at + 3, 2));
+                    complete(self, sink, &mut run, &mut placed);
+                    at += 3;
+                }
+                run = Some((at, end, 2));
+            }
         });
         flush_placed(sink, &mut placed);
         // The text's last word may go on in the next call.
@@ -1616,6 +1652,10 @@ enum Token {
         /// pending word, for the first token of a call).
         glue: bool,
     },
+    /// `text[start..end]`: characters of 3 bytes and 2 columns each (CJK), with a break
+    /// opportunity before each of them. Exactly what one `Seg` per character with `glue`
+    /// false would say, in one token.
+    Wide { start: usize, end: usize },
 }
 
 /// Splits `text` into spaces and unbreakable segments. `prev` is the last cluster of the
@@ -1700,6 +1740,9 @@ fn segment_word<'t>(
 ) -> usize {
     // The segment being built: (start, width, glued to what precedes it).
     let mut seg: Option<(usize, usize, bool)> = None;
+    // Complete wide characters not yet handed on, each with a break before and after it
+    // (start, end): one `Token::Wide` for the run.
+    let mut wide: Option<(usize, usize)> = None;
     // Each character is decoded once: a character of `simple_width` followed by one of
     // `is_simple` is a cluster of its own with that width (CJK text takes this path for
     // nearly every character); anything else is measured by `first_cluster`.
@@ -1721,6 +1764,9 @@ fn segment_word<'t>(
             }
         };
         if g == " " || g == "\t" {
+            if let Some((ws, we)) = wide.take() {
+                f(Token::Wide { start: ws, end: we });
+            }
             if let Some((s, width, glue)) = seg {
                 f(Token::Seg {
                     start: s,
@@ -1740,16 +1786,35 @@ fn segment_word<'t>(
             Some(ref mut s) if joins => s.1 += gw,
             None => seg = Some((at, gw, joins)),
             Some((s, width, glue)) => {
-                f(Token::Seg {
-                    start: s,
-                    end: at,
-                    width,
-                    glue,
-                });
+                if !glue && width == 2 && at - s == 3 {
+                    // One wide character with a break on both sides: into the run of them.
+                    match &mut wide {
+                        Some(w) if w.1 == s => w.1 = at,
+                        _ => {
+                            if let Some((ws, we)) = wide.take() {
+                                f(Token::Wide { start: ws, end: we });
+                            }
+                            wide = Some((s, at));
+                        }
+                    }
+                } else {
+                    if let Some((ws, we)) = wide.take() {
+                        f(Token::Wide { start: ws, end: we });
+                    }
+                    f(Token::Seg {
+                        start: s,
+                        end: at,
+                        width,
+                        glue,
+                    });
+                }
                 seg = Some((at, gw, false));
             }
         }
         prev = Some(cl);
+    }
+    if let Some((ws, we)) = wide.take() {
+        f(Token::Wide { start: ws, end: we });
     }
     if let Some((s, width, glue)) = seg {
         f(Token::Seg {
@@ -1940,6 +2005,39 @@ mod tests {
             let slow = collect(&parts, avail, false, &[]);
             proptest::prop_assert_eq!(&fast.lines, &slow.lines);
             proptest::prop_assert_eq!(&fast.widths, &slow.widths);
+        }
+
+        /// CJK text fed in one call (where runs of wide characters go through the wrapper
+        /// as one `Token::Wide`) lays out exactly as the same text fed one character per
+        /// call (where every character is a token of its own).
+        #[test]
+        fn wide_runs_equal_one_character_at_a_time(
+            parts in proptest::collection::vec(
+                ("[中文字の。、「」（）a ]{0,24}|한국어 [中文]{0,6}|[中文]{2,30}|<|>", 0u8..3),
+                0..6,
+            ),
+            avail in 2usize..20,
+        ) {
+            let whole = collect(&parts, avail, true, &[]);
+            let mut each = Runs::default();
+            let mut w = Wrapper::default();
+            w.begin(avail, 4);
+            for (t, s) in &parts {
+                match t.as_str() {
+                    "<" => w.begin_group(),
+                    ">" => w.end_group(),
+                    _ => {
+                        let link = (*s == 2).then_some("u");
+                        let mut b = [0u8; 4];
+                        for c in t.chars() {
+                            w.push(&mut each, c.encode_utf8(&mut b), style_of(*s), link);
+                        }
+                    }
+                }
+            }
+            w.finish(&mut each);
+            proptest::prop_assert_eq!(&whole.lines, &each.lines);
+            proptest::prop_assert_eq!(&whole.widths, &each.widths);
         }
 
         /// Where the text of a paragraph is split between calls does not change the lines:
