@@ -10,6 +10,7 @@
 //!
 //! A *group* ([`Wrapper::begin_group`], an image's `[image: alt text]` label) keeps its
 //! spaces inside one unbreakable word while it fits on a line; wider, it wraps at them.
+//! Spaces that end a group are not part of it: they wait for the next word as any spaces do.
 //!
 //! [`Wrapper`] takes text as layout meets it, one event at a time, and writes finished words
 //! straight to a [`LineSink`] (which owns the line prefix: quote bars, list indents), so
@@ -290,6 +291,18 @@ impl Word {
         self.frags.is_empty()
     }
 
+    /// The word ends with a character outside `width::is_simple`, which may be a prepended
+    /// mark (U+0600): its cluster takes the next character, even an ASCII one.
+    #[inline]
+    fn may_take_ascii(&self) -> bool {
+        self.frags.last().is_some_and(|f| f.glue == 0)
+            && self
+                .text
+                .chars()
+                .next_back()
+                .is_some_and(|c| !crate::width::is_simple(c))
+    }
+
     fn clear(&mut self) {
         self.text.clear();
         self.frags.clear();
@@ -367,7 +380,8 @@ impl Wrapper {
 
     /// Starts a group: text that stays on one line when it fits on a line (an image's
     /// `[image: alt text]` label). Its spaces are kept inside one unbreakable word; a group
-    /// wider than a line wraps at its spaces as usual. Groups nest; [`begin`](Self::begin)
+    /// wider than a line wraps at its spaces as usual; spaces at its end are not part of it
+    /// (its width leaves them out; dropped at a break). Groups nest; [`begin`](Self::begin)
     /// closes any left open.
     pub(crate) fn begin_group(&mut self) {
         self.group += 1;
@@ -418,7 +432,7 @@ impl Wrapper {
         if text.is_empty() {
             return;
         }
-        if printable_ascii && self.ascii && self.group == 0 {
+        if printable_ascii && self.ascii && self.group == 0 && !self.word.may_take_ascii() {
             self.ascii_stretch(sink, text, style, link);
             return;
         }
@@ -652,8 +666,9 @@ impl Wrapper {
                 return text;
             };
             // Only a non-ASCII character extends a cluster (a combining or spacing mark, a
-            // ZWJ, a variation selector, an emoji modifier, a regional indicator).
-            if first.is_ascii() {
+            // ZWJ, a variation selector, an emoji modifier, a regional indicator), or any
+            // character after a prepended mark (`\u{600} ` is one cluster: UAX #29 GB9b).
+            if first.is_ascii() && !self.word.may_take_ascii() {
                 return text;
             }
             // The pending text: the last fragment of the open word, or a pending U+0020
@@ -2226,5 +2241,30 @@ mod tests {
             split_lines(&["/", "<", "ab"], 3, false, &[0, 0, 1]),
             ["/ab"]
         );
+    }
+
+    #[test]
+    fn a_prepended_mark_takes_the_space_of_a_later_call_into_its_cluster() {
+        // Found by a wider alphabet for `splitting_text_between_calls_changes_nothing`:
+        // `\u{600} ` is one cluster (UAX #29 GB9b), but a space (or any ASCII character)
+        // in the next call was not joined to it, since only a non-ASCII character was taken
+        // to extend a cluster: the space was a break and was dropped.
+        for fast in [false, true] {
+            for splits in [&[][..], &[2][..]] {
+                assert_eq!(
+                    split_lines(&["\u{600} a"], 2, fast, splits),
+                    ["\u{600} ", "a"],
+                    "fast {fast}, splits {splits:?}"
+                );
+            }
+            assert_eq!(
+                split_lines(&["\u{600}", " a"], 2, fast, &[]),
+                ["\u{600} ", "a"]
+            );
+            assert_eq!(
+                split_lines(&["x \u{600}", "b cd"], 3, fast, &[]),
+                split_lines(&["x \u{600}b cd"], 3, fast, &[])
+            );
+        }
     }
 }
