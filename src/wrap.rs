@@ -10,6 +10,7 @@
 //!
 //! A *group* ([`Wrapper::begin_group`], an image's `[image: alt text]` label) keeps its
 //! spaces inside one unbreakable word while it fits on a line; wider, it wraps at them.
+//! Spaces that end a group are not part of it: they wait for the next word as any spaces do.
 //!
 //! [`Wrapper`] takes text as layout meets it, one event at a time, and writes finished words
 //! straight to a [`LineSink`] (which owns the line prefix: quote bars, list indents), so
@@ -181,6 +182,10 @@ struct Word {
     width: usize,
     /// It holds spaces of a group (fragments with [`Frag::glue`]).
     glued: bool,
+    /// Where (bytes into `text`) the text of a group begins that joined the text before
+    /// the group with no break between them. A mark in a later call that makes the group's
+    /// first cluster wide may allow that break after all ([`Wrapper::join_extension`]).
+    group_from: Option<u32>,
     /// Link targets of pending fragments and spaces, by (start, end) in `link_text`.
     links: Vec<(u32, u32)>,
     link_text: String,
@@ -286,11 +291,24 @@ impl Word {
         self.frags.is_empty()
     }
 
+    /// The word ends with a character outside `width::is_simple`, which may be a prepended
+    /// mark (U+0600): its cluster takes the next character, even an ASCII one.
+    #[inline]
+    fn may_take_ascii(&self) -> bool {
+        self.frags.last().is_some_and(|f| f.glue == 0)
+            && self
+                .text
+                .chars()
+                .next_back()
+                .is_some_and(|c| !crate::width::is_simple(c))
+    }
+
     fn clear(&mut self) {
         self.text.clear();
         self.frags.clear();
         self.width = 0;
         self.glued = false;
+        self.group_from = None;
     }
 }
 
@@ -362,7 +380,8 @@ impl Wrapper {
 
     /// Starts a group: text that stays on one line when it fits on a line (an image's
     /// `[image: alt text]` label). Its spaces are kept inside one unbreakable word; a group
-    /// wider than a line wraps at its spaces as usual. Groups nest; [`begin`](Self::begin)
+    /// wider than a line wraps at its spaces as usual; spaces at its end are not part of it
+    /// (its width leaves them out; dropped at a break). Groups nest; [`begin`](Self::begin)
     /// closes any left open.
     pub(crate) fn begin_group(&mut self) {
         self.group += 1;
@@ -413,7 +432,7 @@ impl Wrapper {
         if text.is_empty() {
             return;
         }
-        if printable_ascii && self.ascii && self.group == 0 {
+        if printable_ascii && self.ascii && self.group == 0 && !self.word.may_take_ascii() {
             self.ascii_stretch(sink, text, style, link);
             return;
         }
@@ -524,9 +543,13 @@ impl Wrapper {
                 width,
                 glue,
             } => {
-                if self.group_fresh && !glue {
-                    // UAX #14 allows a break before the group.
-                    self.flush_word(sink);
+                if self.group_fresh {
+                    if glue {
+                        self.word.group_from = Some(self.word.text.len() as u32);
+                    } else {
+                        // UAX #14 allows a break before the group.
+                        self.flush_word(sink);
+                    }
                 }
                 self.group_fresh = false;
                 self.word.add(&text[start..end], width, style, link);
@@ -652,8 +675,9 @@ impl Wrapper {
                 return text;
             };
             // Only a non-ASCII character extends a cluster (a combining or spacing mark, a
-            // ZWJ, a variation selector, an emoji modifier, a regional indicator).
-            if first.is_ascii() {
+            // ZWJ, a variation selector, an emoji modifier, a regional indicator), or any
+            // character after a prepended mark (`\u{600} ` is one cluster: UAX #29 GB9b).
+            if first.is_ascii() && !self.word.may_take_ascii() {
                 return text;
             }
             // The pending text: the last fragment of the open word, or a pending U+0020
@@ -733,9 +757,10 @@ impl Wrapper {
             let old = grapheme_width(&probe[..tail_len]);
             let new = grapheme_width(&probe[..joined]);
             let before = self.word.text.len() - tail_len;
+            // (Inside a group only before its first cluster, the one break a group takes.)
             if new >= 2
                 && old < 2
-                && self.group == 0
+                && (self.group == 0 || self.word.group_from == Some(before as u32))
                 && before > 0
                 && Cluster::may_break_before(
                     &self.word.text[..before],
@@ -812,10 +837,34 @@ impl Wrapper {
         if self.word.is_empty() {
             return;
         }
-        if self.word.glued && self.word.width > self.avail {
-            self.flush_glued(sink);
+        if self.word.glued {
+            // Spaces that end a group are not part of it: they are the pending space after
+            // the word, dropped at a break, and the group fits on a line without them
+            // (as `flush_glued` places them).
+            let mut trailing: smallvec::SmallVec<[Frag; 2]> = smallvec::SmallVec::new();
+            while let Some(&f) = self.word.frags.last().filter(|f| f.glue != 0) {
+                self.word.frags.pop();
+                self.word.text.truncate(f.start as usize);
+                self.word.width -= f.width as usize;
+                trailing.push(f);
+            }
+            if self.word.is_empty() {
+                self.word.clear();
+            } else if self.word.width > self.avail {
+                self.flush_glued(sink);
+            } else {
+                self.flush_unglued(sink);
+            }
+            for f in trailing.iter().rev() {
+                self.add_space_id(f.width as usize, f.style, f.link, f.glue == GLUE_SPACE);
+            }
             return;
         }
+        self.flush_unglued(sink);
+    }
+
+    /// [`flush_word`](Self::flush_word) for a word placed whole (or broken as overlong).
+    fn flush_unglued<S: LineSink + ?Sized>(&mut self, sink: &mut S) {
         self.place(sink, self.word.width);
         if self.word.width <= self.avail - self.line_width {
             for f in &self.word.frags {
@@ -2276,5 +2325,108 @@ mod tests {
     fn hard_breaks_and_empty_input() {
         assert_eq!(wrap_str(&["a", "\n", "b"], 10), ["a", "b"]);
         assert_eq!(wrap_str(&[], 10), [""]);
+    }
+
+    /// `plain_lines` with each text split at the byte offsets in `splits` (as `collect`),
+    /// with or without the ASCII fast path; every line checked against `avail`.
+    fn split_lines(parts: &[&str], avail: usize, fast: bool, splits: &[usize]) -> Vec<String> {
+        let parts: Vec<(String, u8)> = parts.iter().map(|p| ((*p).to_owned(), 0)).collect();
+        let c = collect(&parts, avail, fast, splits);
+        for w in &c.widths {
+            assert!(*w <= avail);
+        }
+        c.lines
+            .iter()
+            .map(|l| l.iter().map(|r| r.0.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_group_that_fits_without_its_trailing_spaces_stays_on_the_line() {
+        // The shrunk case of `splitting_text_between_calls_changes_nothing` (its seed is in
+        // proptest-regressions/wrap.txt). In one call the group `aો a  aa a ` went to a row
+        // of its own, trailing space and all, because that space counted in its width; with
+        // `aો` split before the mark, the group was wider than the line and wrapped at its
+        // spaces, so `/` kept the group's first cluster. Now the trailing space of a group is
+        // a pending space (dropped at a break), and the group fits after `/`.
+        let want = ["/a\u{acb} a  aa a"];
+        for fast in [false, true] {
+            for close in [false, true] {
+                let mut parts = vec!["/", "<", "a\u{acb}", " a  aa a "];
+                if close {
+                    parts.push(">");
+                }
+                for splits in [&[][..], &[0, 0, 1][..], &[0, 0, 0, 5][..]] {
+                    assert_eq!(
+                        split_lines(&parts, 11, fast, splits),
+                        want,
+                        "fast {fast}, closed {close}, splits {splits:?}"
+                    );
+                }
+            }
+        }
+        // A group ending in spaces: they are dropped at a break, as between words.
+        assert_eq!(
+            split_lines(&["<", "ab ", ">", "cd"], 4, true, &[]),
+            ["ab", "cd"]
+        );
+        assert_eq!(
+            split_lines(&["<", "ab ", ">", "cd"], 5, true, &[]),
+            ["ab cd"]
+        );
+        assert_eq!(split_lines(&["x", "<", "ab "], 4, false, &[]), ["xab"]);
+    }
+
+    #[test]
+    fn a_mark_that_widens_the_first_cluster_of_a_group_in_a_later_call_breaks_before_it() {
+        // With `aો` whole, the group's first cluster is wide and UAX #14 allows a break
+        // between `/` and it, which the group takes: `/` stays, the group goes to the next
+        // row. With the mark in a later call, `a` had joined `/` and the break was not taken
+        // (the wide cluster was inside the group by then): `/aો` and `b` on two rows.
+        for fast in [false, true] {
+            for close in [false, true] {
+                let mut parts = vec!["/", "<", "a\u{acb}b"];
+                if close {
+                    parts.push(">");
+                }
+                for splits in [&[][..], &[0, 0, 1][..], &[0, 0, 4][..]] {
+                    assert_eq!(
+                        split_lines(&parts, 3, fast, splits),
+                        ["/", "a\u{acb}b"],
+                        "fast {fast}, closed {close}, splits {splits:?}"
+                    );
+                }
+            }
+        }
+        // Without the mark, `/ab` is one word (no break before a narrow cluster).
+        assert_eq!(
+            split_lines(&["/", "<", "ab"], 3, false, &[0, 0, 1]),
+            ["/ab"]
+        );
+    }
+
+    #[test]
+    fn a_prepended_mark_takes_the_space_of_a_later_call_into_its_cluster() {
+        // Found by a wider alphabet for `splitting_text_between_calls_changes_nothing`:
+        // `\u{600} ` is one cluster (UAX #29 GB9b), but a space (or any ASCII character)
+        // in the next call was not joined to it, since only a non-ASCII character was taken
+        // to extend a cluster: the space was a break and was dropped.
+        for fast in [false, true] {
+            for splits in [&[][..], &[2][..]] {
+                assert_eq!(
+                    split_lines(&["\u{600} a"], 2, fast, splits),
+                    ["\u{600} ", "a"],
+                    "fast {fast}, splits {splits:?}"
+                );
+            }
+            assert_eq!(
+                split_lines(&["\u{600}", " a"], 2, fast, &[]),
+                ["\u{600} ", "a"]
+            );
+            assert_eq!(
+                split_lines(&["x \u{600}", "b cd"], 3, fast, &[]),
+                split_lines(&["x \u{600}b cd"], 3, fast, &[])
+            );
+        }
     }
 }

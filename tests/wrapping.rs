@@ -63,3 +63,42 @@ fn a_long_url_breaks_after_its_separators() {
         }
     }
 }
+
+#[test]
+fn image_labels_with_spacing_marks_stream_byte_by_byte_as_in_one_shot() {
+    // The wrapper keeps an image label on one row (a group); a spacing mark (U+0ACB, which
+    // makes the character before it two columns wide) in the alt text, whole or from an
+    // entity (a call of its own), and spaces before and after it, streamed one byte at a
+    // time: the committed lines equal the one-shot render, and no row ends in a space.
+    // (A block is laid out from one parse of its whole source, so where the stream was cut
+    // does not reach the wrapper's calls; the calls are cut at entities and style changes.)
+    let docs = [
+        "see ![a \u{acb}  b](x) here and there\n",
+        "see x![a\u{acb} a  aa a](x) here\n",
+        "/![a\u{acb} a  aa a ](x) and ![\u{acb}a  b ](y)\n",
+        "one ![a &#xACB;  b](x) two ![a&#xacb;b c](y)\n",
+        "> - ![/&#xACB;b a](x) ![ &#xACB;](y) tail words\n",
+    ];
+    let mut w = termark::internals::fingerprint_writer();
+    for doc in docs {
+        for width in 8..=40 {
+            let r = Renderer::new(Options::new().with_width(width)).unwrap();
+            let whole: Vec<String> = r.render(doc).iter().map(|l| w.line_to_string(&l)).collect();
+            let mut s = r.stream();
+            for b in doc.as_bytes() {
+                s.push_bytes(std::slice::from_ref(b));
+            }
+            s.finalize();
+            let streamed: Vec<String> =
+                s.committed().iter().map(|l| w.line_to_string(&l)).collect();
+            assert_eq!(streamed, whole, "width {width}: {doc:?}");
+            for line in &r.render(doc) {
+                assert!(
+                    !line.plain().ends_with(' '),
+                    "width {width}: {:?} ends in a space: {doc:?}",
+                    line.plain()
+                );
+            }
+        }
+    }
+}
