@@ -33,7 +33,8 @@
 //! source, even for a header of hundreds of columns over one-cell rows.
 //!
 //! The output is also capped: a table may cost [`TABLE_OUTPUT_PER_BYTE`] bytes (estimated,
-//! escape sequences included) per byte of its source. A grid that would cost more is
+//! escape sequences included) per byte of its source, a CRLF line ending counted as one
+//! byte (so line endings never change the layout). A grid that would cost more is
 //! drawn as records; records stop at the budget and end with a marker line
 //! (`… 12 more cells not shown`), and cells past [`MAX_RECORD_COLUMNS`] columns are counted
 //! on it (`… 380 more columns not shown`). Real tables never come near it (4× to 12×);
@@ -63,7 +64,8 @@ struct RowRec {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TableScratch {
     aligns: Vec<Alignment>,
-    /// The open table's source, in bytes (its output is bounded by it).
+    /// The open table's source, in bytes, a CRLF counted as one (its output is bounded by
+    /// it).
     source_bytes: usize,
     rows: Vec<RowRec>,
     cells: Vec<(u32, u32)>,
@@ -89,7 +91,7 @@ pub(crate) struct TableScratch {
 impl TableScratch {
     /// Empties the buffers for another message, keeping their capacity.
     pub(crate) fn recycle(&mut self) {
-        self.begin(&[], 0);
+        self.begin(&[], "");
         self.cell_lines.clear();
         self.cell_ends.clear();
         self.rule.clear();
@@ -98,9 +100,16 @@ impl TableScratch {
         self.keep = false;
         self.kept.clear();
     }
-    /// Begins a table of `source_bytes` bytes of source.
-    pub(crate) fn begin(&mut self, aligns: &[Alignment], source_bytes: usize) {
-        self.source_bytes = source_bytes;
+    /// Begins a table whose Markdown source is `source`.
+    pub(crate) fn begin(&mut self, aligns: &[Alignment], source: &str) {
+        // A CRLF ends a line as LF does: one byte of budget, or the CRLF version of a table
+        // would get a larger budget and could be drawn as a grid where the LF one is not.
+        let crlfs = source
+            .as_bytes()
+            .windows(2)
+            .filter(|w| w == b"\r\n")
+            .count();
+        self.source_bytes = source.len() - crlfs;
         self.aligns.clear();
         self.aligns.extend_from_slice(aligns);
         self.rows.clear();
@@ -378,11 +387,15 @@ fn build_rule(buf: &mut String, widths: &[usize], pad: usize, parts: [&str; 3]) 
     width
 }
 
-/// (natural width on one line, longest unbreakable word), in columns, measured on whole
-/// grapheme clusters as the wrapper measures them.
+/// (natural width, longest unbreakable word), in columns, measured on whole grapheme
+/// clusters as the wrapper measures them. The natural width is that of the widest line
+/// between hard breaks: the width at which the cell takes its fewest lines (one per hard
+/// break, plus one).
 /// The cell's words (widths in columns, [`BREAK`] for a hard break) are appended to `words`.
 fn measure(pieces: &[Piece<'_>], tab: usize, words: &mut Vec<u32>) -> (usize, usize) {
     let mut natural = 0;
+    // The width of the line since the last hard break.
+    let mut line = 0;
     let mut longest = 0;
     let mut word = 0;
     let end_word = |words: &mut Vec<u32>, word: &mut usize| {
@@ -396,12 +409,14 @@ fn measure(pieces: &[Piece<'_>], tab: usize, words: &mut Vec<u32>) -> (usize, us
             longest = longest.max(word);
             end_word(words, &mut word);
             words.push(BREAK);
+            natural = natural.max(line);
+            line = 0;
             continue;
         };
         let b = text.as_bytes();
         if crate::width::is_printable_ascii(b) {
             // One column and one cluster per byte: the same sums without segmentation.
-            natural += b.len();
+            line += b.len();
             for (i, run) in b.split(|&c| c == b' ').enumerate() {
                 if i > 0 {
                     longest = longest.max(word);
@@ -417,7 +432,7 @@ fn measure(pieces: &[Piece<'_>], tab: usize, words: &mut Vec<u32>) -> (usize, us
                 "\t" => tab,
                 g => crate::width::grapheme_width(g),
             };
-            natural += w;
+            line += w;
             if g == " " || g == "\t" || w >= 2 {
                 longest = longest.max(word).max(if w >= 2 { w } else { 0 });
                 end_word(words, &mut word);
@@ -431,7 +446,7 @@ fn measure(pieces: &[Piece<'_>], tab: usize, words: &mut Vec<u32>) -> (usize, us
     }
     let longest = longest.max(word);
     end_word(words, &mut word);
-    (natural, longest)
+    (natural.max(line), longest)
 }
 
 /// A word of a cell for the line-count estimate: its width in columns, or a forced break.
@@ -565,10 +580,14 @@ fn column_widths(
                 most.div_ceil(8),
                 1,
             ]);
-            // The widths that put one more of this column's cells on one line.
+            // The widths that put one more of this column's cells on its fewest lines: the
+            // cells still narrower than their natural width. A cell at or past it may
+            // still take more than one line (a hard break, or the estimate's space
+            // between wide characters), but more width does not shorten it.
             let mut one: Vec<usize> = (0..nrows)
-                .filter(|&r| lines[r * ncols + c] > 1)
-                .map(|r| cell_natural[r * ncols + c] - w[c])
+                .map(|r| r * ncols + c)
+                .filter(|&i| lines[i] > 1 && cell_natural[i] > w[c])
+                .map(|i| cell_natural[i] - w[c])
                 .filter(|&k| k <= most)
                 .collect();
             one.sort_unstable();
