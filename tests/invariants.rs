@@ -615,7 +615,7 @@ fn regression_table_cell_with_a_hard_break_narrower_than_its_column() {
     let whole = r.render_whole(text);
     assert_eq!(streamed, ansi(&whole));
     assert_eq!(ansi(&one_shot), ansi(&whole));
-    for l in whole.iter() {
+    for l in &whole {
         let plain = l.plain();
         assert!(
             unicode_width::UnicodeWidthStr::width(plain.as_str()) <= 60,
