@@ -597,3 +597,67 @@ proptest! {
         prop_assert_eq!(&streamed, &whole, "streamed vs render_whole");
     }
 }
+
+/// A table row whose cell holds a hard break (`<br>`) wraps at any width, yet its one-line
+/// width is never wider than the column: the column sizing took "the width that puts this
+/// cell on one line" minus the column width and overflowed (a debug panic, a wrapped huge
+/// number in release). Found by `predefined_links_match_the_whole_document_parse`.
+#[test]
+fn regression_table_cell_with_a_hard_break_narrower_than_its_column() {
+    let text = "| a | b |\n|---|:-:|\n| 1 | 2 |\ninline <kbd>Ctrl</kbd> <a href=\"https://e.test/i\">l</a><br>next <foo> <!-- x --> \u{1b}[2J\nplain words for wrapping across the available width of the terminal\n";
+    let r = renderer(60);
+    let mut s = r.stream();
+    s.predefine_links(text);
+    s.push(text);
+    s.finalize();
+    let streamed = ansi(s.committed());
+    let one_shot = r.render(text);
+    let whole = r.render_whole(text);
+    assert_eq!(streamed, ansi(&whole));
+    assert_eq!(ansi(&one_shot), ansi(&whole));
+    for l in &whole {
+        let plain = l.plain();
+        assert!(
+            unicode_width::UnicodeWidthStr::width(plain.as_str()) <= 60,
+            "{plain:?}"
+        );
+    }
+    let shown: Vec<String> = whole.iter().map(|l| l.plain()).collect();
+    let all = shown.join("\n");
+    for word in ["inline", "Ctrl", "next", "plain", "terminal"] {
+        assert!(all.contains(word), "{word} missing from {all}");
+    }
+}
+
+/// A column is as wide as its widest cell line: the lines of a cell split by `<br>` are
+/// measured one by one, not as if they were one line (the grid was drawn wider than any of
+/// its lines).
+#[test]
+fn a_cell_with_a_hard_break_is_as_wide_as_its_widest_line() {
+    let r = Renderer::new(Options::new().with_width(80)).unwrap();
+    let out = r.render("| head |\n|---|\n| alpha beta<br>gamma |\n");
+    let rows: Vec<String> = out.iter().map(|l| l.plain()).collect();
+    // `│ alpha beta │`: 10 columns of text, one of padding on each side, two borders.
+    assert!(rows.iter().all(|l| l.chars().count() == 14), "{rows:#?}");
+    assert!(rows.iter().any(|l| l.contains("alpha beta")), "{rows:#?}");
+    assert!(rows.iter().any(|l| l.contains("gamma")), "{rows:#?}");
+}
+
+/// Line endings do not change the layout: a table's output budget counts a CRLF as one
+/// byte, so the CRLF version of a table is not drawn as a grid while its LF version is
+/// shown as records.
+#[test]
+fn a_crlf_table_is_laid_out_as_its_lf_version() {
+    let r = Renderer::new(Options::new().with_width(20)).unwrap();
+    let plain = |l: &Lines| l.iter().map(|l| l.plain()).collect::<Vec<_>>();
+    for (lf, crlf) in [
+        ("a | b\n--|--\nc | d\n", "a | b\r\n--|--\r\nc | d\r\n"),
+        (
+            "| a | b | c |\n|---|---|---|\n| 1 | 2 | 3 |\n",
+            "| a | b | c |\r\n|---|---|---|\r\n| 1 | 2 | 3 |\r\n",
+        ),
+    ] {
+        assert_eq!(plain(&r.render(crlf)), plain(&r.render(lf)), "{crlf:?}");
+        assert_eq!(ansi(&r.render(crlf)), ansi(&r.render(lf)), "{crlf:?}");
+    }
+}

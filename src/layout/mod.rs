@@ -594,7 +594,9 @@ impl<'a> Layout<'a> {
             Tag::Table(aligns) => {
                 self.begin_block(range.start, src, out, scratch);
                 self.begin_leaf(Leaf::Table, out, scratch);
-                scratch.table.begin(aligns, range.len());
+                scratch
+                    .table
+                    .begin(aligns, src.get(range.clone()).unwrap_or(""));
             }
             Tag::TableHead | Tag::TableRow => scratch.table.begin_row(),
             Tag::TableCell => {

@@ -33,7 +33,8 @@
 //! source, even for a header of hundreds of columns over one-cell rows.
 //!
 //! The output is also capped: a table may cost [`TABLE_OUTPUT_PER_BYTE`] bytes (estimated,
-//! escape sequences included) per byte of its source. A grid that would cost more is
+//! escape sequences included) per byte of its source, a CRLF line ending counted as one
+//! byte (so line endings never change the layout). A grid that would cost more is
 //! drawn as records; records stop at the budget and end with a marker line
 //! (`… 12 more cells not shown`), and cells past [`MAX_RECORD_COLUMNS`] columns are counted
 //! on it (`… 380 more columns not shown`). Real tables never come near it (4× to 12×);
@@ -63,7 +64,8 @@ struct RowRec {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TableScratch {
     aligns: Vec<Alignment>,
-    /// The open table's source, in bytes (its output is bounded by it).
+    /// The open table's source, in bytes, a CRLF counted as one (its output is bounded by
+    /// it).
     source_bytes: usize,
     rows: Vec<RowRec>,
     cells: Vec<(u32, u32)>,
@@ -89,7 +91,7 @@ pub(crate) struct TableScratch {
 impl TableScratch {
     /// Empties the buffers for another message, keeping their capacity.
     pub(crate) fn recycle(&mut self) {
-        self.begin(&[], 0);
+        self.begin(&[], "");
         self.cell_lines.clear();
         self.cell_ends.clear();
         self.rule.clear();
@@ -98,9 +100,16 @@ impl TableScratch {
         self.keep = false;
         self.kept.clear();
     }
-    /// Begins a table of `source_bytes` bytes of source.
-    pub(crate) fn begin(&mut self, aligns: &[Alignment], source_bytes: usize) {
-        self.source_bytes = source_bytes;
+    /// Begins a table whose Markdown source is `source`.
+    pub(crate) fn begin(&mut self, aligns: &[Alignment], source: &str) {
+        // A CRLF ends a line as LF does: one byte of budget, or the CRLF version of a table
+        // would get a larger budget and could be drawn as a grid where the LF one is not.
+        let crlfs = source
+            .as_bytes()
+            .windows(2)
+            .filter(|w| w == b"\r\n")
+            .count();
+        self.source_bytes = source.len() - crlfs;
         self.aligns.clear();
         self.aligns.extend_from_slice(aligns);
         self.rows.clear();
@@ -378,36 +387,55 @@ fn build_rule(buf: &mut String, widths: &[usize], pad: usize, parts: [&str; 3]) 
     width
 }
 
-/// (natural width on one line, longest unbreakable word), in columns, measured on whole
-/// grapheme clusters as the wrapper measures them.
-/// The cell's words (widths in columns, [`BREAK`] for a hard break) are appended to `words`.
+/// (natural width, longest unbreakable word), in columns, measured on whole grapheme
+/// clusters as the wrapper measures them. The natural width is that of the widest line
+/// between hard breaks: the width at which the cell takes its fewest lines (one per hard
+/// break, plus one).
+/// The cell's words (widths in columns, [`BREAK`] for a hard break, [`GLUE`] on a word that
+/// follows the previous one without a space) are appended to `words`.
 fn measure(pieces: &[Piece<'_>], tab: usize, words: &mut Vec<u32>) -> (usize, usize) {
     let mut natural = 0;
+    // The width of the line since the last hard break.
+    let mut line = 0;
     let mut longest = 0;
     let mut word = 0;
-    let end_word = |words: &mut Vec<u32>, word: &mut usize| {
+    // The word being measured starts right after a wide cluster (no space between).
+    let mut glued = false;
+    // The last cluster was a wide one: a word starting now is glued to it.
+    let mut after_wide = false;
+    let end_word = |words: &mut Vec<u32>, word: &mut usize, glued: bool| {
         if *word > 0 {
-            words.push(*word as u32);
+            words.push(*word as u32 | if glued { GLUE } else { 0 });
         }
         *word = 0;
     };
     for p in pieces {
         let Piece::Text { text, .. } = *p else {
             longest = longest.max(word);
-            end_word(words, &mut word);
+            end_word(words, &mut word, glued);
             words.push(BREAK);
+            natural = natural.max(line);
+            line = 0;
+            after_wide = false;
             continue;
         };
         let b = text.as_bytes();
         if crate::width::is_printable_ascii(b) {
             // One column and one cluster per byte: the same sums without segmentation.
-            natural += b.len();
+            line += b.len();
             for (i, run) in b.split(|&c| c == b' ').enumerate() {
                 if i > 0 {
                     longest = longest.max(word);
-                    end_word(words, &mut word);
+                    end_word(words, &mut word, glued);
+                    after_wide = false;
                 }
-                word += run.len();
+                if !run.is_empty() {
+                    if word == 0 {
+                        glued = after_wide;
+                    }
+                    word += run.len();
+                    after_wide = false;
+                }
             }
             continue;
         }
@@ -417,28 +445,40 @@ fn measure(pieces: &[Piece<'_>], tab: usize, words: &mut Vec<u32>) -> (usize, us
                 "\t" => tab,
                 g => crate::width::grapheme_width(g),
             };
-            natural += w;
+            line += w;
             if g == " " || g == "\t" || w >= 2 {
                 longest = longest.max(word).max(if w >= 2 { w } else { 0 });
-                end_word(words, &mut word);
+                // A wide cluster breaks on both sides but takes no space beside its
+                // neighbours.
+                let wide_glued = w >= 2 && (word > 0 || after_wide);
+                end_word(words, &mut word, glued);
                 if w >= 2 {
-                    words.push(w as u32);
+                    words.push(w as u32 | if wide_glued { GLUE } else { 0 });
                 }
-            } else {
+                after_wide = w >= 2;
+            } else if w > 0 {
+                if word == 0 {
+                    glued = after_wide;
+                }
                 word += w;
+                after_wide = false;
             }
         }
     }
     let longest = longest.max(word);
-    end_word(words, &mut word);
-    (natural, longest)
+    end_word(words, &mut word, glued);
+    (natural.max(line), longest)
 }
 
 /// A word of a cell for the line-count estimate: its width in columns, or a forced break.
 const BREAK: u32 = u32::MAX;
+/// Set on a word that follows the previous one without a space (next to a wide cluster):
+/// on the same line it adds only its width.
+const GLUE: u32 = 1 << 31;
 
 /// Estimated lines of a cell whose words are `words` (widths in columns, [`BREAK`] for a
-/// hard break) wrapped greedily at `w` columns (at least 1 line).
+/// hard break, [`GLUE`] for no space before) wrapped greedily at `w` columns (at least 1
+/// line).
 fn cell_lines(words: &[u32], w: usize) -> usize {
     let w = w.max(1);
     let mut lines = 1;
@@ -449,9 +489,10 @@ fn cell_lines(words: &[u32], w: usize) -> usize {
             cur = None;
             continue;
         }
-        let word = word as usize;
+        let gap = usize::from(word & GLUE == 0);
+        let word = (word & !GLUE) as usize;
         cur = Some(match cur {
-            Some(c) if c + 1 + word <= w => c + 1 + word,
+            Some(c) if c + gap + word <= w => c + gap + word,
             Some(_) => {
                 lines += 1 + word.saturating_sub(1) / w;
                 (word - 1) % w + 1
@@ -565,10 +606,14 @@ fn column_widths(
                 most.div_ceil(8),
                 1,
             ]);
-            // The widths that put one more of this column's cells on one line.
+            // The widths that put one more of this column's cells on its fewest lines: the
+            // cells still narrower than their natural width. A cell at or past it may
+            // still take more than one line (a hard break, or the estimate's space
+            // between wide characters), but more width does not shorten it.
             let mut one: Vec<usize> = (0..nrows)
-                .filter(|&r| lines[r * ncols + c] > 1)
-                .map(|r| cell_natural[r * ncols + c] - w[c])
+                .map(|r| r * ncols + c)
+                .filter(|&i| lines[i] > 1 && cell_natural[i] > w[c])
+                .map(|i| cell_natural[i] - w[c])
                 .filter(|&k| k <= most)
                 .collect();
             one.sort_unstable();
@@ -698,9 +743,9 @@ fn capped_widths(natural: &[usize], room: usize) -> Vec<usize> {
     widths
 }
 
-/// Output bytes a table may cost per byte of its source (estimated, ANSI included): the
-/// grid falls back to records past it, and records past it end with a marker line that
-/// counts the cells not shown.
+/// Output bytes a table may cost per byte of its source (estimated, ANSI included; a CRLF
+/// counts as one byte): the grid falls back to records past it, and records past it end
+/// with a marker line that counts the cells not shown.
 pub const TABLE_OUTPUT_PER_BYTE: usize = 16;
 /// Records show the cells of at most this many columns; a marker line counts the rest.
 pub const MAX_RECORD_COLUMNS: usize = 256;
@@ -1122,7 +1167,11 @@ mod tests {
                     word += w;
                 }
             }
-            proptest::prop_assert_eq!(measure(&pieces, 4, &mut Vec::new()), (natural, longest.max(word)));
+            let mut words = Vec::new();
+            proptest::prop_assert_eq!(measure(&pieces, 4, &mut words), (natural, longest.max(word)));
+            // At its natural width a cell without hard breaks is estimated at one line
+            // (wide clusters take no space beside their neighbours).
+            proptest::prop_assert_eq!(cell_lines(&words, natural), 1, "{:?}", words);
         }
     }
 
@@ -1200,6 +1249,8 @@ mod tests {
         assert_eq!(cell_lines(&[3, 3, 3], 7), 2);
         assert_eq!(cell_lines(&[3, 3, 3], 11), 1);
         assert_eq!(cell_lines(&[3, BREAK, 3], 11), 2);
+        assert_eq!(cell_lines(&[2, 2 | GLUE, 2 | GLUE], 6), 1);
+        assert_eq!(cell_lines(&[2, 2 | GLUE, 2 | GLUE], 5), 2);
         assert_eq!(cell_lines(&[10], 4), 3);
         assert_eq!(cell_lines(&[], 4), 1);
     }
