@@ -2044,6 +2044,23 @@ mod tests {
         )
     }
 
+    /// A case the split proptest found on a branch without the fixes of FUZZING.md
+    /// findings 27 and 28 (a group after a URL-like word, a spacing mark split from its
+    /// base): the same lines however the text is split.
+    #[test]
+    fn a_group_after_a_url_word_with_a_split_spacing_mark() {
+        let parts: Vec<(String, u8)> = [("中", 0), ("a/", 0), ("<", 0), ("aો", 0), ("/a/-/a-", 0)]
+            .iter()
+            .map(|&(t, s)| (t.to_owned(), s))
+            .collect();
+        for fast in [false, true] {
+            let whole = collect(&parts, 4, fast, &[]);
+            let split = collect(&parts, 4, fast, &[0, 0, 0, 1, 0, 0, 0, 0]);
+            assert_eq!(whole.lines, split.lines, "fast = {fast}");
+            assert_eq!(whole.widths, split.widths, "fast = {fast}");
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         /// The ASCII fast path lays out exactly as the general path: same lines, same
