@@ -661,3 +661,64 @@ fn a_crlf_table_is_laid_out_as_its_lf_version() {
         assert_eq!(ansi(&r.render(crlf)), ansi(&r.render(lf)), "{crlf:?}");
     }
 }
+
+/// Open (session 8, FUZZING.md finding 31): a case the proptest
+/// `budgeted_tail_is_an_earlier_exact_tail_of_the_same_block` found on a random seed in CI.
+/// With a tentative budget of 2, a tail the stream reports as exact (not stale) lays an open
+/// table out with other column widths (its first column 18 columns wide) than a stream
+/// without a budget, which renders the tail after every push (20). The table's later rows
+/// hold a `<br>` cell. Likely cause, not confirmed: an open table keeps the column widths of
+/// the frames rendered before (so it does not jump), and a budgeted stream renders fewer of
+/// them. It fails on the session's first commit too, so it is older than session 8's
+/// changes. Not fixed yet.
+#[test]
+#[ignore = "open: FUZZING.md finding 31"]
+#[allow(clippy::unreadable_literal)] // the seeds as proptest printed them
+fn finding31_an_exact_tail_of_an_open_table_with_a_hard_break_cell() {
+    let text = "inline <kbd>Ctrl</kbd> <a href=\"https://e.test/i\">l</a><br>next <foo> <!-- x --> \u{1b}[2J\n1. one\n2. two\na  \nhard\n- a\n\n- b\n\nsee [ref] and [text][ref]\n| a | b |\n|---|:-:|\n| 1 | 2 |\n".repeat(3);
+    let bytes = text.as_bytes();
+    let raw: [u64; 24] = [
+        17653681655086314406,
+        12716198118808338414,
+        14802714729623335883,
+        1105713682608765938,
+        7981291769350518306,
+        7966105306769794170,
+        14736908151736741969,
+        9120514183861646499,
+        2924273170266696150,
+        11959580518439328600,
+        5912365630360197791,
+        2510565856947365072,
+        1012208412316054445,
+        17715453961502357896,
+        6159226136482535983,
+        17017859992332132073,
+        12877438719192496612,
+        191569923900737280,
+        15872600914464649817,
+        10476505166503233128,
+        8009678927959846303,
+        14290160138732752703,
+        12949204846086351793,
+        3836866968255655293,
+    ];
+    let mut cuts: Vec<usize> = raw
+        .iter()
+        .map(|&c| (c % (bytes.len() as u64 + 1)) as usize)
+        .collect();
+    cuts.push(bytes.len());
+    cuts.sort_unstable();
+    let exact = exact_tails(bytes, &cuts);
+    let r = Renderer::new(Options::new().with_width(40).with_tentative_budget(Some(2))).unwrap();
+    let mut s = r.stream();
+    let mut last = 0;
+    for (i, &c) in cuts.iter().enumerate() {
+        s.push_bytes(&bytes[last..c]);
+        last = c;
+        let tail: Vec<String> = s.tentative().map(|l| l.plain()).collect();
+        if !s.tentative_is_stale() {
+            assert_eq!(tail, exact[i].1, "tail after push {i} not exact");
+        }
+    }
+}
