@@ -1813,9 +1813,7 @@ fn segment_word<'t>(
             }
         };
         if g == " " || g == "\t" {
-            if let Some((ws, we)) = wide.take() {
-                f(Token::Wide { start: ws, end: we });
-            }
+            flush_wide(&mut wide, f);
             if let Some((s, width, glue)) = seg {
                 f(Token::Seg {
                     start: s,
@@ -1840,16 +1838,12 @@ fn segment_word<'t>(
                     match &mut wide {
                         Some(w) if w.1 == s => w.1 = at,
                         _ => {
-                            if let Some((ws, we)) = wide.take() {
-                                f(Token::Wide { start: ws, end: we });
-                            }
+                            flush_wide(&mut wide, f);
                             wide = Some((s, at));
                         }
                     }
                 } else {
-                    if let Some((ws, we)) = wide.take() {
-                        f(Token::Wide { start: ws, end: we });
-                    }
+                    flush_wide(&mut wide, f);
                     f(Token::Seg {
                         start: s,
                         end: at,
@@ -1862,9 +1856,7 @@ fn segment_word<'t>(
         }
         prev = Some(cl);
     }
-    if let Some((ws, we)) = wide.take() {
-        f(Token::Wide { start: ws, end: we });
-    }
+    flush_wide(&mut wide, f);
     if let Some((s, width, glue)) = seg {
         f(Token::Seg {
             start: s,
@@ -1874,6 +1866,13 @@ fn segment_word<'t>(
         });
     }
     text.len()
+}
+
+/// Hands on the run of wide characters `segment_word` holds, if any, as one `Token::Wide`.
+fn flush_wide(wide: &mut Option<(usize, usize)>, f: &mut impl FnMut(Token)) {
+    if let Some((start, end)) = wide.take() {
+        f(Token::Wide { start, end });
+    }
 }
 
 #[cfg(test)]
@@ -2291,15 +2290,7 @@ mod tests {
     }
 
     fn plain_lines(parts: &[&str], avail: usize) -> Vec<String> {
-        let parts: Vec<(String, u8)> = parts.iter().map(|p| ((*p).to_owned(), 0)).collect();
-        let c = collect(&parts, avail, true, &[]);
-        for w in &c.widths {
-            assert!(*w <= avail);
-        }
-        c.lines
-            .iter()
-            .map(|l| l.iter().map(|r| r.0.as_str()).collect())
-            .collect()
+        split_lines(parts, avail, true, &[])
     }
 
     #[test]
