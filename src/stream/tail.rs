@@ -177,6 +177,13 @@ impl Stream {
     /// after [`finalize`](Self::finalize). Borrowed; valid until the next call that takes
     /// `&mut self`. Rendered on demand into a reused buffer.
     ///
+    /// An open table keeps the column widths of the tails rendered before (each column's
+    /// width only grows while its block is open), so its borders do not jump back when a
+    /// partial cell shrinks (a literal `**` that becomes a bold opener, a `<br` that becomes
+    /// a line break). So a tail is a function of the text pushed and of which earlier tails
+    /// of its block were rendered: two streams that rendered after the same pushes show the
+    /// same tail. The committed lines never depend on it.
+    ///
     /// For an app that asks after every push. Rendering parses and lays out the whole open
     /// block, so its work is bounded by
     /// [`Options::with_tentative_budget`](crate::Options::with_tentative_budget): when a
