@@ -19,6 +19,14 @@ impl Utf8Decoder {
         self.len > 0
     }
 
+    /// Holds `rest` back: with nothing held, the start of a character that
+    /// [`incomplete_suffix`] found at the end of a chunk.
+    pub(crate) fn hold(&mut self, rest: &[u8]) {
+        debug_assert!(self.len == 0 && rest.len() <= 3);
+        self.pending[..rest.len()].copy_from_slice(rest);
+        self.len = rest.len() as u8;
+    }
+
     /// Decodes `bytes` (after any held-back bytes) and appends the text to `out`.
     pub(crate) fn decode(&mut self, mut bytes: &[u8], out: &mut String) {
         // First finish a held-back sequence, byte by byte.
@@ -27,6 +35,9 @@ impl Utf8Decoder {
             self.len += 1;
             bytes = &bytes[1..];
             let held = &self.pending[..self.len as usize];
+            if is_incomplete(held) {
+                continue; // the next byte may complete it (validated once, when it can)
+            }
             match std::str::from_utf8(held) {
                 Ok(s) => {
                     out.push_str(s);
@@ -51,21 +62,14 @@ impl Utf8Decoder {
             return;
         }
         // The common case of a chunk that ends inside a character (CJK text in small
-        // chunks): validate the whole characters once and hold the valid start of the last.
-        let tail = incomplete_tail(bytes);
+        // chunks): validate the whole characters once and hold the start of the last.
+        let tail = incomplete_suffix(bytes);
         if tail > 0 {
             let (whole, rest) = bytes.split_at(bytes.len() - tail);
-            let incomplete = matches!(
-                std::str::from_utf8(rest),
-                Err(e) if e.valid_up_to() == 0 && e.error_len().is_none()
-            );
-            if incomplete {
-                if let Ok(s) = std::str::from_utf8(whole) {
-                    out.push_str(s);
-                    self.pending[..tail].copy_from_slice(rest);
-                    self.len = tail as u8;
-                    return;
-                }
+            if let Ok(s) = std::str::from_utf8(whole) {
+                out.push_str(s);
+                self.hold(rest);
+                return;
             }
         }
         loop {
@@ -101,23 +105,48 @@ impl Utf8Decoder {
     }
 }
 
-/// How many bytes at the end of `b` start a UTF-8 sequence that needs more bytes than are
-/// left (0 to 3; 0 if the last sequence looks whole). Only the lead byte is looked at: the
-/// caller checks that the tail is a valid start of a character.
-fn incomplete_tail(b: &[u8]) -> usize {
+/// How many bytes at the end of `b` are the start of a character cut short (0 to 3): the
+/// last bytes from the last byte that is not a continuation byte, if they are
+/// [`is_incomplete`]; 0 if the text ends with a whole character or with invalid bytes.
+pub(crate) fn incomplete_suffix(b: &[u8]) -> usize {
     for k in 1..=b.len().min(3) {
-        let c = b[b.len() - k];
-        if c & 0xC0 != 0x80 {
-            let need = match c {
-                0xF0.. => 4,
-                0xE0.. => 3,
-                0xC0.. => 2,
-                _ => 1,
+        if b[b.len() - k] & 0xC0 != 0x80 {
+            return if is_incomplete(&b[b.len() - k..]) {
+                k
+            } else {
+                0
             };
-            return if need > k { k } else { 0 };
         }
     }
     0
+}
+
+/// True if `b` is the start of a UTF-8 character that more bytes can complete: what
+/// `std::str::from_utf8` reports as an error at 0 without an error length. The lead byte
+/// and the second byte follow the table of well-formed sequences (Unicode 15, Table 3-7):
+/// `E0` needs `A0..=BF` next, `ED` `80..=9F` (no surrogates), `F0` `90..=BF`, `F4`
+/// `80..=8F` (nothing past U+10FFFF), every other lead `80..=BF`.
+fn is_incomplete(b: &[u8]) -> bool {
+    let Some(&lead) = b.first() else {
+        return false;
+    };
+    let need = match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return false,
+    };
+    if b.len() >= need {
+        return false;
+    }
+    let second_ok = b.get(1).is_none_or(|&c| match lead {
+        0xE0 => (0xA0..=0xBF).contains(&c),
+        0xED => (0x80..=0x9F).contains(&c),
+        0xF0 => (0x90..=0xBF).contains(&c),
+        0xF4 => (0x80..=0x8F).contains(&c),
+        _ => (0x80..=0xBF).contains(&c),
+    });
+    second_ok && b.iter().skip(2).all(|&c| c & 0xC0 == 0x80)
 }
 
 #[cfg(test)]
@@ -137,6 +166,27 @@ mod tests {
         d.decode(&bytes[last..], &mut out);
         d.finish(&mut out);
         out
+    }
+
+    /// `is_incomplete` is exactly what `from_utf8` calls an unfinished character, for every
+    /// sequence of one and two bytes and every three-byte one that starts with a lead byte.
+    #[test]
+    fn incomplete_is_what_from_utf8_says() {
+        let std_says = |b: &[u8]| matches!(std::str::from_utf8(b), Err(e) if e.valid_up_to() == 0 && e.error_len().is_none());
+        for a in 0..=255u8 {
+            assert_eq!(is_incomplete(&[a]), std_says(&[a]), "{a:02x}");
+            for b in 0..=255u8 {
+                assert_eq!(is_incomplete(&[a, b]), std_says(&[a, b]), "{a:02x} {b:02x}");
+                if a >= 0xC0 {
+                    for c in 0..=255u8 {
+                        let s = [a, b, c];
+                        assert_eq!(is_incomplete(&s), std_says(&s), "{s:02x?}");
+                    }
+                }
+            }
+        }
+        assert!(!is_incomplete(b""));
+        assert!(!is_incomplete("👍".as_bytes()));
     }
 
     #[test]

@@ -355,7 +355,7 @@ impl Stream {
         if self.committed.lines.heap_bytes() == 0 && n > 0 {
             self.committed.lines = self.shared.pool.take();
         }
-        if n > 0 && self.work.heap_bytes() == 0 && self.source.heap_bytes() == 0 {
+        if n > 0 && self.source.heap_bytes() == 0 && self.work.heap_bytes() == 0 {
             let spare = self.shared.pool.take_work();
             self.work = spare.work;
             self.source.text = spare.text;

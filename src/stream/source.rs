@@ -60,8 +60,18 @@ impl Source {
     /// number of line breaks inserted by the line cap.
     pub(super) fn push_bytes(&mut self, chunk: &[u8]) -> u64 {
         if !self.decoder.has_pending() {
-            if let Ok(text) = std::str::from_utf8(chunk) {
-                // Whole characters (the common case): no decoding copy.
+            // Whole characters, perhaps with the start of one more at the end (the common
+            // cases, the second in CJK text cut into small chunks): validated once, no
+            // decoding copy.
+            let whole = if chunk.last().is_some_and(|&b| b >= 0x80) {
+                chunk.len() - crate::utf8::incomplete_suffix(chunk)
+            } else {
+                chunk.len()
+            };
+            if let Ok(text) = std::str::from_utf8(&chunk[..whole]) {
+                if whole < chunk.len() {
+                    self.decoder.hold(&chunk[whole..]);
+                }
                 return self.append(text);
             }
         }
