@@ -1443,7 +1443,6 @@ impl<'a> Cluster<'a> {
             return true;
         }
         // Two CJK ideographs (class ID): a break between them (LB31), without a lookup.
-        let ideograph = |c: char| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}');
         if ideograph(next)
             && self.text.len() == 3
             && self.text.chars().next().is_some_and(ideograph)
@@ -1538,8 +1537,10 @@ thread_local! {
     static PAIRS: PairCache = const { PairCache([const { std::cell::Cell::new(0) }; PAIR_SLOTS]) };
 }
 
-/// Slots of [`PAIRS`].
-const PAIR_SLOTS: usize = 64;
+/// Slots of [`PAIRS`] (a power of two; 8 KiB per thread): Japanese text asks about a few
+/// hundred pairs of kana and punctuation, which 64 slots kept evicting.
+const PAIR_SLOTS: usize = 1024;
+const _: () = assert!(PAIR_SLOTS.is_power_of_two());
 
 /// A direct-mapped cache of UAX #14 answers for character pairs: each slot holds
 /// `a << 22 | b << 1 | answer`, with bit 63 set when used (characters take 21 bits).
@@ -1553,7 +1554,7 @@ impl PairCache {
 
     fn slot(key: u64) -> usize {
         // (Fibonacci hashing of the pair.)
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % PAIR_SLOTS
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_SLOTS.trailing_zeros())) as usize
     }
 
     fn get(&self, a: &str, b: char) -> Option<bool> {
@@ -1796,8 +1797,37 @@ fn segment_word<'t>(
     // `is_simple` is a cluster of its own with that width (CJK text takes this path for
     // nearly every character); anything else is measured by `first_cluster`.
     let mut chars = text[start..].char_indices().peekable();
+    // The previous cluster is one CJK ideograph (UAX #14 class ID).
+    let mut prev_ideograph =
+        prev.is_some_and(|p| p.text.len() == 3 && p.text.chars().all(ideograph));
     while let Some((i, c)) = chars.next() {
         let at = start + i;
+        // A CJK ideograph after one, alone in its cluster: ID ÷ ID (LB31), so the one before
+        // is complete and goes into the run of wide characters, as the general path below
+        // would decide, without measuring the cluster or asking UAX #14.
+        if prev_ideograph && ideograph(c) {
+            if let Some((s, 2, false)) = seg {
+                if at - s == 3
+                    && chars
+                        .peek()
+                        .is_none_or(|&(_, d)| crate::width::is_simple(d))
+                {
+                    match &mut wide {
+                        Some(w) if w.1 == s => w.1 = at,
+                        _ => {
+                            flush_wide(&mut wide, f);
+                            wide = Some((s, at));
+                        }
+                    }
+                    seg = Some((at, 2, false));
+                    prev = Some(Cluster {
+                        text: &text[at..at + 3],
+                        wide: true,
+                    });
+                    continue;
+                }
+            }
+        }
         let (g, gw) = match crate::width::simple_width(c) {
             Some(w)
                 if chars
@@ -1854,6 +1884,7 @@ fn segment_word<'t>(
                 seg = Some((at, gw, false));
             }
         }
+        prev_ideograph = g.len() == 3 && ideograph(c);
         prev = Some(cl);
     }
     flush_wide(&mut wide, f);
@@ -1866,6 +1897,11 @@ fn segment_word<'t>(
         });
     }
     text.len()
+}
+
+/// A CJK ideograph (the Unified Ideographs and Extension A blocks; UAX #14 class ID).
+fn ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
 /// Hands on the run of wide characters `segment_word` holds, if any, as one `Token::Wide`.
