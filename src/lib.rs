@@ -106,7 +106,9 @@
 //! 8. **Finalize**: the partial line is completed, the open block is committed, and every
 //!    prefix cache (open source, parser budget, highlighter state, link definitions, scratch
 //!    arena, tail buffer) is dropped. [`Stream::release`] then hands the line buffers back
-//!    to the renderer's bounded pool.
+//!    to the renderer's bounded pool. Outside streams and renderers termark keeps one
+//!    cache, of fixed size: each thread that wraps non-ASCII text holds 8 KiB of UAX #14
+//!    answers for character pairs.
 //!
 //! ## What makes a commit safe, and the rules chosen where CommonMark leaves it open
 //! - **Lists** are one block in CommonMark, and their looseness depends on every item. termark
