@@ -781,21 +781,12 @@ unsafe extern "C" fn js_new_committed(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    let Some([handle, boxed]) = (unsafe { args2(env, info) }) else {
-        return ptr::null_mut();
-    };
+    // SAFETY: the arguments of this N-API callback, handed on.
     unsafe {
-        with_core(env, handle, |core| {
-            let Core {
-                stream,
-                writer,
-                batch,
-                ..
-            } = core;
+        js_lines(env, info, |stream, each| {
             for line in stream.new_committed() {
-                batch.push(writer, &line);
+                each(&line);
             }
-            batch_to_box(env, batch, boxed)
         })
     }
 }
@@ -804,6 +795,26 @@ unsafe extern "C" fn js_new_committed(
 unsafe extern "C" fn js_tentative(
     env: sys::napi_env,
     info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: the arguments of this N-API callback, handed on.
+    unsafe {
+        js_lines(env, info, |stream, each| {
+            for line in stream.tentative() {
+                each(&line);
+            }
+        })
+    }
+}
+
+/// Hands each line a call returns (of the stream, the first argument) to the second.
+type EachLine = fn(&mut termark::Stream, &mut dyn FnMut(&termark::Line<'_>));
+
+/// The body of a call `(handle, box)` that returns lines: `lines` hands each line of the
+/// stream to a function that adds it to the core's [`Batch`]; the batch goes to `box`.
+unsafe fn js_lines(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    lines: EachLine,
 ) -> sys::napi_value {
     let Some([handle, boxed]) = (unsafe { args2(env, info) }) else {
         return ptr::null_mut();
@@ -816,9 +827,7 @@ unsafe extern "C" fn js_tentative(
                 batch,
                 ..
             } = core;
-            for line in stream.tentative() {
-                batch.push(writer, &line);
-            }
+            lines(stream, &mut |line| batch.push(writer, line));
             batch_to_box(env, batch, boxed)
         })
     }
