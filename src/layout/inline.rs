@@ -242,8 +242,6 @@ impl Layout<'_> {
         scratch.tmp = clean;
     }
 
-    /// Text that is already safe (termark's own, or sanitized): into the wrapper, or
-    /// collected for a table cell.
     /// True if an element in `style` would look like the text around it at the color
     /// depth: any style at [`ColorDepth::Plain`], a style without attributes (color only)
     /// at [`ColorDepth::NoColor`]. Such an element is marked as in Markdown instead:
@@ -286,6 +284,8 @@ impl Layout<'_> {
         self.emit(fence, style, out, scratch);
     }
 
+    /// Text that is already safe (termark's own, or sanitized): into the wrapper, or
+    /// collected for a table cell.
     pub(super) fn emit(
         &mut self,
         text: &str,
