@@ -1797,15 +1797,14 @@ fn segment_word<'t>(
     // `is_simple` is a cluster of its own with that width (CJK text takes this path for
     // nearly every character); anything else is measured by `first_cluster`.
     let mut chars = text[start..].char_indices().peekable();
-    // The previous cluster is one CJK ideograph (UAX #14 class ID).
-    let mut prev_ideograph =
-        prev.is_some_and(|p| p.text.len() == 3 && p.text.chars().all(ideograph));
+    // The previous cluster is one character of UAX #14 class ID (a CJK ideograph, most kana).
+    let mut prev_id = prev.is_some_and(|p| p.text.len() == 3 && p.text.chars().all(class_id));
     while let Some((i, c)) = chars.next() {
         let at = start + i;
-        // A CJK ideograph after one, alone in its cluster: ID ÷ ID (LB31), so the one before
-        // is complete and goes into the run of wide characters, as the general path below
-        // would decide, without measuring the cluster or asking UAX #14.
-        if prev_ideograph && ideograph(c) {
+        // A character of class ID after one, alone in its cluster: ID ÷ ID (LB31), so the
+        // one before is complete and goes into the run of wide characters, as the general
+        // path below would decide, without measuring the cluster or asking UAX #14.
+        if prev_id && class_id(c) {
             if let Some((s, 2, false)) = seg {
                 if at - s == 3
                     && chars
@@ -1884,7 +1883,7 @@ fn segment_word<'t>(
                 seg = Some((at, gw, false));
             }
         }
-        prev_ideograph = g.len() == 3 && ideograph(c);
+        prev_id = g.len() == 3 && class_id(c);
         prev = Some(cl);
     }
     flush_wide(&mut wide, f);
@@ -1902,6 +1901,21 @@ fn segment_word<'t>(
 /// A CJK ideograph (the Unified Ideographs and Extension A blocks; UAX #14 class ID).
 fn ideograph(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+}
+
+/// A wide character of UAX #14 class ID that `segment_word` knows without measuring: a CJK
+/// ideograph, or a kana that unicode-linebreak puts in ID (not the small kana and the
+/// prolonged sound mark, class CJ, nor `゠`, `・`, `ヽ`, `ヾ`, class NS). Each is three bytes
+/// long and two columns wide.
+fn class_id(c: char) -> bool {
+    match c {
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' => true,
+        '\u{3041}'..='\u{3096}' | '\u{30A0}'..='\u{30FF}' => matches!(
+            unicode_linebreak::break_property(c as u32),
+            unicode_linebreak::BreakClass::Ideographic
+        ),
+        _ => false,
+    }
 }
 
 /// Hands on the run of wide characters `segment_word` holds, if any, as one `Token::Wide`.
@@ -2114,7 +2128,7 @@ mod tests {
         #[test]
         fn wide_runs_equal_one_character_at_a_time(
             parts in proptest::collection::vec(
-                ("[中文字の。、「」（）a ]{0,24}|한국어 [中文]{0,6}|[中文]{2,30}|<|>", 0u8..3),
+                ("[中文字のアーゃ・。、「」（）a ]{0,24}|한국어 [中文]{0,6}|[中文]{2,30}|[あかさアカサのーゃ]{2,30}|<|>", 0u8..3),
                 0..6,
             ),
             avail in 2usize..20,
