@@ -159,6 +159,40 @@ fn stream(r: &Renderer, text: &[u8], cuts: &[usize], peek: bool) -> (Vec<String>
     (drained, all)
 }
 
+/// Invariants 1 and 2 for `text` cut at `cuts`: the lines reported as committed along the
+/// way are the final ones, they equal the one-shot render, and (without a forward
+/// reference) the one-shot render equals one whole-document parse.
+fn check_chunking(
+    r: &Renderer,
+    text: &str,
+    cuts: &[usize],
+    peek: bool,
+    forward_ref: bool,
+) -> Result<(), TestCaseError> {
+    let one = ansi(&r.render(text));
+    let (drained, all) = stream(r, text.as_bytes(), cuts, peek);
+    prop_assert_eq!(
+        &drained,
+        &all,
+        "committed lines changed after being reported"
+    );
+    prop_assert_eq!(
+        &all,
+        &one,
+        "chunked output differs from the one-shot render"
+    );
+    // The independent oracle: one full pulldown-cmark parse, no streaming machinery.
+    // They differ only where a link reference definition follows a use of it.
+    if !forward_ref {
+        prop_assert_eq!(
+            &one,
+            &ansi(&r.render_whole(text)),
+            "one-shot differs from the whole-document parse"
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
@@ -167,16 +201,7 @@ proptest! {
     /// committed along the way are exactly the final ones.
     #[test]
     fn chunking_never_changes_output((text, forward_ref) in doc(), cuts in proptest::collection::vec(any::<usize>(), 0..40), width in 20usize..100, peek in any::<bool>()) {
-        let r = renderer(width);
-        let one = ansi(&r.render(&text));
-        let (drained, all) = stream(&r, text.as_bytes(), &cuts, peek);
-        prop_assert_eq!(&drained, &all, "committed lines changed after being reported");
-        prop_assert_eq!(&all, &one, "chunked output differs from the one-shot render");
-        // The independent oracle: one full pulldown-cmark parse, no streaming machinery.
-        // They differ only where a link reference definition follows a use of it.
-        if !forward_ref {
-            prop_assert_eq!(&one, &ansi(&r.render_whole(&text)), "one-shot differs from the whole-document parse");
-        }
+        check_chunking(&renderer(width), &text, &cuts, peek, forward_ref)?;
     }
 
     /// 1-byte chunks: the hardest chunking.
@@ -257,15 +282,37 @@ proptest! {
     #[test]
     fn mixed_line_endings_never_change_output((text, bare, lf, forward_ref) in mixed_line_endings(), cuts in proptest::collection::vec(any::<usize>(), 0..40), width in 20usize..100, peek in any::<bool>()) {
         let r = renderer(width);
-        let one = ansi(&r.render(&text));
-        let (drained, all) = stream(&r, text.as_bytes(), &cuts, peek);
-        prop_assert_eq!(&drained, &all, "committed lines changed after being reported");
-        prop_assert_eq!(&all, &one, "chunked output differs from the one-shot render");
-        if !forward_ref {
-            prop_assert_eq!(&one, &ansi(&r.render_whole(&text)), "one-shot differs from the whole-document parse");
-        }
+        check_chunking(&r, &text, &cuts, peek, forward_ref)?;
         let (_, bare_streamed) = stream(&r, bare.as_bytes(), &cuts, peek);
         prop_assert_eq!(&bare_streamed, &ansi(&r.render(&lf)), "bare CRs render unlike LFs");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// Bytes that are not all UTF-8, cut anywhere (between the bytes of a character, of a
+    /// broken sequence, or of both): the stream shows what the one-shot render of their
+    /// lossy decoding (`String::from_utf8_lossy`, one U+FFFD per maximal invalid subpart)
+    /// shows, so holding back the start of a character at a chunk's end never loses or
+    /// adds one.
+    #[test]
+    fn broken_utf8_in_any_chunking_renders_as_its_lossy_decoding(
+        items in proptest::collection::vec(0usize..14, 1..40),
+        cuts in proptest::collection::vec(any::<usize>(), 0..20),
+        width in 20usize..60,
+    ) {
+        const PIECES: [&[u8]; 14] = [
+            b"a", b" ", b"\n", b"**b** ", "\u{e9}".as_bytes(), "\u{4e2d}".as_bytes(),
+            "\u{1f44d}".as_bytes(), b"\xE4\xB8", b"\xF0\x9F\x91", b"\xE0\x80",
+            b"\xED\xA0", b"\xC0", b"\xF8", b"\x80",
+        ];
+        let bytes: Vec<u8> = items.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
+        let r = renderer(width);
+        let one = ansi(&r.render(&String::from_utf8_lossy(&bytes)));
+        let (drained, all) = stream(&r, &bytes, &cuts, false);
+        prop_assert_eq!(&drained, &all, "committed lines changed after being reported");
+        prop_assert_eq!(&all, &one, "chunked bytes differ from their lossy one-shot render");
     }
 }
 
