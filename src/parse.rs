@@ -239,8 +239,16 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     let mut last_closed_by_blank = false;
     // A top-level `End(List)`, not fed until another event follows it.
     let mut list_end: Option<(Event<'a>, Range<usize>)> = None;
+    // (Most parses have no committed definition and no definition to show: the loop then
+    // skips both looks.)
+    let resolve = !defs.is_empty();
+    let show = shown.peek().is_some();
     for (event, range) in parser.into_offset_iter() {
-        let event = prefer_committed(event, defs);
+        let event = if resolve {
+            prefer_committed(event, defs)
+        } else {
+            event
+        };
         let first_item =
             list_just_started && depth == 1 && matches!(event, Event::Start(Tag::Item));
         let starts_unit = match &event {
@@ -285,16 +293,20 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
         if starts_unit {
             last_closed_by_blank = crate::boundary::closed_by_blank(&event);
         }
-        if let Some((e, r)) = list_end.take() {
-            sink.event(&e, r, text);
+        if list_end.is_some() {
+            if let Some((e, r)) = list_end.take() {
+                sink.event(&e, r, text);
+            }
         }
-        let before = if matches!(event, Event::End(_)) {
-            range.end
-        } else {
-            range.start
-        };
-        while let Some(d) = shown.next_if(|d| d.span.0 < before) {
-            sink.definition(d, text);
+        if show {
+            let before = if matches!(event, Event::End(_)) {
+                range.end
+            } else {
+                range.start
+            };
+            while let Some(d) = shown.next_if(|d| d.span.0 < before) {
+                sink.definition(d, text);
+            }
         }
         if mode.list_continues && depth == 0 && matches!(event, Event::End(TagEnd::List(_))) {
             list_end = Some((event, range));

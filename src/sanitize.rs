@@ -36,7 +36,25 @@ pub(crate) fn needs_sanitizing(s: &str) -> bool {
     }) {
         return false;
     }
-    s.chars().any(is_unsafe)
+    // The UTF-8 forms of the unsafe characters, byte by byte (cheaper than decoding every
+    // character): C0 and DEL are single bytes, C1 is `C2 80..=9F`, the bidi controls are
+    // `E2 80 AA..=AE` and `E2 81 A6..=A9`. `s` is valid UTF-8, so a `C2` has one
+    // continuation byte after it and an `E2` two.
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        match x {
+            0..=0x1f | 0x7f => return true,
+            0xC2 if b[i + 1] < 0xA0 => return true,
+            0xE2 => match (b[i + 1], b[i + 2]) {
+                (0x80, 0xAA..=0xAE) | (0x81, 0xA6..=0xA9) => return true,
+                _ => i += 2,
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The replacement for an unsafe character `c` (`None`: drop it).
@@ -161,6 +179,27 @@ pub const MAX_URL_BYTES: usize = 2048;
 
 #[cfg(test)]
 mod tests {
+    /// The byte scan of `needs_sanitizing` says what decoding every character would, for
+    /// every character, alone and between ASCII and non-ASCII neighbours (`C2`/`E2` lead
+    /// bytes of safe characters included, which the fast rejection lets through).
+    #[test]
+    fn needs_sanitizing_is_any_unsafe_char() {
+        let mut s = String::new();
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            for (before, after) in [("", ""), ("a", "b"), ("\u{a0}", "\u{2014}"), ("—", "é")] {
+                s.clear();
+                s.push_str(before);
+                s.push(c);
+                s.push_str(after);
+                assert_eq!(
+                    super::needs_sanitizing(&s),
+                    s.chars().any(super::is_unsafe),
+                    "{s:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn hyperlink_schemes() {
         for ok in [
