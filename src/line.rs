@@ -677,6 +677,11 @@ impl Lines {
             return;
         }
         // Trim trailing spaces that do not show (a background or an underline shows them).
+        // (Most lines end in a word: nothing to look at.)
+        if !self.text.ends_with(' ') {
+            self.end_line_untrimmed();
+            return;
+        }
         while self.spans.len() > first {
             let n = self.spans.len();
             let look = self.attrs[self.spans[n - 1].attr as usize];
@@ -1014,6 +1019,25 @@ mod tests {
         assert_eq!(line.width(), 3);
         assert_eq!(line.spans().count(), 1);
         assert!(l.get(1).unwrap().is_empty());
+    }
+
+    /// A line that ends in a word is stored as written (the early return of `end_line`);
+    /// spaces that show (underlined) are kept at the end too.
+    #[test]
+    fn only_trailing_spaces_that_do_not_show_are_trimmed() {
+        let under = Style::new().add_modifier(crate::style::Modifiers::UNDERLINE);
+        let mut l = Lines::new();
+        l.push("a  ", Style::PLAIN, None);
+        l.push("b", under, None);
+        l.end_line();
+        l.push("c", Style::PLAIN, None);
+        l.push("  ", under, None);
+        l.end_line();
+        let rows: Vec<(String, usize, usize)> = l
+            .iter()
+            .map(|line| (line.plain(), line.width(), line.spans().count()))
+            .collect();
+        assert_eq!(rows, [("a  b".into(), 4, 2), ("c  ".into(), 3, 2)]);
     }
 
     #[test]

@@ -249,49 +249,54 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
         } else {
             event
         };
-        let first_item =
-            list_just_started && depth == 1 && matches!(event, Event::Start(Tag::Item));
-        let starts_unit = match &event {
-            Event::Start(Tag::Item) => depth == 1 && !std::mem::take(&mut list_just_started),
+        // One look at the event's kind: does it start a unit (or the first item of a
+        // top-level list), and the depth after it.
+        let (starts_unit, first_item) = match &event {
             Event::Start(tag) => {
-                list_just_started = depth == 0 && matches!(tag, Tag::List(_));
-                depth == 0
+                let r = if matches!(tag, Tag::Item) {
+                    let first = list_just_started && depth == 1;
+                    (depth == 1 && !std::mem::take(&mut list_just_started), first)
+                } else {
+                    list_just_started = depth == 0 && matches!(tag, Tag::List(_));
+                    (depth == 0, false)
+                };
+                depth += 1;
+                r
             }
-            Event::End(_) => false,
-            _ => depth == 0,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                (false, false)
+            }
+            _ => (depth == 0, false),
         };
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        if mode.hold_last {
-            // The cut before the held-back unit is at the start of its `\n`-terminated line,
-            // so a unit that starts on a line the held-back unit reaches joins it: two
-            // footnote definitions on one line (`[^a]:[^b]:`, finding 13), or blocks split by
-            // a bare CR (`a\n- \rf`: a setext heading, then `f`; findings 2 and 18).
-            let joins_held = starts_unit
-                && checkpointed
-                && crate::scan::nl_line_start(text, range.start) < held_end;
-            if starts_unit && !joins_held {
-                fed_any |= checkpointed;
-                sink.checkpoint();
-                checkpointed = true;
-                unit_start = Some(range.start);
-                held_end = 0;
-            }
-            if first_item {
-                held_end = held_end_before_list.max(range.end);
-            } else if starts_unit {
-                if matches!(event, Event::Start(Tag::List(_))) {
+        if starts_unit || first_item {
+            if mode.hold_last {
+                // The cut before the held-back unit is at the start of its `\n`-terminated
+                // line, so a unit that starts on a line the held-back unit reaches joins it:
+                // two footnote definitions on one line (`[^a]:[^b]:`, finding 13), or blocks
+                // split by a bare CR (`a\n- \rf`: a setext heading, then `f`; findings 2
+                // and 18).
+                let joins_held = starts_unit
+                    && checkpointed
+                    && crate::scan::nl_line_start(text, range.start) < held_end;
+                if starts_unit && !joins_held {
+                    fed_any |= checkpointed;
+                    sink.checkpoint();
+                    checkpointed = true;
+                    unit_start = Some(range.start);
+                    held_end = 0;
+                }
+                if first_item {
+                    held_end = held_end_before_list.max(range.end);
+                } else if matches!(event, Event::Start(Tag::List(_))) {
                     held_end_before_list = held_end;
                 } else {
                     held_end = held_end.max(range.end);
                 }
             }
-        }
-        if starts_unit {
-            last_closed_by_blank = crate::boundary::closed_by_blank(&event);
+            if starts_unit {
+                last_closed_by_blank = crate::boundary::closed_by_blank(&event);
+            }
         }
         if list_end.is_some() {
             if let Some((e, r)) = list_end.take() {
