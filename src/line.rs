@@ -288,6 +288,12 @@ impl Lines {
             + self.attr_ids.capacity() * (std::mem::size_of::<(Attr, u32)>() + 1)
     }
 
+    /// `heap_bytes() > 0`, looking at the text buffer first (which has capacity whenever
+    /// the lines are in use): for a check on every push.
+    pub(crate) fn holds_heap(&self) -> bool {
+        self.text.capacity() > 0 || self.heap_bytes() > 0
+    }
+
     /// Frees all memory (unlike [`clear`](Self::clear)).
     pub fn shrink_to_nothing(&mut self) {
         *self = Self::new();

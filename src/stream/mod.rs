@@ -352,7 +352,7 @@ impl Stream {
         self.stats.bytes_in += n as u64;
         self.stats.chunks += 1;
         self.tail.note_push(n, self.shared.options.tentative_budget);
-        if self.committed.lines.heap_bytes() == 0 && n > 0 {
+        if n > 0 && !self.committed.lines.holds_heap() {
             self.committed.lines = self.shared.pool.take();
         }
         if n > 0 && self.source.heap_bytes() == 0 && self.work.heap_bytes() == 0 {
