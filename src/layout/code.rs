@@ -168,19 +168,10 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     // Only looked for when the line may need more than one row.
     let mut cuts: Vec<usize> = Vec::new();
     if wrap && (text.len() > w.avail || text.contains('\t')) {
-        // After a space, or after punctuation that no other punctuation follows (not
-        // inside `::`, `->` or `&&`); before a `.` after a letter, digit or `)`.
-        let cut_between = |prev: char, first: char| {
-            let after_punct = BREAK_AFTER.contains(&prev) && !first.is_ascii_punctuation();
-            let before_dot = first == '.' && (prev.is_alphanumeric() || prev == ')');
-            prev == ' ' && first != ' ' || after_punct || before_dot
-        };
         if text.is_ascii() && !text.contains('\r') {
             // Every byte is a cluster of its own (no CR to join an LF): the same cuts, by byte.
             let b = text.as_bytes();
-            cuts.extend(
-                (1..b.len()).filter(|&at| cut_between(char::from(b[at - 1]), char::from(b[at]))),
-            );
+            cuts.extend((1..b.len()).filter(|&at| ascii_cut_between(b[at - 1], b[at])));
         } else {
             let mut prev = ' ';
             for (at, g) in crate::width::clusters(text) {
@@ -236,6 +227,50 @@ pub(crate) fn line<S: LineSink + ?Sized>(
 const BREAK_AFTER: &[char] = &[
     ',', ';', '(', ')', '[', ']', '{', '}', ':', '=', '>', '|', '&',
 ];
+
+/// May a code row break between the clusters ending in `prev` and starting with `first`?
+/// After a space, or after punctuation that no other punctuation follows (not inside `::`,
+/// `->` or `&&`); before a `.` after a letter, digit or `)`.
+fn cut_between(prev: char, first: char) -> bool {
+    let after_punct = BREAK_AFTER.contains(&prev) && !first.is_ascii_punctuation();
+    let before_dot = first == '.' && (prev.is_alphanumeric() || prev == ')');
+    prev == ' ' && first != ' ' || after_punct || before_dot
+}
+
+/// [`cut_between`] for two ASCII bytes, by table (a code line longer than the row asks it
+/// for every byte).
+fn ascii_cut_between(prev: u8, first: u8) -> bool {
+    const AFTER: u8 = 1;
+    const PUNCT: u8 = 2;
+    const ALNUM: u8 = 4;
+    const CLASS: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            if c.is_ascii_punctuation() {
+                t[b] |= PUNCT;
+            }
+            if c.is_ascii_alphanumeric() {
+                t[b] |= ALNUM;
+            }
+            b += 1;
+        }
+        let mut i = 0;
+        while i < BREAK_AFTER.len() {
+            t[BREAK_AFTER[i] as usize] |= AFTER;
+            i += 1;
+        }
+        t
+    };
+    let (p, f) = (
+        CLASS[usize::from(prev & 0x7f)],
+        CLASS[usize::from(first & 0x7f)],
+    );
+    prev == b' ' && first != b' '
+        || p & AFTER != 0 && f & PUNCT == 0
+        || first == b'.' && (p & ALNUM != 0 || prev == b')')
+}
 
 /// A continuation row is not begun for fewer columns than this when an earlier cut in the
 /// last third of the row leaves it more.
@@ -459,6 +494,23 @@ impl<S: LineSink + ?Sized> RowWriter<'_, '_, S> {
             self.sink.push(&text[s..e], style, None, w);
             self.row_width += w;
             self.col += w;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The byte table says what the character rule says, for every pair of ASCII bytes.
+    #[test]
+    fn ascii_cuts_are_the_character_cuts() {
+        for prev in 0..128u8 {
+            for first in 0..128u8 {
+                assert_eq!(
+                    super::ascii_cut_between(prev, first),
+                    super::cut_between(char::from(prev), char::from(first)),
+                    "{prev:?} {first:?}"
+                );
+            }
         }
     }
 }

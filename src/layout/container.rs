@@ -93,10 +93,14 @@ impl PrefixSink<'_> {
                                     theme.list_marker
                                 }
                                 Marker::Ordered(n) => {
-                                    use std::fmt::Write;
                                     // Right-aligned in the item's indent less `. `.
                                     let digits = c.indent.saturating_sub(2);
-                                    let _ = write!(mbuf, "{n:>digits$}.");
+                                    let n = *n;
+                                    for _ in decimal_width(n)..digits {
+                                        mbuf.push(' ');
+                                    }
+                                    push_decimal(mbuf, n);
+                                    mbuf.push('.');
                                     theme.list_marker
                                 }
                                 Marker::Label(l) => {
@@ -203,6 +207,24 @@ impl Layout<'_> {
     }
 }
 
+/// Appends `n` in decimal (as `write!(out, "{n}")` does, without the formatting
+/// machinery: list numbers and link marks are written once per line or link).
+pub(super) fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
 pub(super) fn decimal_width(mut n: u64) -> usize {
     let mut w = 1;
     while n >= 10 {
@@ -228,4 +250,18 @@ pub(super) fn truncate_to_width(s: &str, max: usize) -> String {
     }
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn push_decimal_writes_what_format_does() {
+        let mut out = String::new();
+        for n in (0..1_000).chain([9_999, 10_000, u64::from(u32::MAX), u64::MAX]) {
+            out.clear();
+            super::push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string());
+            assert_eq!(super::decimal_width(n), out.len());
+        }
+    }
 }

@@ -18,7 +18,6 @@ use crate::sanitize::{
 use crate::style::Style;
 use crate::wrap::{Piece, Wrapper};
 use pulldown_cmark::LinkType;
-use std::fmt::Write as _;
 
 /// A collected piece of a table cell: text in `Scratch::buf`, link in `Scratch::urls`.
 #[derive(Clone, Copy, Debug)]
@@ -498,7 +497,9 @@ impl Layout<'_> {
                         n
                     }
                 };
-                let _ = write!(text, "[{mark}]");
+                text.push('[');
+                super::container::push_decimal(&mut text, u64::from(mark));
+                text.push(']');
             } else {
                 // Inline, once per block; past the output bound, not again once the message
                 // has shown it.
@@ -583,7 +584,9 @@ impl Layout<'_> {
             self.begin_flow(out, scratch);
             scratch.flow.overlong_on_the_line();
             label.clear();
-            let _ = write!(label, "[{n}]: ");
+            label.push('[');
+            super::container::push_decimal(&mut label, u64::from(n));
+            label.push_str("]: ");
             self.emit(&label, style, out, scratch);
             self.emit(&urls[s as usize..e as usize], style, out, scratch);
             self.finish_flow(out, scratch);
