@@ -106,6 +106,27 @@ pub(crate) fn is_printable_ascii(b: &[u8]) -> bool {
             .all(|&x| x.wrapping_sub(0x20) < 0x5f)
 }
 
+/// Where the first byte of `b` that is not printable ASCII (`0x20..0x7f`) is:
+/// `b.iter().position(..)`, eight bytes at a time.
+pub(crate) fn first_non_printable_ascii(b: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x2020_2020_2020_2020;
+    const ONE: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        if (x.wrapping_sub(LO) | x | x.wrapping_add(ONE)) & HIGH != 0 {
+            break;
+        }
+        at += 8;
+    }
+    b[at..]
+        .iter()
+        .position(|&c| !(0x20..0x7f).contains(&c))
+        .map(|k| at + k)
+}
+
 /// `b.iter().all(f)` in blocks of 16 bytes without early exits inside a block (vectorizes
 /// for a simple `f`).
 #[inline]
@@ -211,6 +232,27 @@ pub(crate) fn cluster_parts(g: &str) -> impl Iterator<Item = (usize, usize, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The word-at-a-time search finds what a byte-by-byte one does: every byte value at
+    /// every position of inputs of 0 to 40 bytes (the rest printable ASCII).
+    #[test]
+    fn first_non_printable_ascii_is_the_first_such_byte() {
+        for len in 0..40 {
+            for at in 0..len {
+                for bad in 0..=255u8 {
+                    let mut b = vec![b'a'; len];
+                    b[at] = bad;
+                    if at + 1 < len {
+                        b[at + 1] = 0xff; // a later bad byte must not be found first
+                    }
+                    let want = b.iter().position(|&c| !(0x20..0x7f).contains(&c));
+                    assert_eq!(first_non_printable_ascii(&b), want, "{b:?}");
+                    assert_eq!(is_printable_ascii(&b), want.is_none(), "{b:?}");
+                }
+            }
+            assert_eq!(first_non_printable_ascii(&vec![b'~'; len]), None);
+        }
+    }
 
     #[test]
     fn simple_width_agrees_with_unicode_width_and_is_simple() {

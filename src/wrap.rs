@@ -467,7 +467,7 @@ impl Wrapper {
         // Splitting text between calls changes nothing (the wrapper carries its state).
         while !rest.is_empty() {
             let b = rest.as_bytes();
-            let Some(p) = b.iter().position(|&c| !(0x20..0x7f).contains(&c)) else {
+            let Some(p) = crate::width::first_non_printable_ascii(b) else {
                 self.ascii_stretch(sink, rest, style, link);
                 return;
             };
