@@ -370,18 +370,23 @@ fn push_param(p: &mut smallvec::SmallVec<[u8; 48]>, s: &[u8]) {
 }
 
 fn push_num(p: &mut smallvec::SmallVec<[u8; 48]>, n: u32) {
-    let mut tmp = [0u8; 10];
-    let mut i = tmp.len();
-    let mut n = n;
+    p.extend_from_slice(decimal(u64::from(n), &mut [0; 20]));
+}
+
+/// `n` in decimal ASCII digits, written at the end of `buf` (20 bytes hold every `u64`):
+/// what `write!(out, "{n}")` writes, without the formatting machinery. For the SGR
+/// parameters here and the list numbers and link marks of the layout.
+pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
     loop {
         i -= 1;
-        tmp[i] = b'0' + (n % 10) as u8;
+        buf[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    p.extend_from_slice(&tmp[i..]);
+    &buf[i..]
 }
 
 fn push_mods(p: &mut smallvec::SmallVec<[u8; 48]>, m: Modifiers) {

@@ -90,16 +90,12 @@ pub(crate) fn is_simple(c: char) -> bool {
 /// "every byte passes" is exact.
 #[must_use]
 pub(crate) fn is_printable_ascii(b: &[u8]) -> bool {
-    const LO: u64 = 0x2020_2020_2020_2020;
-    const ONE: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut words = b.chunks_exact(8);
     let mut bad = 0;
     for w in &mut words {
-        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        bad |= x.wrapping_sub(LO) | x | x.wrapping_add(ONE);
+        bad |= non_printable_lanes(w);
     }
-    bad & HIGH == 0
+    bad == 0
         && words
             .remainder()
             .iter()
@@ -109,14 +105,10 @@ pub(crate) fn is_printable_ascii(b: &[u8]) -> bool {
 /// Where the first byte of `b` that is not printable ASCII (`0x20..0x7f`) is:
 /// `b.iter().position(..)`, eight bytes at a time.
 pub(crate) fn first_non_printable_ascii(b: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x2020_2020_2020_2020;
-    const ONE: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut words = b.chunks_exact(8);
     let mut at = 0;
     for w in &mut words {
-        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        if (x.wrapping_sub(LO) | x | x.wrapping_add(ONE)) & HIGH != 0 {
+        if non_printable_lanes(w) != 0 {
             break;
         }
         at += 8;
@@ -125,6 +117,18 @@ pub(crate) fn first_non_printable_ascii(b: &[u8]) -> Option<usize> {
         .iter()
         .position(|&c| !(0x20..0x7f).contains(&c))
         .map(|k| at + k)
+}
+
+/// The test of [`is_printable_ascii`] on eight bytes (`w.len() == 8`): nonzero if any of
+/// them is not printable ASCII (the high bits it sets say nothing about *which*, once a
+/// borrow or carry has crossed a lane).
+#[inline]
+fn non_printable_lanes(w: &[u8]) -> u64 {
+    const LO: u64 = 0x2020_2020_2020_2020;
+    const ONE: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+    (x.wrapping_sub(LO) | x | x.wrapping_add(ONE)) & HIGH
 }
 
 /// `b.iter().all(f)` in blocks of 16 bytes without early exits inside a block (vectorizes

@@ -209,18 +209,8 @@ impl Layout<'_> {
 
 /// Appends `n` in decimal (as `write!(out, "{n}")` does, without the formatting
 /// machinery: list numbers and link marks are written once per line or link).
-pub(super) fn push_decimal(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
+pub(super) fn push_decimal(out: &mut String, n: u64) {
+    for &d in crate::ansi::decimal(n, &mut [0; 20]) {
         out.push(char::from(d));
     }
 }
