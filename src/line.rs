@@ -683,7 +683,9 @@ impl Lines {
             return;
         }
         // Trim trailing spaces that do not show (a background or an underline shows them).
-        // (Most lines end in a word: nothing to look at.)
+        // (Most lines end in a word: nothing to look at. The open line's last span always
+        // ends where the text ends, `push_measured`, `unwrite` and `reset_to` keep it so,
+        // so the loop below would change nothing.)
         if !self.text.ends_with(' ') {
             self.end_line_untrimmed();
             return;
