@@ -686,6 +686,16 @@ impl Lines {
         // (Most lines end in a word: nothing to look at. The open line's last span always
         // ends where the text ends, `push_measured`, `unwrite` and `reset_to` keep it so,
         // so the loop below would change nothing.)
+        debug_assert_eq!(
+            self.text.len(),
+            line_start
+                + self
+                    .spans
+                    .get(first..)
+                    .and_then(<[_]>::last)
+                    .map_or(0, |s| s.end as usize),
+            "the open line's last span ends where its text ends"
+        );
         if !self.text.ends_with(' ') {
             self.end_line_untrimmed();
             return;
