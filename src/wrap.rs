@@ -1404,10 +1404,18 @@ fn space_joins_cluster_before(text: &str, at: usize) -> bool {
     let Some((start, c)) = text[..at].char_indices().next_back() else {
         return false;
     };
-    !c.is_ascii()
+    !never_prepend(c)
         && crate::width::clusters(&text[start..=at])
             .next()
             .is_some_and(|(_, g)| g.len() > at - start)
+}
+
+/// True if `c` is certainly not of grapheme category *Prepend* (the only category a
+/// following space joins, UAX #29 `GB9b`): a character of [`crate::width::is_simple`] (CJK
+/// text, Latin) or one above U+11F02, the last *Prepend* character (pictographs, emoji).
+/// A test checks it against the segmenter for every character.
+fn never_prepend(c: char) -> bool {
+    crate::width::is_simple(c) || u32::from(c) > 0x11F02
 }
 
 fn memchr_space(b: &[u8]) -> Option<usize> {
@@ -1927,6 +1935,18 @@ fn flush_wide(wide: &mut Option<(usize, usize)>, f: &mut impl FnMut(Token)) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn never_prepend_holds_for_every_character_it_names() {
+        // A space after such a character starts a cluster of its own.
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if super::never_prepend(c) {
+                let s = format!("{c} ");
+                let first = crate::width::clusters(&s).next().map(|(_, g)| g.len());
+                assert_eq!(first, Some(c.len_utf8()), "{c:?}");
+            }
+        }
+    }
+
     use super::*;
 
     #[derive(Default)]
