@@ -194,8 +194,16 @@ struct Word {
 impl Word {
     /// The id of `link` in this word's link table (0: none), copying it at most once in a
     /// row.
+    #[inline]
     fn link_id(&mut self, link: Option<&str>) -> u32 {
-        let Some(url) = link else { return 0 };
+        match link {
+            None => 0,
+            Some(url) => self.url_id(url),
+        }
+    }
+
+    /// [`link_id`](Self::link_id) of a link.
+    fn url_id(&mut self, url: &str) -> u32 {
         if let Some(&(s, e)) = self.links.last() {
             if &self.link_text[s as usize..e as usize] == url {
                 return self.links.len() as u32;
@@ -832,11 +840,16 @@ impl Wrapper {
         }
     }
 
-    /// Places the pending word.
+    /// Places the pending word, if any.
+    #[inline]
     fn flush_word<S: LineSink + ?Sized>(&mut self, sink: &mut S) {
-        if self.word.is_empty() {
-            return;
+        if !self.word.is_empty() {
+            self.place_pending(sink);
         }
+    }
+
+    /// [`flush_word`](Self::flush_word) when a word is pending.
+    fn place_pending<S: LineSink + ?Sized>(&mut self, sink: &mut S) {
         if self.word.glued {
             // Spaces that end a group are not part of it: they are the pending space after
             // the word, dropped at a break, and the group fits on a line without them
