@@ -186,32 +186,21 @@ pub(crate) fn line<S: LineSink + ?Sized>(
         cuts.retain(|&at| !matches!(text.as_bytes()[at], b')' | b']' | b'}' | b';' | b',' | b':'));
         cuts.sort_unstable();
         cuts.dedup();
-        // The column of each cut, from a run without wrapping into no output.
-        let mut dry = RowWriter {
-            sink: &mut Discard,
-            break_at: None,
-            cut_cols: Vec::new(),
-            total: 0,
-            fill: 0,
-            gutter: Style::PLAIN,
-            avail: usize::MAX,
-            col: 0,
-            row_width: 0,
-            wrap: false,
-            theme,
-            tab_width,
-            controls,
-        };
-        let mut cols = Vec::with_capacity(cuts.len());
-        for_each_part(ranges, &cuts, |s, e, style, cut| {
-            if cut {
-                cols.push(dry.col);
+        // The column of each cut: in printable ASCII its byte offset; otherwise from a run
+        // without wrapping into no output.
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        if crate::width::is_printable_ascii(body.as_bytes()) {
+            #[cfg(debug_assertions)]
+            {
+                dry_cut_columns(&mut w, text, ranges, &cuts);
+                debug_assert_eq!((w.total, &w.cut_cols), (body.len(), &cuts));
             }
-            dry.piece(&text[s..e], style);
-        });
-        w.total = dry.col;
-        w.cut_cols = cols;
-        w.break_at = w.plan(0);
+            w.total = body.len();
+            w.cut_cols.clone_from(&cuts);
+            w.break_at = w.plan(0);
+        } else {
+            dry_cut_columns(&mut w, text, ranges, &cuts);
+        }
     }
     for_each_part(ranges, &cuts, |s, e, style, _| {
         if w.break_at == Some(w.col) && w.row_width > 0 {
@@ -221,6 +210,41 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     });
     w.pad();
     w.sink.end();
+}
+
+/// Sets the line's width and the columns of its `cuts` in `w` by laying the line out
+/// without wrapping into no output, and plans the first row.
+fn dry_cut_columns<S: LineSink + ?Sized>(
+    w: &mut RowWriter<'_, '_, S>,
+    text: &str,
+    ranges: &[(usize, usize, Style)],
+    cuts: &[usize],
+) {
+    let mut dry = RowWriter {
+        sink: &mut Discard,
+        break_at: None,
+        cut_cols: Vec::new(),
+        total: 0,
+        fill: 0,
+        gutter: Style::PLAIN,
+        avail: usize::MAX,
+        col: 0,
+        row_width: 0,
+        wrap: false,
+        theme: w.theme,
+        tab_width: w.tab_width,
+        controls: w.controls,
+    };
+    let mut cols = Vec::with_capacity(cuts.len());
+    for_each_part(ranges, cuts, |s, e, style, cut| {
+        if cut {
+            cols.push(dry.col);
+        }
+        dry.piece(&text[s..e], style);
+    });
+    w.total = dry.col;
+    w.cut_cols = cols;
+    w.break_at = w.plan(0);
 }
 
 /// Characters after which a code row may break.
