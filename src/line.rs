@@ -344,19 +344,27 @@ impl Lines {
         }
     }
 
-    /// An upper bound of the bytes an [`AnsiWriter`](crate::AnsiWriter) writes for what was
-    /// appended since `mark` (no drain in between): the text, every span's SGR sequence, an
-    /// OSC 8 pair with its URL for every span that opens a link, and the line ends.
-    pub(crate) fn cost_since(&self, mark: &Mark) -> u64 {
+    /// An upper bound of the bytes an [`AnsiWriter`](crate::AnsiWriter) writes for the whole
+    /// buffer (no drain in between): the text, every span's SGR sequence, an OSC 8 pair with
+    /// its URL for every span that opened a link, and the line ends. The difference of two
+    /// costs is the cost of what was appended between them (negative if more was taken
+    /// back).
+    pub(crate) fn cost(&self) -> u64 {
+        Self::cost_of(
+            self.text.len(),
+            self.spans.len(),
+            self.recs.len(),
+            self.link_cost,
+        )
+    }
+
+    fn cost_of(text: usize, spans: usize, recs: usize, link_cost: u64) -> u64 {
         /// The longest SGR sequence a span can need (reset, every modifier, 24-bit fg and bg).
         const SGR: u64 = 48;
         // (The OSC 8 pairs with their URLs are counted for every span added with a link, as
         // it is added: a link continued from the span before is written once, and a span
         // taken back is not written, so this is an upper bound.)
-        (self.text.len().saturating_sub(mark.text)) as u64
-            + (self.spans.len().saturating_sub(mark.spans)) as u64 * SGR
-            + (self.recs.len().saturating_sub(mark.recs)) as u64 * 8
-            + self.link_cost.saturating_sub(mark.link_cost)
+        text as u64 + spans as u64 * SGR + recs as u64 * 8 + link_cost
     }
 
     /// Drops everything appended since `mark`.

@@ -226,6 +226,7 @@ impl Renderer {
             sink.event(&event, range, text);
         }
         sink.finish();
+        drop(sink);
         out
     }
 

@@ -311,7 +311,7 @@ impl Layout<'_> {
                             continue;
                         }
                         if run.leaf {
-                            self.html_apply(&tag, scratch);
+                            self.html_apply(&tag, out, scratch);
                         }
                         run.open.push(tag);
                         if has_dest && !run.leaf {
@@ -418,7 +418,7 @@ impl Layout<'_> {
             self.emit("▸ ", style, out, scratch);
         }
         for tag in &run.open {
-            self.html_apply(tag, scratch);
+            self.html_apply(tag, out, scratch);
         }
     }
 
@@ -437,7 +437,7 @@ impl Layout<'_> {
 
     /// Applies an inline element in the open leaf, and records it in
     /// [`Scratch::html_open`].
-    fn html_apply(&mut self, tag: &StartTag, scratch: &mut Scratch) {
+    fn html_apply(&mut self, tag: &StartTag, out: &Lines, scratch: &mut Scratch) {
         if scratch.html_open.len() >= MAX_OPEN {
             return;
         }
@@ -445,7 +445,7 @@ impl Layout<'_> {
         let link = match (tag.elem, tag.dest.as_deref()) {
             (Elem::Link, Some(href)) => {
                 scratch.push_style(theme.link);
-                self.push_link(href, LinkType::Inline, false, scratch);
+                self.push_link(href, LinkType::Inline, false, out, scratch);
                 true
             }
             (Elem::Look(look), _) => {
@@ -486,7 +486,7 @@ impl Layout<'_> {
     /// An `img`: its alt text as a Markdown image's, linked to `src`.
     fn html_image(&mut self, src: &str, alt: &str, out: &mut Lines, scratch: &mut Scratch) {
         scratch.push_style(self.cfg.theme.image);
-        self.push_link(src, LinkType::Inline, true, scratch);
+        self.push_link(src, LinkType::Inline, true, out, scratch);
         let style = scratch.top_style();
         self.emit("[image: ", style, out, scratch);
         let mut words = alt.split(is_html_space).filter(|w| !w.is_empty());
@@ -527,7 +527,7 @@ impl Layout<'_> {
                 Tok::Start(tag) => match tag.elem {
                     Elem::Link | Elem::Look(_) => {
                         self.ensure_leaf(range.clone(), src, out, scratch);
-                        self.html_apply(&tag, scratch);
+                        self.html_apply(&tag, out, scratch);
                     }
                     Elem::Image => {
                         self.ensure_leaf(range.clone(), src, out, scratch);

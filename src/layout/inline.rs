@@ -376,12 +376,13 @@ impl Layout<'_> {
         url: &str,
         kind: LinkType,
         image: bool,
+        out: &Lines,
         scratch: &mut Scratch,
     ) {
         let start = scratch.urls.len();
         // An OSC 8 link writes its URL again on every row it spans: past the output bound
         // a destination is shown as text instead (once per message).
-        let affordable = (url.len() as u64) * 4 + 256 <= self.state.allowance();
+        let affordable = (url.len() as u64) * 4 + 256 <= self.allowance(out);
         let encoded = if self.cfg.osc8_links() && hyperlink_allowed(url) && affordable {
             osc8_url(url)
         } else {
@@ -506,7 +507,7 @@ impl Layout<'_> {
                 let valid = (self.state.listed as usize).min(scratch.listed.len());
                 let seen = scratch.listed[..valid].iter().any(|&(h, _)| h == hash);
                 let url_len = (link.url.1 - link.url.0) as u64;
-                let short = url_len * 2 + 64 > self.state.allowance();
+                let short = url_len * 2 + 64 > self.allowance(out);
                 if !(short && seen) && scratch.shown_urls.insert(hash, 0).is_none() {
                     text.push_str(" (");
                     text.push_str(&scratch.urls[link.url.0 as usize..link.url.1 as usize]);
@@ -560,7 +561,7 @@ impl Layout<'_> {
         text.clear();
         push_sanitized(&mut text, def.dest, self.cfg.control_chars);
         // The destination is the link's text: it links to itself when hyperlinks are on.
-        self.push_link(def.dest, LinkType::Inline, false, scratch);
+        self.push_link(def.dest, LinkType::Inline, false, out, scratch);
         self.emit(&text, style, out, scratch);
         scratch.tmp = text;
         scratch.links.clear();

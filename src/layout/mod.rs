@@ -122,7 +122,9 @@ pub(crate) struct State {
     /// Source bytes laid out so far (the text of leaf events, thematic breaks, code lines,
     /// link destinations: a lower bound of the source's size).
     credit: u64,
-    /// An upper bound of the output bytes (ANSI included) laid out so far.
+    /// An upper bound of the output bytes (ANSI included) laid out so far: the
+    /// [`Lines::cost`] of the lines kept. Brought up to date lazily ([`Layout::sync`]), not
+    /// after every event.
     spent: u64,
     /// The valid entries of `Scratch::listed` (destinations listed so far).
     listed: u32,
@@ -188,6 +190,12 @@ impl State {
             + self.code.as_ref().map_or(0, |c| c.partial.capacity())
     }
 
+    /// The output bytes counted so far (for tests).
+    #[cfg(test)]
+    pub(crate) fn spent(&self) -> u64 {
+        self.spent
+    }
+
     /// Output bytes a decoration may still take without the message leaving the bound of
     /// [`OUTPUT_BYTES_PER_INPUT_BYTE`] and [`OUTPUT_SLACK_BYTES`].
     pub(crate) fn allowance(&self) -> u64 {
@@ -218,6 +226,8 @@ pub(crate) struct Layout<'a> {
     state: &'a mut State,
     replay: Option<&'a Replay>,
     record: Option<&'a mut Recorder>,
+    /// [`Lines::cost`] of the output when `state.spent` last took it in ([`Self::sync`]).
+    synced: u64,
 }
 
 /// A layout with the buffers it writes into: where the events of a parse go.
@@ -235,8 +245,10 @@ impl<'a> LayoutSink<'a> {
         out: &'a mut Lines,
         scratch: &'a mut Scratch,
     ) -> Self {
+        let mut layout = Layout::new(cfg, state);
+        layout.synced = out.cost();
         Self {
-            layout: Layout::new(cfg, state),
+            layout,
             out,
             scratch,
         }
@@ -256,41 +268,38 @@ impl<'a> LayoutSink<'a> {
 
     /// Ends the document: closes whatever is open.
     pub(crate) fn finish(&mut self) {
-        let before = self.out.mark();
         self.layout.finish(self.out, self.scratch);
-        self.layout.state.spent += self.out.cost_since(&before);
     }
 
     /// Shows `text` as plain source lines in a block of its own (the fallback when parsing
     /// it failed).
     pub(crate) fn plain_block(&mut self, text: &str) {
-        let before = self.out.mark();
         self.layout.state.credit += text.len() as u64;
         self.layout.plain_block(text, self.out, self.scratch);
-        self.layout.state.spent += self.out.cost_since(&before);
     }
 
     /// Starts a top-level fenced code block (fence mode) with this info string.
     pub(crate) fn fence_start(&mut self, info: &str) {
-        let before = self.out.mark();
         self.layout.state.credit += info.len() as u64;
         self.layout.fence_start(info, self.out, self.scratch);
-        self.layout.state.spent += self.out.cost_since(&before);
     }
 
     /// One line of the open code block (with its `\n`, or without for the last line).
     pub(crate) fn code_line(&mut self, line: &str) {
-        let before = self.out.mark();
         self.layout.state.credit += line.len() as u64;
         self.layout.code_line(line, self.out, self.scratch);
-        self.layout.state.spent += self.out.cost_since(&before);
     }
 
     /// Closes the open code block.
     pub(crate) fn code_end(&mut self) {
-        let before = self.out.mark();
         self.layout.code_end(self.out, self.scratch);
-        self.layout.state.spent += self.out.cost_since(&before);
+    }
+}
+
+impl Drop for LayoutSink<'_> {
+    /// The state keeps what this sink laid out in its `spent`.
+    fn drop(&mut self) {
+        self.layout.sync(self.out);
     }
 }
 
@@ -303,6 +312,7 @@ impl crate::parse::EventSink for LayoutSink<'_> {
             .event(event, range, text, self.out, self.scratch);
     }
     fn checkpoint(&mut self) {
+        self.layout.sync(self.out);
         let saved = &mut self.scratch.checkpoint;
         saved.0.clone_from(self.layout.state);
         saved.1 = self.out.mark();
@@ -311,13 +321,12 @@ impl crate::parse::EventSink for LayoutSink<'_> {
         let (state, mark) = &self.scratch.checkpoint;
         self.layout.state.clone_from(state);
         self.out.reset_to(*mark);
+        self.layout.synced = self.out.cost();
         self.scratch.end_render();
     }
     fn definition(&mut self, def: &crate::parse::ShownDef<'_>, text: &str) {
-        let before = self.out.mark();
         self.layout.state.credit += (def.span.1 - def.span.0) as u64;
         self.layout.definition(def, text, self.out, self.scratch);
-        self.layout.state.spent += self.out.cost_since(&before);
     }
 }
 
@@ -335,7 +344,27 @@ impl<'a> Layout<'a> {
             state,
             replay: None,
             record: None,
+            synced: 0,
         }
+    }
+
+    /// Brings `state.spent` up to date with what was laid out into `out` since the last
+    /// sync: the difference of two [`Lines::cost`]s, so the total does not depend on where
+    /// the syncs fall. Done before every look at the [`allowance`](Self::allowance), at a
+    /// checkpoint and when the sink is dropped.
+    pub(crate) fn sync(&mut self, out: &Lines) {
+        let now = out.cost();
+        self.state.spent = self
+            .state
+            .spent
+            .saturating_add_signed(now.wrapping_sub(self.synced).cast_signed());
+        self.synced = now;
+    }
+
+    /// [`State::allowance`] with what was laid out so far counted.
+    pub(super) fn allowance(&mut self, out: &Lines) -> u64 {
+        self.sync(out);
+        self.state.allowance()
     }
 
     /// Announces a new segment of source: `prev_blank` says whether the line before its first
@@ -365,7 +394,6 @@ impl<'a> Layout<'a> {
         out: &mut Lines,
         scratch: &mut Scratch,
     ) {
-        let before = out.mark();
         self.state.credit += match ev {
             // (The destination of an inline link is in its source; a reference's is not.)
             Event::Start(
@@ -384,7 +412,6 @@ impl<'a> Layout<'a> {
             _ => range.len(),
         } as u64;
         self.event_inner(ev, range, src, out, scratch);
-        self.state.spent += out.cost_since(&before);
     }
 
     fn event_inner(
@@ -637,7 +664,7 @@ impl<'a> Layout<'a> {
             } => {
                 self.ensure_leaf(range, src, out, scratch);
                 scratch.push_style(self.cfg.theme.link);
-                self.push_link(dest_url, *link_type, false, scratch);
+                self.push_link(dest_url, *link_type, false, out, scratch);
             }
             Tag::Image {
                 link_type,
@@ -646,7 +673,7 @@ impl<'a> Layout<'a> {
             } => {
                 self.ensure_leaf(range, src, out, scratch);
                 scratch.push_style(self.cfg.theme.image);
-                self.push_link(dest_url, *link_type, true, scratch);
+                self.push_link(dest_url, *link_type, true, out, scratch);
                 if self.state.leaf != Leaf::Table {
                     // The label stays on one line when it fits on a line.
                     scratch.flow.begin_group();
@@ -719,7 +746,7 @@ impl<'a> Layout<'a> {
         self.begin_block(pos, src, out, scratch);
         let theme = &self.cfg.theme;
         out.set_kind(LineKind::Rule);
-        let allowance = self.state.allowance();
+        let allowance = self.allowance(out);
         let mut sink = self.sink(out, scratch);
         // As wide as the text, while the output stays inside its bound; else a stub.
         let n = sink.avail();
@@ -962,7 +989,7 @@ impl<'a> Layout<'a> {
         let cfg = self.cfg;
         // A background pads the rows, and the gutter has its color, while the output stays
         // inside its bound.
-        let allowance = self.state.allowance();
+        let allowance = self.allowance(out);
         // The code state and the container stack are borrowed apart (the highlight state is
         // large: it is not moved out and back per line).
         let State {

@@ -801,6 +801,30 @@ mod tests {
     use crate::{Options, Renderer};
 
     #[test]
+    fn the_output_budget_spent_is_the_cost_of_the_committed_lines() {
+        // The layout counts what it wrote as differences of the buffer's cost, taken when
+        // the budget is consulted, at unit checkpoints and when a sink is dropped: the sum
+        // is the cost of the lines kept, whatever the chunking, rollbacks included.
+        let r = Renderer::new(Options::new().with_width(30)).unwrap();
+        let text = "# Title\n\nSome [link](https://example.com/a) and `code`, a long \
+                    paragraph that wraps over rows.\n\n- one\n- two [x][r]\n\n  > quoted\n\n\
+                    | a | b |\n|---|---|\n| 1 | 2 |\n\n```rust\nfn main() {}\n```\n\n***\n\n\
+                    <div>html</div>\n\n[r]: https://example.com/r\n\nlast words\n";
+        for chunk in [1, 7, 16, text.len()] {
+            let mut s = r.stream();
+            for c in text.as_bytes().chunks(chunk) {
+                s.push_bytes(c);
+                let _ = s.tentative().count();
+                assert_eq!(
+                    s.carry.layout.spent(),
+                    s.committed.lines.cost(),
+                    "chunk {chunk}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_panicking_parse_is_isolated_and_the_stream_goes_on() {
         let r = Renderer::new(Options::new().with_width(40)).unwrap();
         let text = "# Before\n\nsome *BOOM* text\nsecond line\n\n- after\n- still fine\n";

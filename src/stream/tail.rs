@@ -349,6 +349,7 @@ impl Stream {
             crate::boundary::render_all(text, prev_blank, defs, &mut sink);
             sink.finish();
         }));
+        drop(sink);
         self.work.scratch.end_render();
         if ok.is_err() {
             // As for commits: a panicking parse shows the open block as plain source text.
