@@ -214,6 +214,35 @@ pub(crate) struct FeedMode {
 /// and to hold the last unit back it is rolled back to the last checkpoint at the end (the
 /// last unit is laid out once for nothing, which costs less than holding every unit's
 /// events until the next one starts).
+/// Drops `event`, skipping the drop glue (a call per event) for the kinds that own no
+/// heap memory: most events. Forgetting such an event leaks nothing.
+#[inline]
+fn forget_if_plain(event: Event<'_>) {
+    use pulldown_cmark::CowStr;
+    let plain = match &event {
+        Event::End(_) | Event::SoftBreak | Event::HardBreak | Event::Rule => true,
+        Event::TaskListMarker(_) => true,
+        Event::Text(t) | Event::Code(t) => !matches!(t, CowStr::Boxed(_)),
+        Event::Start(tag) => matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Item
+                | Tag::List(_)
+                | Tag::BlockQuote(_)
+                | Tag::TableRow
+                | Tag::TableCell
+                | Tag::TableHead
+        ),
+        _ => false,
+    };
+    if plain {
+        std::mem::forget(event);
+    }
+}
+
 pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     parser: Parser<'a, F>,
     text: &'a str,
@@ -317,6 +346,7 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
             list_end = Some((event, range));
         } else {
             sink.event(&event, range, text);
+            forget_if_plain(event);
         }
     }
     for d in shown {

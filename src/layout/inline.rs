@@ -443,9 +443,12 @@ impl Layout<'_> {
         let badge = link.image && !scratch.links.is_empty();
         let shown = link.display_url && !in_image && !badge && link.url.0 < link.url.1 && {
             let url = &scratch.urls[link.url.0 as usize..link.url.1 as usize];
-            let text = scratch.link_text[link.text_start as usize..]
-                .trim_start_matches(IMAGE_LABEL)
-                .trim_end_matches(']');
+            // (`strip_prefix` in a loop is `trim_start_matches` without a string searcher.)
+            let mut text = &scratch.link_text[link.text_start as usize..];
+            while let Some(rest) = text.strip_prefix(IMAGE_LABEL) {
+                text = rest;
+            }
+            let text = text.trim_end_matches(']');
             if link.osc8 {
                 // Behind a hyperlink, the URL shows only when the text names another host.
                 let host = &scratch.urls[link.host.0 as usize..link.host.1 as usize];
