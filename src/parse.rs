@@ -272,12 +272,10 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     // skips both looks.)
     let resolve = !defs.is_empty();
     let show = shown.peek().is_some();
-    for (event, range) in parser.into_offset_iter() {
-        let event = if resolve {
-            prefer_committed(event, defs)
-        } else {
-            event
-        };
+    for (mut event, range) in parser.into_offset_iter() {
+        if resolve && matches!(event, Event::Start(Tag::Link { .. } | Tag::Image { .. })) {
+            event = prefer_committed(event, defs);
+        }
         // One look at the event's kind: does it start a unit (or the first item of a
         // top-level list), and the depth after it.
         let (starts_unit, first_item) = match &event {
