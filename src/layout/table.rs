@@ -249,10 +249,35 @@ pub(crate) fn render<S: LineSink>(
         for c in 0..ncols {
             let before = cell_lines.len();
             if let Some(&(s, e)) = t.cells[first_cell..cells_end].get(c) {
-                if e > s {
+                let cell = &pieces[s as usize..e as usize];
+                if one_ascii_line(cell, widths[c]) {
+                    // What the wrapper makes of it, without the wrapper.
+                    for p in cell {
+                        if let Piece::Text { text, style, link } = *p {
+                            cell_lines.push_measured(text, style, link, text.len());
+                        }
+                    }
+                    cell_lines.end_line();
+                    #[cfg(debug_assertions)]
+                    {
+                        let mut wrapped = Lines::new();
+                        let avail = widths[c].max(1);
+                        wrap::wrap_with(
+                            &mut t.wrapper,
+                            cell,
+                            avail,
+                            cfg.tab_width,
+                            &mut Plain(&mut wrapped),
+                        );
+                        let last = cell_lines.iter().next_back().map(|l| l.spans().collect());
+                        let spans: Option<Vec<_>> =
+                            wrapped.iter().next_back().map(|l| l.spans().collect());
+                        debug_assert_eq!((wrapped.len(), last), (1, spans), "{cell:?}");
+                    }
+                } else if e > s {
                     wrap::wrap_with(
                         &mut t.wrapper,
-                        &pieces[s as usize..e as usize],
+                        cell,
                         widths[c].max(1),
                         cfg.tab_width,
                         &mut Plain(&mut cell_lines),
@@ -468,6 +493,31 @@ fn measure(pieces: &[Piece<'_>], tab: usize, words: &mut Vec<u32>) -> (usize, us
     let longest = longest.max(word);
     end_word(words, &mut word, glued);
     (natural.max(line), longest)
+}
+
+/// True if the wrapper would lay `cell` out as its pieces side by side on one line of at
+/// most `width` columns: printable ASCII text only, no hard break, no space at its start or
+/// end, no run of spaces split between two pieces (the wrapper writes such a run in the
+/// style of its first space), and not wider than `width`.
+fn one_ascii_line(cell: &[Piece<'_>], width: usize) -> bool {
+    let mut total = 0;
+    // The text so far ends with a space (or nothing came yet: a space would be dropped).
+    let mut space_before = true;
+    for p in cell {
+        let Piece::Text { text, .. } = *p else {
+            return false;
+        };
+        let b = text.as_bytes();
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+            continue;
+        };
+        if !crate::width::is_printable_ascii(b) || space_before && first == b' ' {
+            return false;
+        }
+        space_before = last == b' ';
+        total += b.len();
+    }
+    !space_before && total <= width
 }
 
 /// A word of a cell for the line-count estimate: its width in columns, or a forced break.
