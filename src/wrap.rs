@@ -427,6 +427,24 @@ impl Wrapper {
         self.push_checked(sink, text, style, link, ascii);
     }
 
+    /// [`push`](Self::push) of one U+0020 (a soft line break): what the byte path does with
+    /// it, without looking at it.
+    pub(crate) fn push_space<S: LineSink + ?Sized>(
+        &mut self,
+        sink: &mut S,
+        style: Style,
+        link: Option<&str>,
+    ) {
+        if self.ascii && self.group == 0 && !self.word.may_take_ascii() {
+            // The pending word (open or not) is complete; the space is pending.
+            self.open_word = None;
+            self.flush_word(sink);
+            self.add_space(1, style, link, true);
+        } else {
+            self.push_checked(sink, " ", style, link, true);
+        }
+    }
+
     /// [`push`](Self::push) for a caller that knows whether `text` is printable ASCII.
     #[inline]
     pub(crate) fn push_checked<S: LineSink + ?Sized>(

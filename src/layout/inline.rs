@@ -341,6 +341,27 @@ impl Layout<'_> {
         flow.push_checked(&mut sink, text, style, link, printable_ascii);
     }
 
+    /// A soft line break in the open leaf: a space ([`emit`](Self::emit) of `" "`).
+    pub(super) fn soft_break(&mut self, style: Style, out: &mut Lines, scratch: &mut Scratch) {
+        if self.state.leaf == Leaf::Table || scratch.links.iter().any(|l| l.collect) {
+            self.emit(" ", style, out, scratch);
+            return;
+        }
+        let link = scratch.current_link();
+        let Scratch {
+            flow, urls, marker, ..
+        } = scratch;
+        let link = link.map(|(s, e)| &urls[s as usize..e as usize]);
+        let mut sink = PrefixSink {
+            out,
+            stack: &mut self.state.stack,
+            theme: &self.cfg.theme,
+            width: self.cfg.width,
+            mbuf: marker,
+        };
+        flow.push_space(&mut sink, style, link);
+    }
+
     /// A hard line break in the open leaf.
     pub(super) fn hard_break(&mut self, out: &mut Lines, scratch: &mut Scratch) {
         if self.state.leaf == Leaf::Table {
@@ -591,8 +612,10 @@ impl Layout<'_> {
             label.push('[');
             super::container::push_decimal(&mut label, u64::from(n));
             label.push_str("]: ");
+            // (One push for the label and the destination: the wrapper breaks the same
+            // wherever its text is split between calls.)
+            label.push_str(&urls[s as usize..e as usize]);
             self.emit(&label, style, out, scratch);
-            self.emit(&urls[s as usize..e as usize], style, out, scratch);
             self.finish_flow(out, scratch);
         }
         scratch.tmp = label;

@@ -476,7 +476,7 @@ impl<'a> Layout<'a> {
             Event::SoftBreak => {
                 self.ensure_leaf(range, src, out, scratch);
                 let style = scratch.top_style();
-                self.emit(" ", style, out, scratch);
+                self.soft_break(style, out, scratch);
             }
             Event::HardBreak => {
                 self.ensure_leaf(range, src, out, scratch);
