@@ -2104,6 +2104,17 @@ mod tests {
     /// Feeds `parts` with each text split at the byte offsets in `splits` (taken modulo
     /// its length, at char boundaries), with or without the ASCII fast path.
     fn collect(parts: &[(String, u8)], avail: usize, fast: bool, splits: &[usize]) -> Runs {
+        collect_with(parts, avail, fast, splits, false)
+    }
+
+    /// [`collect`], with every part that is one space given to `push_space` if `space`.
+    fn collect_with(
+        parts: &[(String, u8)],
+        avail: usize,
+        fast: bool,
+        splits: &[usize],
+        space: bool,
+    ) -> Runs {
         let mut c = Runs::default();
         let mut w = Wrapper::default();
         w.begin(avail, 4);
@@ -2122,6 +2133,10 @@ mod tests {
                 continue;
             }
             let link = (*s == 2).then_some("u");
+            if t == " " && space {
+                w.push_space(&mut c, style_of(*s), link);
+                continue;
+            }
             let cut = splits.get(i).map_or(0, |&k| k % (t.len() + 1));
             let cut = (0..=cut)
                 .rev()
@@ -2219,6 +2234,24 @@ mod tests {
             let split = collect(&parts, avail, fast, &splits);
             proptest::prop_assert_eq!(&whole.lines, &split.lines);
             proptest::prop_assert_eq!(&whole.widths, &split.widths);
+        }
+
+        /// A soft break's space given to `push_space` wraps as `push(" ")` does.
+        #[test]
+        fn push_space_equals_pushing_a_space(
+            parts in parts_strategy(),
+            avail in 2usize..16,
+            fast in proptest::bool::ANY,
+        ) {
+            // A space after every part, in that part's style.
+            let parts: Vec<(String, u8)> = parts
+                .into_iter()
+                .flat_map(|(t, s)| [(t, s), (" ".to_owned(), s)])
+                .collect();
+            let pushed = collect_with(&parts, avail, fast, &[], false);
+            let spaced = collect_with(&parts, avail, fast, &[], true);
+            proptest::prop_assert_eq!(&pushed.lines, &spaced.lines);
+            proptest::prop_assert_eq!(&pushed.widths, &spaced.widths);
         }
     }
 
