@@ -167,7 +167,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     // highlighted or not, and when a `Message` is laid out again from its compact runs.
     // Only looked for when the line may need more than one row.
     let mut cuts: Vec<usize> = Vec::new();
-    if wrap && (text.len() > w.avail || text.contains('\t')) {
+    if wrap && (text.len() > w.avail || memchr::memchr(b'\t', text.as_bytes()).is_some()) {
         if text.is_ascii() && !text.contains('\r') {
             // Every byte is a cluster of its own (no CR to join an LF): the same cuts, by byte.
             let b = text.as_bytes();

@@ -1038,7 +1038,7 @@ impl<'a> Layout<'a> {
         };
         let mut rest = t;
         if !open.partial.is_empty() {
-            let Some(i) = rest.find('\n') else {
+            let Some(i) = memchr::memchr(b'\n', rest.as_bytes()) else {
                 open.partial.push_str(rest);
                 return;
             };
@@ -1047,7 +1047,7 @@ impl<'a> Layout<'a> {
             rest = &rest[i + 1..];
             self.code_line(&line, out, scratch);
         }
-        while let Some(i) = rest.find('\n') {
+        while let Some(i) = memchr::memchr(b'\n', rest.as_bytes()) {
             let (line, tail) = rest.split_at(i + 1);
             self.code_line(line, out, scratch);
             rest = tail;
