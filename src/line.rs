@@ -183,8 +183,6 @@ pub struct Lines {
     last: (Style, u32, u32),
     /// The look of a span before the last one with another look (same form).
     prev: (Style, u32, u32),
-    /// The look before `prev` (same form).
-    third: (Style, u32, u32),
     links: Vec<(usize, usize)>,
     link_text: String,
     /// The line being built: its first span and its text start (`None`: no line open).
@@ -211,7 +209,6 @@ impl Default for Lines {
             recent_next: 0,
             last: NO_SPAN,
             prev: NO_SPAN,
-            third: NO_SPAN,
             links: Vec::new(),
             link_text: String::new(),
             open: None,
@@ -555,17 +552,11 @@ impl Lines {
             // Two looks that take turns (a code row's gutter and its text).
             std::mem::swap(&mut self.last, &mut self.prev);
             self.last.2
-        } else if self.third.1 == link_id && self.third.0 == style {
-            // Three that take turns (a table row's border, padding and cell text).
-            std::mem::swap(&mut self.prev, &mut self.third);
-            std::mem::swap(&mut self.last, &mut self.prev);
-            self.last.2
         } else {
             let id = self.attr_id(Attr {
                 style: style.packed(),
                 link: link_id,
             });
-            self.third = self.prev;
             self.prev = self.last;
             self.last = (style, link_id, id);
             id
