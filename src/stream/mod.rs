@@ -836,6 +836,8 @@ mod tests {
             for c in text.as_bytes().chunks(chunk) {
                 s.push_bytes(c);
                 let _ = s.tentative().count();
+                // The output budget after a rolled-back panic counts what is kept.
+                assert_eq!(s.carry.layout.spent(), s.committed.lines.cost());
             }
             s.finalize();
             let lines: Vec<String> = s.committed().iter().map(|l| l.plain()).collect();
