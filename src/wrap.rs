@@ -1219,15 +1219,16 @@ impl Wrapper {
         if lead == len {
             return false; // only spaces: the general loop makes them pending
         }
-        let mut trim_end = len;
-        while bytes[trim_end - 1] == b' ' {
-            trim_end -= 1;
-        }
+        // (Not only spaces: some byte is not one.)
+        let trim_end = bytes
+            .iter()
+            .rposition(|&c| c != b' ')
+            .map_or(len, |i| i + 1);
         self.ensure_open(sink);
         // Spaces before the first word: the pending ones and the text's own, dropped at
         // the start of a line.
         let (pending, start) = if self.line_width > 0 {
-            (self.space.map_or(0, |s| s.width), 0)
+            (self.space.as_ref().map_or(0, |s| s.width), 0)
         } else {
             (0, lead)
         };
@@ -1312,7 +1313,7 @@ impl Wrapper {
         while pos < end {
             self.ensure_open(sink);
             let sw = if self.line_width > 0 {
-                self.space.map_or(0, |s| s.width)
+                self.space.as_ref().map_or(0, |s| s.width)
             } else {
                 0
             };
