@@ -207,6 +207,41 @@ pub(crate) struct FeedMode {
     pub(crate) list_continues: bool,
 }
 
+/// True if `event` owns no heap memory (most events), so that forgetting it instead of
+/// dropping it skips the drop glue (a call per event) and leaks nothing.
+#[inline]
+fn owns_no_heap(event: &Event<'_>) -> bool {
+    use pulldown_cmark::CowStr;
+    match event {
+        Event::End(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::Rule
+        | Event::TaskListMarker(_) => true,
+        Event::Text(t) | Event::Code(t) => !matches!(t, CowStr::Boxed(_)),
+        Event::Start(tag) => tag_owns_no_heap(tag),
+        _ => false,
+    }
+}
+
+/// [`owns_no_heap`] for a start tag.
+#[inline]
+fn tag_owns_no_heap(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Item
+            | Tag::List(_)
+            | Tag::BlockQuote(_)
+            | Tag::TableRow
+            | Tag::TableCell
+            | Tag::TableHead
+    )
+}
+
 /// Feeds `sink` the events of `parser` (a parse of `text`) unit by unit (see
 /// [`FeedMode`]). A *unit* is a top-level block or one item of a top-level list.
 ///
@@ -214,35 +249,6 @@ pub(crate) struct FeedMode {
 /// and to hold the last unit back it is rolled back to the last checkpoint at the end (the
 /// last unit is laid out once for nothing, which costs less than holding every unit's
 /// events until the next one starts).
-/// Drops `event`, skipping the drop glue (a call per event) for the kinds that own no
-/// heap memory: most events. Forgetting such an event leaks nothing.
-#[inline]
-fn forget_if_plain(event: Event<'_>) {
-    use pulldown_cmark::CowStr;
-    let plain = match &event {
-        Event::End(_) | Event::SoftBreak | Event::HardBreak | Event::Rule => true,
-        Event::TaskListMarker(_) => true,
-        Event::Text(t) | Event::Code(t) => !matches!(t, CowStr::Boxed(_)),
-        Event::Start(tag) => matches!(
-            tag,
-            Tag::Paragraph
-                | Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough
-                | Tag::Item
-                | Tag::List(_)
-                | Tag::BlockQuote(_)
-                | Tag::TableRow
-                | Tag::TableCell
-                | Tag::TableHead
-        ),
-        _ => false,
-    };
-    if plain {
-        std::mem::forget(event);
-    }
-}
-
 pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
     parser: Parser<'a, F>,
     text: &'a str,
@@ -278,9 +284,9 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
         }
         // One look at the event's kind: does it start a unit (or the first item of a
         // top-level list), and the depth after it.
-        let (starts_unit, first_item) = match &event {
+        let (starts_unit, first_item, plain) = match &event {
             Event::Start(tag) => {
-                let r = if matches!(tag, Tag::Item) {
+                let (s, f) = if matches!(tag, Tag::Item) {
                     let first = list_just_started && depth == 1;
                     (depth == 1 && !std::mem::take(&mut list_just_started), first)
                 } else {
@@ -288,13 +294,13 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
                     (depth == 0, false)
                 };
                 depth += 1;
-                r
+                (s, f, tag_owns_no_heap(tag))
             }
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
-                (false, false)
+                (false, false, true)
             }
-            _ => (depth == 0, false),
+            e => (depth == 0, false, owns_no_heap(e)),
         };
         if starts_unit || first_item {
             if mode.hold_last {
@@ -344,7 +350,9 @@ pub(crate) fn feed<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
             list_end = Some((event, range));
         } else {
             sink.event(&event, range, text);
-            forget_if_plain(event);
+            if plain {
+                std::mem::forget(event);
+            }
         }
     }
     for d in shown {
