@@ -193,7 +193,7 @@ pub struct Lines {
     /// Kind, join and gutter of the line being built; the kind carries over to the next.
     open_meta: Meta,
     /// Running sum, over every span added with a link, of its URL's bytes and an OSC 8
-    /// pair ([`cost_since`](Self::cost_since) takes differences of it).
+    /// pair ([`cost`](Self::cost) includes it; differences of two costs are taken).
     link_cost: u64,
 }
 
