@@ -326,19 +326,32 @@ impl Layout<'_> {
             }
             return;
         }
+        let (flow, mut sink, link) = self.flow_sink(out, scratch);
+        flow.push_checked(&mut sink, text, style, link, printable_ascii);
+    }
+
+    /// The paragraph's wrapper, a sink that writes its lines with the container prefixes,
+    /// and the target of the innermost hyperlink open (if any): what text in the open leaf
+    /// is laid out with.
+    #[inline]
+    fn flow_sink<'s>(
+        &'s mut self,
+        out: &'s mut Lines,
+        scratch: &'s mut Scratch,
+    ) -> (&'s mut Wrapper, PrefixSink<'s>, Option<&'s str>) {
         let link = scratch.current_link();
         let Scratch {
             flow, urls, marker, ..
         } = scratch;
         let link = link.map(|(s, e)| &urls[s as usize..e as usize]);
-        let mut sink = PrefixSink {
+        let sink = PrefixSink {
             out,
             stack: &mut self.state.stack,
             theme: &self.cfg.theme,
             width: self.cfg.width,
             mbuf: marker,
         };
-        flow.push_checked(&mut sink, text, style, link, printable_ascii);
+        (flow, sink, link)
     }
 
     /// A soft line break in the open leaf: a space ([`emit`](Self::emit) of `" "`).
@@ -347,18 +360,7 @@ impl Layout<'_> {
             self.emit(" ", style, out, scratch);
             return;
         }
-        let link = scratch.current_link();
-        let Scratch {
-            flow, urls, marker, ..
-        } = scratch;
-        let link = link.map(|(s, e)| &urls[s as usize..e as usize]);
-        let mut sink = PrefixSink {
-            out,
-            stack: &mut self.state.stack,
-            theme: &self.cfg.theme,
-            width: self.cfg.width,
-            mbuf: marker,
-        };
+        let (flow, mut sink, link) = self.flow_sink(out, scratch);
         flow.push_space(&mut sink, style, link);
     }
 
@@ -368,27 +370,13 @@ impl Layout<'_> {
             scratch.pieces.push(PieceRec::HardBreak);
             return;
         }
-        let Scratch { flow, marker, .. } = scratch;
-        let mut sink = PrefixSink {
-            out,
-            stack: &mut self.state.stack,
-            theme: &self.cfg.theme,
-            width: self.cfg.width,
-            mbuf: marker,
-        };
+        let (flow, mut sink, _) = self.flow_sink(out, scratch);
         flow.hard_break(&mut sink);
     }
 
     /// Ends the streaming leaf: its last word and line.
     pub(super) fn finish_flow(&mut self, out: &mut Lines, scratch: &mut Scratch) {
-        let Scratch { flow, marker, .. } = scratch;
-        let mut sink = PrefixSink {
-            out,
-            stack: &mut self.state.stack,
-            theme: &self.cfg.theme,
-            width: self.cfg.width,
-            mbuf: marker,
-        };
+        let (flow, mut sink, _) = self.flow_sink(out, scratch);
         flow.finish(&mut sink);
     }
 
