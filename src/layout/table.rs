@@ -269,9 +269,8 @@ pub(crate) fn render<S: LineSink>(
                             cfg.tab_width,
                             &mut Plain(&mut wrapped),
                         );
-                        let last = cell_lines.iter().next_back().map(|l| l.spans().collect());
-                        let spans: Option<Vec<_>> =
-                            wrapped.iter().next_back().map(|l| l.spans().collect());
+                        let last = cell_lines.iter().next_back().map(line_look);
+                        let spans = wrapped.iter().next_back().map(line_look);
                         debug_assert_eq!((wrapped.len(), last), (1, spans), "{cell:?}");
                     }
                 } else if e > s {
@@ -493,6 +492,12 @@ fn measure(pieces: &[Piece<'_>], tab: usize, words: &mut Vec<u32>) -> (usize, us
     let longest = longest.max(word);
     end_word(words, &mut word, glued);
     (natural.max(line), longest)
+}
+
+/// A line's width and spans (the debug cross-check of [`one_ascii_line`] compares them).
+#[cfg(debug_assertions)]
+fn line_look(l: crate::line::Line<'_>) -> (usize, Vec<crate::line::Span<'_>>) {
+    (l.width(), l.spans().collect())
 }
 
 /// True if the wrapper would lay `cell` out as its pieces side by side on one line of at
