@@ -157,6 +157,14 @@ struct Attr {
     link: u32,
 }
 
+/// [`Lines::cost`] of a span beyond its text: the longest SGR sequence a span can need
+/// (reset, every modifier, 24-bit fg and bg).
+pub(crate) const SPAN_COST: u64 = 48;
+/// [`Lines::cost`] of a line beyond its spans: its end (and reset).
+pub(crate) const LINE_COST: u64 = 8;
+/// [`Lines::cost`] of a span that opens a link, beyond the URL: `ESC ] 8 ; ; ESC \\` twice.
+pub(crate) const OSC8_COST: u64 = 14;
+
 /// Recently used attributes kept in front of the attribute table's hash map.
 const RECENT_ATTRS: usize = 4;
 /// `Lines::last` when there is no last span to continue.
@@ -359,12 +367,10 @@ impl Lines {
     }
 
     fn cost_of(text: usize, spans: usize, recs: usize, link_cost: u64) -> u64 {
-        /// The longest SGR sequence a span can need (reset, every modifier, 24-bit fg and bg).
-        const SGR: u64 = 48;
         // (The OSC 8 pairs with their URLs are counted for every span added with a link, as
         // it is added: a link continued from the span before is written once, and a span
         // taken back is not written, so this is an upper bound.)
-        text as u64 + spans as u64 * SGR + recs as u64 * 8 + link_cost
+        text as u64 + spans as u64 * SPAN_COST + recs as u64 * LINE_COST + link_cost
     }
 
     /// Drops everything appended since `mark`.
@@ -562,10 +568,8 @@ impl Lines {
             id
         };
         if link_id > 0 {
-            /// `ESC ] 8 ; ; ESC \\` twice, around the URL.
-            const OSC8: u64 = 14;
             let (s, e) = self.links[link_id as usize - 1];
-            self.link_cost += (e - s) as u64 + OSC8;
+            self.link_cost += (e - s) as u64 + OSC8_COST;
         }
         self.spans.push(SpanRec { end, attr });
     }

@@ -402,6 +402,23 @@ impl Wrapper {
         self.group_fresh = false;
     }
 
+    /// The row's width in columns (what [`begin`](Self::begin) was given, at least 2).
+    pub(crate) fn avail(&self) -> usize {
+        self.avail
+    }
+
+    /// For a wrapper begun and given nothing yet: the lines before were written by the
+    /// caller, the last of them broken with `join`. Begins the next line in the sink, as a
+    /// continuation, so that what is pushed now goes on the paragraph as if this wrapper had
+    /// written those lines.
+    pub(crate) fn resume_after_break<S: LineSink + ?Sized>(&mut self, sink: &mut S, join: Join) {
+        debug_assert!(!self.open && self.word.is_empty() && self.space.is_none());
+        sink.begin();
+        sink.continues(join);
+        self.open = true;
+        self.line_width = 0;
+    }
+
     /// Empties the buffers for another message, keeping their capacity.
     pub(crate) fn recycle(&mut self) {
         self.begin(2, 4);

@@ -437,7 +437,7 @@ impl Layout<'_> {
 
     /// Applies an inline element in the open leaf, and records it in
     /// [`Scratch::html_open`].
-    fn html_apply(&mut self, tag: &StartTag, out: &Lines, scratch: &mut Scratch) {
+    fn html_apply(&mut self, tag: &StartTag, out: &mut Lines, scratch: &mut Scratch) {
         if scratch.html_open.len() >= MAX_OPEN {
             return;
         }

@@ -95,6 +95,8 @@ pub(crate) struct Scratch {
     /// The layout state and the output position where the last unit started (see
     /// `parse::feed`).
     pub(super) checkpoint: (super::State, crate::line::Mark),
+    /// The open leaf's text, recorded to be laid out at its end (see [`super::flow`]).
+    pub(super) rec: super::flow::Recorded,
 }
 
 impl Scratch {
@@ -109,6 +111,7 @@ impl Scratch {
         self.ref_urls.clear();
         self.html_open.clear();
         self.bump.reset();
+        self.rec.clear();
     }
 
     pub(super) fn reset_inline(&mut self, base: Style) {
@@ -187,6 +190,7 @@ impl Scratch {
             + self.code_ranges.capacity() * std::mem::size_of::<(usize, usize, Style)>()
             + self.html.capacity()
             + self.html_open.capacity() * std::mem::size_of::<super::html::HtmlOpen>()
+            + self.rec.heap_bytes()
     }
 
     /// The OSC 8 target of text written now: the outermost open link or image, if it is an
@@ -207,6 +211,120 @@ impl Layout<'_> {
     pub(super) fn begin_flow(&mut self, out: &mut Lines, scratch: &mut Scratch) {
         let avail = self.sink(out, scratch).avail();
         scratch.flow.begin(avail, self.cfg.tab_width);
+        scratch.rec.start();
+    }
+
+    /// [`begin_flow`](Self::begin_flow) for a line of a link's destination: a word wider
+    /// than the row starts on the label's line when half of it is free
+    /// ([`Wrapper::overlong_on_the_line`]). Not recorded: short, and the wrapper's.
+    fn begin_destination_flow(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        self.begin_flow(out, scratch);
+        scratch.rec.clear();
+        scratch.flow.overlong_on_the_line();
+    }
+
+    /// Lays out the lines the open leaf's recorded text decides, hands the rest to its
+    /// wrapper and stops recording ([`Recorded::settle`](super::flow::Recorded::settle)): for
+    /// text that is not printable ASCII and for what needs the wrapper's state before the
+    /// leaf ends.
+    #[inline]
+    pub(super) fn settle_recorded(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        if scratch.rec.on {
+            self.settle_recorded_now(out, scratch);
+        }
+    }
+
+    #[inline(never)]
+    fn settle_recorded_now(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        let Scratch {
+            flow,
+            urls,
+            marker,
+            rec,
+            ..
+        } = scratch;
+        let mut sink = PrefixSink {
+            out,
+            stack: &mut self.state.stack,
+            theme: &self.cfg.theme,
+            width: self.cfg.width,
+            mbuf: marker,
+        };
+        rec.settle(flow, &mut sink, urls);
+    }
+
+    /// An upper bound of the [`Lines::cost`] of one line's container prefix: at most four
+    /// bytes per column of the row and a span for each container's part, and one more.
+    fn prefix_cost_bound(&self) -> u64 {
+        4 * self.cfg.width as u64 + crate::line::SPAN_COST * (2 * self.state.stack.len() as u64 + 1)
+    }
+
+    /// Debug builds: the recorded leaf laid out by [`Recorded::lay_out`](super::flow::Recorded::lay_out)
+    /// and by the wrapper alone give the same lines (into scratch buffers, with copies of
+    /// the container stack, whose first-line markers a prefix consumes).
+    #[cfg(debug_assertions)]
+    fn check_recorded(&self, scratch: &Scratch) {
+        let run = |fast: bool| {
+            let mut lines = Lines::new();
+            let mut stack = self.state.stack.clone();
+            let mut mbuf = String::new();
+            let mut flow = scratch.flow.clone();
+            let mut rec = scratch.rec.clone();
+            let mut sink = PrefixSink {
+                out: &mut lines,
+                stack: &mut stack,
+                theme: &self.cfg.theme,
+                width: self.cfg.width,
+                mbuf: &mut mbuf,
+            };
+            let done = if fast {
+                rec.finish(&mut flow, &mut sink, &scratch.urls)
+            } else {
+                rec.wrap_all(&mut flow, &mut sink, &scratch.urls);
+                false
+            };
+            if !done {
+                flow.finish(&mut sink);
+            }
+            lines
+                .iter()
+                .map(|l| {
+                    let spans: Vec<_> = l
+                        .spans()
+                        .map(|s| (s.text.to_owned(), s.style, s.link.map(str::to_owned)))
+                        .collect();
+                    (l.continues(), l.width(), spans)
+                })
+                .collect::<Vec<_>>()
+        };
+        debug_assert_eq!(
+            run(true),
+            run(false),
+            "a recorded leaf laid out in one pass"
+        );
+    }
+
+    /// True if a decoration of `need` output bytes fits the [`allowance`](Self::allowance)
+    /// whatever the open leaf's recorded text will cost: that text counts its
+    /// [`cost_bound`](super::flow::Recorded::cost_bound); when the bound leaves the answer
+    /// open, the leaf is [settled](Self::settle_recorded) first and the allowance asked
+    /// again. (The answer depends only on the leaf's events, so not on how the source was
+    /// chunked.)
+    fn affords(&mut self, need: u64, out: &mut Lines, scratch: &mut Scratch) -> bool {
+        let allowance = self.allowance(out);
+        if need > allowance {
+            return false;
+        }
+        if !scratch.rec.on {
+            return true;
+        }
+        let avail = scratch.flow.avail();
+        let prefix = self.prefix_cost_bound();
+        if need.saturating_add(scratch.rec.cost_bound(avail, prefix)) <= allowance {
+            return true;
+        }
+        self.settle_recorded(out, scratch);
+        need <= self.allowance(out)
     }
 
     /// Untrusted inline text (text, code spans, inline HTML) in `style`.
@@ -326,6 +444,13 @@ impl Layout<'_> {
             }
             return;
         }
+        if scratch.rec.on {
+            let link = scratch.current_link();
+            if printable_ascii && scratch.rec.record(text, style, link) {
+                return;
+            }
+            self.settle_recorded(out, scratch);
+        }
         let (flow, mut sink, link) = self.flow_sink(out, scratch);
         flow.push_checked(&mut sink, text, style, link, printable_ascii);
     }
@@ -360,6 +485,13 @@ impl Layout<'_> {
             self.emit(" ", style, out, scratch);
             return;
         }
+        if scratch.rec.on {
+            let link = scratch.current_link();
+            if scratch.rec.record(" ", style, link) {
+                return;
+            }
+            self.settle_recorded(out, scratch);
+        }
         let (flow, mut sink, link) = self.flow_sink(out, scratch);
         flow.push_space(&mut sink, style, link);
     }
@@ -370,12 +502,34 @@ impl Layout<'_> {
             scratch.pieces.push(PieceRec::HardBreak);
             return;
         }
+        self.settle_recorded(out, scratch);
         let (flow, mut sink, _) = self.flow_sink(out, scratch);
         flow.hard_break(&mut sink);
     }
 
     /// Ends the streaming leaf: its last word and line.
     pub(super) fn finish_flow(&mut self, out: &mut Lines, scratch: &mut Scratch) {
+        if scratch.rec.on {
+            #[cfg(debug_assertions)]
+            self.check_recorded(scratch);
+            let Scratch {
+                flow,
+                urls,
+                marker,
+                rec,
+                ..
+            } = scratch;
+            let mut sink = PrefixSink {
+                out,
+                stack: &mut self.state.stack,
+                theme: &self.cfg.theme,
+                width: self.cfg.width,
+                mbuf: marker,
+            };
+            if rec.finish(flow, &mut sink, urls) {
+                return;
+            }
+        }
         let (flow, mut sink, _) = self.flow_sink(out, scratch);
         flow.finish(&mut sink);
     }
@@ -385,13 +539,13 @@ impl Layout<'_> {
         url: &str,
         kind: LinkType,
         image: bool,
-        out: &Lines,
+        out: &mut Lines,
         scratch: &mut Scratch,
     ) {
         let start = scratch.urls.len();
         // An OSC 8 link writes its URL again on every row it spans: past the output bound
         // a destination is shown as text instead (once per message).
-        let affordable = (url.len() as u64) * 4 + 256 <= self.allowance(out);
+        let affordable = self.affords((url.len() as u64) * 4 + 256, out, scratch);
         let encoded = if self.cfg.osc8_links() && hyperlink_allowed(url) && affordable {
             osc8_url(url)
         } else {
@@ -442,6 +596,7 @@ impl Layout<'_> {
             }
             self.emit("]", style, out, scratch);
             if self.state.leaf != Leaf::Table {
+                self.settle_recorded(out, scratch);
                 scratch.flow.end_group();
             }
         }
@@ -519,7 +674,7 @@ impl Layout<'_> {
                 let valid = (self.state.listed as usize).min(scratch.listed.len());
                 let seen = scratch.listed[..valid].iter().any(|&(h, _)| h == hash);
                 let url_len = (link.url.1 - link.url.0) as u64;
-                let short = url_len * 2 + 64 > self.allowance(out);
+                let short = !self.affords(url_len * 2 + 64, out, scratch);
                 if !(short && seen) && scratch.shown_urls.insert(hash, 0).is_none() {
                     text.push_str(" (");
                     text.push_str(&scratch.urls[link.url.0 as usize..link.url.1 as usize]);
@@ -536,8 +691,9 @@ impl Layout<'_> {
         }
         if scratch.links.is_empty() {
             scratch.link_text.clear();
-            if self.state.leaf != Leaf::Table {
-                // (A table's pieces keep their link ranges until the table ends.)
+            if self.state.leaf != Leaf::Table && !scratch.rec.on {
+                // (A table's pieces and a recorded leaf's runs keep their link ranges until
+                // the table or the leaf ends.)
                 scratch.urls.clear();
             }
         }
@@ -562,8 +718,7 @@ impl Layout<'_> {
         scratch.clear_inline();
         scratch.reset_inline(Style::PLAIN);
         out.set_kind(LineKind::LinkReference);
-        self.begin_flow(out, scratch);
-        scratch.flow.overlong_on_the_line();
+        self.begin_destination_flow(out, scratch);
         let style = Style::PLAIN.patch(self.cfg.theme.link_url);
         let mut text = scratch.take_tmp();
         text.push('[');
@@ -594,8 +749,7 @@ impl Layout<'_> {
         let mut label = scratch.take_tmp();
         for &(n, (s, e)) in &refs {
             out.set_kind(LineKind::LinkReference);
-            self.begin_flow(out, scratch);
-            scratch.flow.overlong_on_the_line();
+            self.begin_destination_flow(out, scratch);
             label.clear();
             label.push('[');
             super::container::push_decimal(&mut label, u64::from(n));

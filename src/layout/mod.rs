@@ -13,6 +13,7 @@
 //! | event dispatch, blocks, separators | this module |
 //! | container stack and line prefixes (quote bars, list markers) | [`container`] |
 //! | inline text: styles, links, pieces, wrapping a leaf | [`inline`] |
+//! | a leaf's printable-ASCII text recorded and laid out in one pass at its end | [`flow`] |
 //! | GFM tables | [`table`] |
 //! | code blocks: frame, highlighting, hard wrapping | [`code`] |
 //! | raw HTML: rendered tags, comments hidden, other HTML as source | [`html`] |
@@ -30,6 +31,7 @@
 
 pub(crate) mod code;
 mod container;
+mod flow;
 mod html;
 mod inline;
 pub(crate) mod table;
@@ -312,6 +314,8 @@ impl crate::parse::EventSink for LayoutSink<'_> {
             .event(event, range, text, self.out, self.scratch);
     }
     fn checkpoint(&mut self) {
+        // (Units start between blocks; a leaf recorded still would be laid out first.)
+        self.layout.settle_recorded(self.out, self.scratch);
         self.layout.sync(self.out);
         let saved = &mut self.scratch.checkpoint;
         saved.0.clone_from(self.layout.state);
@@ -676,6 +680,7 @@ impl<'a> Layout<'a> {
                 self.push_link(dest_url, *link_type, true, out, scratch);
                 if self.state.leaf != Leaf::Table {
                     // The label stays on one line when it fits on a line.
+                    self.settle_recorded(out, scratch);
                     scratch.flow.begin_group();
                 }
                 let style = scratch.top_style();
