@@ -651,7 +651,16 @@ impl Lines {
         }
         self.text.truncate(mark);
         self.open_width -= width;
-        self.last = NO_SPAN;
+        // What is pushed next continues the line's last span if it has its look, as if the
+        // text taken back had never been pushed: a line's spans do not depend on what was
+        // taken back (FUZZING.md finding 32).
+        self.last = match self.spans.last() {
+            Some(rec) if self.spans.len() > first => {
+                let attr = self.attrs[rec.attr as usize];
+                (Style::from_packed(attr.style), attr.link, rec.attr)
+            }
+            _ => NO_SPAN,
+        };
     }
 
     /// Appends `n` unstyled spaces to the open line.
@@ -1034,6 +1043,22 @@ impl<'a> DoubleEndedIterator for LineIter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression, fuzz finding 32: text pushed after some was taken back continues the
+    /// line's last span when it has that span's look, as if nothing had been taken back.
+    #[test]
+    fn a_push_after_unwrite_continues_the_last_span() {
+        let mut lines = Lines::new();
+        lines.push("  ", Style::PLAIN, None);
+        let mark = lines.write_mark();
+        lines.push("hti", Style::PLAIN, None);
+        lines.unwrite(mark, 3, &mut |_, _, _| {});
+        lines.push("hti", Style::PLAIN, None);
+        lines.end_line();
+        let line = lines.get(0).unwrap();
+        let spans: Vec<_> = line.spans().map(|s| s.text).collect();
+        assert_eq!(spans, ["  hti"]);
+    }
 
     #[test]
     fn trailing_spaces_are_trimmed_and_spans_merge() {

@@ -783,3 +783,74 @@ fn finding31_an_exact_tail_of_an_open_table_with_a_hard_break_cell() {
     cuts.sort_unstable();
     check_budgeted_tails(bytes, &cuts, 2, false).unwrap();
 }
+
+/// Regression, fuzz finding 32 (render and chunked targets, with debug assertions): a word
+/// written to the line buffer before it was complete and then taken back (the next event
+/// went on with it past the row) left the buffer unable to continue the line's last span,
+/// so the word came back as a span of its own beside one of the same look. The lines looked
+/// the same, but their spans depended on how the text was split into events, and the
+/// one-pass layout of a recorded leaf (which splits it differently) disagreed with the
+/// wrapper's. Debug builds compare the two for every recorded leaf; the lines' spans never
+/// hold two in a row of one look.
+#[test]
+fn regression_spans_do_not_depend_on_words_taken_back() {
+    let docs = [
+        "Some *int. First\n   - sub w hti**bold**\n.test/\n",
+        "# \0\0\0\0\0\0\0\0\0Release notes\n\nSome *intro* with a [link][docs] and `code`.\n\n\
+         1. First\n   - sub with **bold** a [link][docs] and `code`.\n\n1. First\n   - sub with \
+         **bold**\n : quoted\n> >\n : quoted\n> > twice\n\n| a | b |\n|---|---|\n| 0 | 2 |\n\n\
+         ```toml\nage]\nname = \"x\"\n```\n\n[docs]: https://docs.test/\n\nFootnote[^n].\n\n\
+         [^n]: here.\n",
+        "aaa bbb ccc**ddd**eee fff `ggg`hhh iii\n",
+    ];
+    let check = |lines: &Lines, width: usize, doc: &str| {
+        for l in lines {
+            let spans: Vec<_> = l.spans().collect();
+            for w in spans.windows(2) {
+                assert!(
+                    (w[0].style, w[0].link) != (w[1].style, w[1].link),
+                    "width {width}: two spans of one look in a row in {:?} of {doc:?}",
+                    l.plain()
+                );
+            }
+        }
+    };
+    for (width, hyperlinks) in (termark::MIN_WIDTH..=40).flat_map(|w| [(w, false), (w, true)]) {
+        let options = Options::new()
+            .with_width(width)
+            .with_hyperlinks(hyperlinks)
+            .with_color(ColorDepth::Ansi256)
+            .with_tab_width(8);
+        let r = Renderer::new(options).unwrap();
+        for doc in docs {
+            // Streamed, with the tentative lines asked after every push (the open leaf is
+            // laid out from each prefix of its text).
+            // (The chunked fuzz target's cycle of lengths, and a few sizes.)
+            let cycles: [&[usize]; 5] = [&[1, 3, 16, 133, 7, 2, 64, 1], &[1], &[3], &[7], &[16]];
+            for cycle in cycles {
+                let mut s = r.stream();
+                let (mut at, mut k) = (0, 0);
+                while at < doc.len() {
+                    let n = cycle[k % cycle.len()].min(doc.len() - at);
+                    k += 1;
+                    s.push_bytes(&doc.as_bytes()[at..at + n]);
+                    at += n;
+                    let tentative: Vec<_> = s.tentative().collect();
+                    let _ = tentative;
+                }
+                s.finalize();
+                check(s.committed(), width, doc);
+            }
+            for l in &r.render(doc) {
+                let spans: Vec<_> = l.spans().collect();
+                for w in spans.windows(2) {
+                    assert!(
+                        (w[0].style, w[0].link) != (w[1].style, w[1].link),
+                        "width {width}: two spans of one look in a row in {:?} of {doc:?}",
+                        l.plain()
+                    );
+                }
+            }
+        }
+    }
+}
