@@ -194,7 +194,7 @@
 //! | block boundaries: when to look, what is final (units, cuts, definition groups) | `boundary` |
 //! | link reference definitions and label matching | `linkdefs` |
 //! | parse adapter over pulldown-cmark (options, references, feeding events) | `parse` |
-//! | layout: blocks, containers, inline text, tables, code, raw HTML | `layout` (`container`, `inline`, `table`, `code`, `html`) |
+//! | layout: blocks, containers, inline text (a leaf's ASCII text recorded and laid out in one pass at its end), tables, code, raw HTML | `layout` (`container`, `inline`, `flow`, `table`, `code`, `html`) |
 //! | wrapping by display width, grapheme clusters | `wrap`, `width` |
 //! | untrusted text made safe | `sanitize` |
 //! | styles, themes, syntax highlighting | `style`, `theme`, `highlight` |
