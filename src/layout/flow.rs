@@ -9,21 +9,24 @@
 //! [`Run`] per look (style and link; a soft line break is a space), and lays it out when
 //! the leaf ends:
 //!
-//! - A line of printable ASCII (one column per byte) is found in one step: the last space
-//!   within the row (`memrchr` over at most a row of bytes), with the spaces before it
-//!   dropped, as the greedy wrapper does. Its text goes to the sink one push per run.
-//! - From the first line that holds anything else (a byte that is not printable ASCII, a
-//!   word wider than the row, or a non-ASCII character right after the spaces that end the
-//!   line, which may join the last space into a cluster), the rest of the text goes through
-//!   the [`Wrapper`] as before, which continues the open line as a new line of the
-//!   paragraph. The wrapper gives the same lines however its text is split between calls,
-//!   and the lines before were decided by ASCII alone, so the result is the wrapper's.
-//!
-//! What needs the wrapper's state before the leaf ends hands the text recorded so far to
-//! the wrapper and stops recording for the rest of the leaf: a hard break, an image's
-//! group ([`Wrapper::begin_group`]), and a decoration that asks for the output allowance
-//! when the answer depends on the lines not laid out yet (see `Layout::affords`). Debug
-//! builds lay every recorded leaf out both ways and compare the lines.
+//! - Only printable ASCII is recorded (one column per byte, breaks only at spaces). A line
+//!   is found in one step: the last space within the row (`memrchr` over at most a row of
+//!   bytes), with the spaces before it dropped, as the greedy wrapper does. Its text goes
+//!   to the sink one push per run; a run of spaces takes the look of its first space.
+//! - Anything else *settles* the leaf ([`Recorded::settle`]): text that is not printable
+//!   ASCII, a hard break, an image's group ([`Wrapper::begin_group`]), a decoration that
+//!   asks for the output allowance when the recorded text's cost bound leaves the answer
+//!   open (`Layout::affords`), a unit checkpoint, a leaf of more than 1 GiB. The lines the
+//!   recorded text decides are written, and the rest goes to the [`Wrapper`], which takes
+//!   the leaf from the start of the next line as a continuation
+//!   ([`Wrapper::resume_after_break`]). A word wider than the row does the same at the
+//!   leaf's end. A line is decided when the text goes on past the row and past the spaces
+//!   that end it: what follows could be a mark that joins the last space into a cluster.
+//! - The wrapper gives the same lines however its text is split between calls, and greedy
+//!   wrapping from the start of a line depends only on the text after it, so the lines are
+//!   the wrapper's. Debug builds lay every recorded leaf out both ways (in one pass, and
+//!   all through the wrapper) and compare the lines; a property test does the same for
+//!   any text.
 //!
 //! Runs name their link by its range in the layout's URL buffer (`Scratch::urls`), which
 //! is therefore kept until the leaf ends while recording.
