@@ -1520,6 +1520,22 @@ impl<'a> Cluster<'a> {
     }
 }
 
+/// True if the wrapper may break a line between the cluster `before` (wide or not) and a
+/// cluster starting with `next` (wide or not), with no space between them: only beside a
+/// wide cluster, where UAX #14 allows it ([`Cluster::joins`], what the tokenizer asks).
+#[inline]
+pub(crate) fn breaks_between(before: &str, before_wide: bool, next: char, next_wide: bool) -> bool {
+    if before.len() == 3 && class_id(next) && before.chars().next().is_some_and(class_id) {
+        // ID ÷ ID (LB31) without a lookup, as `segment_word` decides it.
+        return true;
+    }
+    !Cluster {
+        text: before,
+        wide: before_wide,
+    }
+    .joins(next, next_wide)
+}
+
 /// A copy of the pending word's last cluster, for the tokenizer of the next call.
 struct ClusterBuf {
     text: smallvec::SmallVec<[u8; 32]>,

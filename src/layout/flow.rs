@@ -9,12 +9,18 @@
 //! [`Run`] per look (style and link; a soft line break is a space), and lays it out when
 //! the leaf ends:
 //!
-//! - Only printable ASCII is recorded (one column per byte, breaks only at spaces). A line
-//!   is found in one step: the last space within the row (`memrchr` over at most a row of
-//!   bytes), with the spaces before it dropped, as the greedy wrapper does. Its text goes
-//!   to the sink one push per run; a run of spaces takes the look of its first space.
-//! - Anything else *settles* the leaf ([`Recorded::settle`]): text that is not printable
-//!   ASCII, a hard break, an image's group ([`Wrapper::begin_group`]), a decoration that
+//! - Only printable ASCII and wide characters that are grapheme clusters of their own
+//!   ([`recordable`]: CJK ideographs, kana, CJK punctuation, Hangul syllables, fullwidth
+//!   forms, the emoji of the pictograph blocks) are recorded, so every cluster is one
+//!   character of one or two columns. Where the row holds only ASCII, a line is found in
+//!   one step: the last space within the row (`memrchr` over at most a row of bytes), with
+//!   the spaces before it dropped, as the greedy wrapper does. Near a wide character the
+//!   line is found an ASCII stretch (the same way) or a wide character at a time, keeping
+//!   the last break within the row: at a space, or beside a wide character where UAX #14
+//!   allows one (`crate::wrap::breaks_between`, the wrapper's own test). Its text goes to
+//!   the sink one push per run; a run of spaces takes the look of its first space.
+//! - Anything else *settles* the leaf ([`Recorded::settle`]): text that is not recordable
+//!   (a tab, an accent, a combining mark, a ZWJ sequence), a hard break, an image's group ([`Wrapper::begin_group`]), a decoration that
 //!   asks for the output allowance when the recorded text's cost bound leaves the answer
 //!   open (`Layout::affords`), a unit checkpoint, a leaf of more than 1 GiB. The lines the
 //!   recorded text decides are written, and the rest goes to the [`Wrapper`], which takes
@@ -48,7 +54,8 @@ struct Run {
     link: Option<(u32, u32)>,
 }
 
-/// The open leaf's text while it is recorded (see the module docs): printable ASCII only.
+/// The open leaf's text while it is recorded (see the module docs): [`recordable`] text
+/// only.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Recorded {
     /// Recording: the open leaf's text goes here, not to the wrapper.
@@ -57,6 +64,91 @@ pub(super) struct Recorded {
     runs: Vec<Run>,
     /// The longest link of a run, in bytes.
     longest_link: u32,
+    /// Some recorded text is not ASCII (wide characters, see [`recordable`]).
+    wide: bool,
+}
+
+/// True if `text` may be recorded: every character is printable ASCII or a wide character
+/// that is a grapheme cluster of its own beside any of these ([`wide_alone`]). So every
+/// cluster of recorded text is one character, one column per ASCII byte and two per other
+/// character, and a break may come only at a space or beside a wide character
+/// ([`crate::wrap::breaks_between`]).
+pub(super) fn recordable(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            // A stretch of ASCII, eight bytes at a time.
+            match crate::width::first_non_printable_ascii(&b[i..]) {
+                None => return true,
+                Some(0) => return false,
+                Some(k) => i += k,
+            }
+            continue;
+        }
+        let c = if x & 0xF0 == 0xE0 {
+            // (Three bytes, as nearly all East Asian text: decoded here, not by `chars`.)
+            let v = u32::from(x & 0x0F) << 12
+                | u32::from(b[i + 1] & 0x3F) << 6
+                | u32::from(b[i + 2] & 0x3F);
+            char::from_u32(v).unwrap_or_default()
+        } else {
+            text[i..].chars().next().unwrap_or_default()
+        };
+        if !wide_alone(c) {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    true
+}
+
+/// Where the next character that is not ASCII starts in recorded text, at `from` or after
+/// (`b.len()` if none): the first byte that is not printable ASCII, eight at a time.
+#[inline]
+fn next_wide(b: &[u8], from: usize) -> usize {
+    crate::width::first_non_printable_ascii(&b[from..]).map_or(b.len(), |k| from + k)
+}
+
+/// A character two columns wide that no grapheme-cluster rule (UAX #29) joins to a
+/// printable ASCII character or to another of these: the East Asian characters of
+/// [`crate::width::simple_width`] (ideographs, kana, CJK punctuation, Hangul syllables,
+/// fullwidth forms; three bytes each), and the emoji of the pictograph blocks and the CJK
+/// ideographs of planes 2 and 3 that unicode-width makes wide (four bytes each). Not the
+/// emoji modifiers (U+1F3FB–U+1F3FF, which extend), the regional indicators (which pair)
+/// or the Hangul jamo (which join syllables).
+fn wide_alone(c: char) -> bool {
+    crate::width::simple_width(c) == Some(2)
+        || (matches!(c,
+            '\u{1F300}'..='\u{1F3FA}'
+            | '\u{1F400}'..='\u{1F64F}'
+            | '\u{1F680}'..='\u{1F6FF}'
+            | '\u{1F900}'..='\u{1F9FF}'
+            | '\u{1FA70}'..='\u{1FAFF}'
+            | '\u{20000}'..='\u{2FFFD}'
+            | '\u{30000}'..='\u{3FFFD}')
+            && crate::width::char_width(c) == 2)
+}
+
+/// Display width of recorded text (see [`recordable`]): a column per ASCII byte, two per
+/// other character (counted at its lead byte).
+fn recorded_width(b: &[u8]) -> usize {
+    if b.is_ascii() {
+        return b.len();
+    }
+    b.iter()
+        .map(|&x| usize::from(x < 0x80) + 2 * usize::from(x >= 0xC0))
+        .sum()
+}
+
+/// How a line of recorded text ends: its text up to `end` (bytes into the text; the
+/// spaces before it dropped), the next line from `next`, and what the break dropped.
+#[derive(Clone, Copy, Debug)]
+struct Cut {
+    end: usize,
+    next: usize,
+    join: Join,
 }
 
 impl Recorded {
@@ -72,6 +164,7 @@ impl Recorded {
         self.text.clear();
         self.runs.clear();
         self.longest_link = 0;
+        self.wide = false;
     }
 
     /// Heap bytes held.
@@ -99,6 +192,22 @@ impl Recorded {
                 self.runs.push(Run { end, style, link });
             }
         }
+        true
+    }
+
+    /// [`record`](Self::record) for text that is not printable ASCII: records it if it is
+    /// [`recordable`] (wide characters among printable ASCII), else returns false, having
+    /// recorded nothing.
+    pub(super) fn record_wide(
+        &mut self,
+        text: &str,
+        style: Style,
+        link: Option<(u32, u32)>,
+    ) -> bool {
+        if !recordable(text) || !self.record(text, style, link) {
+            return false;
+        }
+        self.wide = true;
         true
     }
 
@@ -164,9 +273,16 @@ impl Recorded {
         for r in &self.runs {
             let end = r.end as usize;
             let link = r.link.map(|(s, e)| &urls[s as usize..e as usize]);
-            flow.push_checked(sink, &self.text[start..end], r.style, link, true);
+            let t = &self.text[start..end];
+            flow.push_checked(sink, t, r.style, link, self.ascii(t));
             start = end;
         }
+    }
+
+    /// Printable ASCII (for the wrapper): all of the text if no wide character was
+    /// recorded, else looked at.
+    fn ascii(&self, t: &str) -> bool {
+        !self.wide || crate::width::is_printable_ascii(t.as_bytes())
     }
 
     fn lay_out<S: LineSink + ?Sized>(
@@ -182,6 +298,10 @@ impl Recorded {
         let mut pos = 0;
         let mut lines = 0;
         let mut run = 0;
+        // What the break before the next line dropped.
+        let mut join = Join::Space;
+        // The first wide character at `pos` or after, if one was recorded.
+        let mut wide_at = if self.wide { next_wide(b, 0) } else { n };
         let handoff = loop {
             while pos < n && b[pos] == b' ' {
                 pos += 1;
@@ -189,56 +309,33 @@ impl Recorded {
             if pos == n {
                 break if at_end { None } else { Some(pos) };
             }
-            // The line's end (spaces before it dropped) and where the next line starts.
-            let (end, next) = if n - pos <= avail {
-                if !at_end {
-                    break Some(pos);
-                }
-                let mut e = n;
-                while b[e - 1] == b' ' {
-                    e -= 1;
-                }
-                (e, n)
+            if wide_at < pos {
+                wide_at = next_wide(b, pos);
+            }
+            let cut = if wide_at >= pos + avail + 2 {
+                Self::ascii_cut(b, pos, avail, at_end)
             } else {
-                let limit = pos + avail;
-                if !at_end && limit + 1 >= n {
-                    // (The byte after the row too: a mark there would join a space at
-                    // `limit`.)
-                    break Some(pos);
-                }
-                let Some(space) = memchr::memrchr(b' ', &b[pos..=limit]) else {
-                    // A word wider than the row: the wrapper breaks it.
-                    break Some(pos);
-                };
-                let mut e = pos + space;
-                while b[e - 1] == b' ' {
-                    e -= 1;
-                }
-                let mut next_start = pos + space;
-                while next_start < n && b[next_start] == b' ' {
-                    next_start += 1;
-                }
-                if !at_end && next_start == n {
-                    // What follows the spaces may join the last of them.
-                    break Some(pos);
-                }
-                (e, next_start)
+                self.wide_cut(pos, wide_at, avail, at_end)
+            };
+            let Some(cut) = cut else {
+                break Some(pos);
             };
             sink.begin();
             if lines > 0 {
-                sink.continues(Join::Space);
+                sink.continues(join);
             }
-            self.push_line(pos, end, &mut run, sink, urls);
+            self.push_line(pos, cut.end, &mut run, sink, urls);
             sink.end();
             lines += 1;
-            pos = next;
+            join = cut.join;
+            pos = cut.next;
         };
         let complete = match handoff {
             None => lines > 0, // (nothing but spaces: the wrapper's one empty line)
             Some(at) => {
                 if lines > 0 {
                     // The rest starts a line of its own, which continues the paragraph.
-                    flow.resume_after_break(sink, Join::Space);
+                    flow.resume_after_break(sink, join);
                 }
                 // (From the start if no line was written: spaces there are the wrapper's.)
                 let from = if lines > 0 { at } else { 0 };
@@ -248,7 +345,8 @@ impl Recorded {
                     let a = start.max(from);
                     if a < end {
                         let link = r.link.map(|(s, e)| &urls[s as usize..e as usize]);
-                        flow.push_checked(sink, &self.text[a..end], r.style, link, true);
+                        let t = &self.text[a..end];
+                        flow.push_checked(sink, t, r.style, link, self.ascii(t));
                     }
                     start = end;
                 }
@@ -259,7 +357,177 @@ impl Recorded {
         complete
     }
 
-    /// Pushes `text[from..to]` (printable ASCII, starting and ending with a non-space) run by
+    /// The line that starts at `pos` (not a space) of text that is printable ASCII from
+    /// there to two bytes past the row (or to its end): the last space within the row, in
+    /// one `memrchr`. `None` if the line is not decided yet (`at_end` false) or holds a
+    /// word wider than the row.
+    #[inline]
+    fn ascii_cut(b: &[u8], pos: usize, avail: usize, at_end: bool) -> Option<Cut> {
+        let n = b.len();
+        if n - pos <= avail {
+            if !at_end {
+                return None;
+            }
+            let mut e = n;
+            while b[e - 1] == b' ' {
+                e -= 1;
+            }
+            return Some(Cut {
+                end: e,
+                next: n,
+                join: Join::Space,
+            });
+        }
+        let limit = pos + avail;
+        if !at_end && limit + 1 >= n {
+            // (The byte after the row too: a mark there would join a space at `limit`.)
+            return None;
+        }
+        // (None: a word wider than the row, which the wrapper breaks.)
+        let space = memchr::memrchr(b' ', &b[pos..=limit])?;
+        let mut e = pos + space;
+        while b[e - 1] == b' ' {
+            e -= 1;
+        }
+        let mut next = pos + space;
+        while next < n && b[next] == b' ' {
+            next += 1;
+        }
+        if !at_end && next == n {
+            // What follows the spaces may join the last of them.
+            return None;
+        }
+        Some(Cut {
+            end: e,
+            next,
+            join: Join::Space,
+        })
+    }
+
+    /// [`ascii_cut`](Self::ascii_cut) for a line with a wide character near it: the last
+    /// break within the row, at a space or beside a wide character where UAX #14 allows
+    /// one. ASCII stretches are taken whole, as `ascii_cut` takes a line; wide characters
+    /// one at a time. The line is decided once a cluster goes past the row and a character
+    /// follows it (which no mark can join now). `wide_at`: where the first wide character
+    /// at `pos` or after starts.
+    fn wide_cut(&self, pos: usize, mut wide_at: usize, avail: usize, at_end: bool) -> Option<Cut> {
+        let text = self.text.as_str();
+        let b = text.as_bytes();
+        let n = b.len();
+        // Columns taken from `pos` to `i` (at most `avail`).
+        let mut col = 0;
+        let mut i = pos;
+        let mut cut: Option<Cut> = None;
+        // The cluster before `i` if it is a wide character (a break may follow it).
+        let mut prev_wide: Option<usize> = None;
+        // A break before the cluster at `i` (not a space) where UAX #14 allows one: beside
+        // a wide character (the one before, `prev_wide`, or this one).
+        let breaks_before =
+            |i: usize, c: char, wide: bool, prev_wide: Option<usize>| match prev_wide {
+                Some(before) => crate::wrap::breaks_between(&text[before..i], true, c, wide),
+                None => {
+                    wide && i > pos
+                        && b[i - 1] != b' '
+                        && crate::wrap::breaks_between(&text[i - 1..i], false, c, true)
+                }
+            };
+        let direct = |i: usize| {
+            Some(Cut {
+                end: i,
+                next: i,
+                join: Join::Direct,
+            })
+        };
+        while i < n {
+            if b[i] < 0x80 {
+                // An ASCII stretch, to the next wide character or the end.
+                if wide_at < i {
+                    wide_at = next_wide(b, i);
+                }
+                let stretch_end = wide_at;
+                if b[i] != b' ' && breaks_before(i, b[i] as char, false, prev_wide) {
+                    cut = direct(i);
+                }
+                let room = avail - col;
+                if stretch_end - i <= room {
+                    if let Some(at) = memchr::memrchr(b' ', &b[i..stretch_end]) {
+                        let space = i + at;
+                        let mut end = space;
+                        while end > i && b[end - 1] == b' ' {
+                            end -= 1;
+                        }
+                        cut = Some(Cut {
+                            end,
+                            next: space + 1,
+                            join: Join::Space,
+                        });
+                    }
+                    col += stretch_end - i;
+                    prev_wide = None;
+                    i = stretch_end;
+                    continue;
+                }
+                // The byte at `limit` is the first past the row.
+                let limit = i + room;
+                if !at_end && limit + 1 >= n {
+                    // (The byte after it too: a mark there would join a space at `limit`.)
+                    return None;
+                }
+                let Some(at) = memchr::memrchr(b' ', &b[i..=limit]) else {
+                    // (None: a word wider than the row, which the wrapper breaks.)
+                    return cut;
+                };
+                let space = i + at;
+                let mut end = space;
+                while end > i && b[end - 1] == b' ' {
+                    end -= 1;
+                }
+                let mut next = space;
+                while next < n && b[next] == b' ' {
+                    next += 1;
+                }
+                if !at_end && next == n {
+                    // What follows the spaces may join the last of them.
+                    return None;
+                }
+                return Some(Cut {
+                    end,
+                    next,
+                    join: Join::Space,
+                });
+            }
+            let c = text[i..].chars().next().unwrap_or_default();
+            let len = c.len_utf8();
+            if breaks_before(i, c, true, prev_wide) {
+                cut = direct(i);
+            }
+            if col + 2 > avail {
+                if !at_end && i + len >= n {
+                    return None;
+                }
+                // (None: a word wider than the row, which the wrapper breaks.)
+                return cut;
+            }
+            col += 2;
+            prev_wide = Some(i);
+            i += len;
+        }
+        // The rest fits on the line.
+        if !at_end {
+            return None;
+        }
+        let mut e = n;
+        while b[e - 1] == b' ' {
+            e -= 1;
+        }
+        Some(Cut {
+            end: e,
+            next: n,
+            join: Join::Space,
+        })
+    }
+
+    /// Pushes `text[from..to]` (starting and ending with a non-space) run by
     /// run. A run of spaces takes the look of its first space, as the wrapper writes the
     /// spaces before a word. `run` is the index of the run holding `from` or one before it.
     fn push_line<S: LineSink + ?Sized>(
@@ -291,7 +559,12 @@ impl Recorded {
                 sink.push(&self.text[pos..p], sr.style, link(sr), p - pos);
             }
             if p < stop {
-                sink.push(&self.text[p..stop], r.style, link(r), stop - p);
+                let width = if self.wide {
+                    recorded_width(&b[p..stop])
+                } else {
+                    stop - p
+                };
+                sink.push(&self.text[p..stop], r.style, link(r), width);
                 if b[stop - 1] == b' ' {
                     spaces_look = *run;
                 }
@@ -384,6 +657,9 @@ mod tests {
                 assert!(rec.record(t, style(k), link));
                 continue;
             }
+            if rec.on && rec.record_wide(t, style(k), link) {
+                continue;
+            }
             if rec.on {
                 rec.settle(&mut w, &mut sink, urls);
             }
@@ -431,6 +707,18 @@ mod tests {
             (&[("ab cd ef ", 0, false), ("\u{301}x y", 1, false)], 8),
             (&[("ab  cd", 0, false), ("\tef", 2, false)], 4),
             (&[("one two three four five six", 0, false)], 2),
+            (&[("漢字漢字。「漢字」 ab漢 c", 0, false)], 5),
+            (
+                &[
+                    ("ab", 0, false),
+                    ("漢字", 1, true),
+                    ("。x 💡y 🧪", 2, false),
+                ],
+                4,
+            ),
+            (&[("漢字漢字", 0, false), ("\u{301}", 1, false)], 4),
+            (&[("💡", 0, false), ("\u{1F3FB} ok", 1, false)], 3),
+            (&[("漢字", 0, false)], 1),
         ];
         for &(pieces, avail) in cases {
             let (fast, slow) = both(pieces, avail);
@@ -438,11 +726,50 @@ mod tests {
         }
     }
 
+    #[test]
+    fn wide_text_is_laid_out_in_one_pass() {
+        // Recorded (not handed to the wrapper): breaks beside CJK characters where UAX #14
+        // allows them (not before `。` or `」`, not after `「`), and at spaces.
+        let mut lines = Lines::new();
+        let mut rec = Recorded::default();
+        rec.start();
+        assert!(rec.record("ab ", Style::PLAIN, None));
+        assert!(rec.record_wide("漢字。「漢字」 💡 x", Style::PLAIN, None));
+        assert!(!rec.record_wide("\u{301}", Style::PLAIN, None));
+        assert!(!rec.record_wide("⚠\u{FE0F}", Style::PLAIN, None));
+        let mut w = Wrapper::default();
+        w.begin(6, 4);
+        assert!(rec.finish(&mut w, &mut Plain(&mut lines), ""));
+        let shown: Vec<(String, usize, Option<Join>)> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l.spans().map(|s| s.text).collect(),
+                    l.width(),
+                    l.continues(),
+                )
+            })
+            .collect();
+        let want = [
+            ("ab 漢", 5, None),
+            ("字。", 4, Some(Join::Direct)),
+            ("「漢", 4, Some(Join::Direct)),
+            ("字」", 4, Some(Join::Direct)),
+            ("💡 x", 4, Some(Join::Space)),
+        ];
+        let want: Vec<_> = want.iter().map(|&(t, w, j)| (t.to_owned(), w, j)).collect();
+        assert_eq!(shown, want);
+    }
+
     proptest::proptest! {
         #[test]
         fn recorded_lines_are_the_wrappers_for_any_text(
             pieces in proptest::collection::vec(
-                ("[ab ]{0,6}|[cd ]{0,12}|[ -~]{0,5}|é|漢|\u{301}| \u{301}|\t", 0u8..3, proptest::bool::ANY),
+                (
+                    "[ab ]{0,6}|[cd ]{0,12}|[ -~]{0,5}|é|漢|\u{301}| \u{301}|\t|[漢字。、「」(a, ]{0,9}|[カー・ゃ ]{0,5}|💡|👍\u{1F3FB}|\u{FE0F}|[🧪🚀x ]{0,4}",
+                    0u8..3,
+                    proptest::bool::ANY,
+                ),
                 0..12,
             ),
             avail in 1usize..14,
@@ -455,10 +782,10 @@ mod tests {
 
         #[test]
         fn the_cost_bound_holds(
-            pieces in proptest::collection::vec(("[a-z ]{0,9}|[a ]{0,30}", 0u8..3, proptest::bool::ANY), 0..20),
+            pieces in proptest::collection::vec(("[a-z ]{0,9}|[a ]{0,30}|[漢字。 ]{0,9}|[🧪a ]{0,5}", 0u8..3, proptest::bool::ANY), 0..20),
             avail in 2usize..30,
         ) {
-            // What the wrapper writes for printable ASCII, as it comes, costs no more than
+            // What the wrapper writes for recordable text, as it comes, costs no more than
             // the bound of the same text recorded (after every piece, not just at the end).
             let urls = "https://a.example/";
             let mut rec = Recorded::default();
@@ -470,7 +797,13 @@ mod tests {
             for (t, k, l) in &pieces {
                 let style = if *k == 0 { Style::PLAIN } else { Style::PLAIN.add_modifier(Modifiers::BOLD) };
                 w.push(&mut sink, t, style, l.then_some(urls));
-                proptest::prop_assert!(rec.record(t, style, l.then_some((0, 18))));
+                let link = l.then_some((0, 18));
+                let recorded = if crate::width::is_printable_ascii(t.as_bytes()) {
+                    rec.record(t, style, link)
+                } else {
+                    rec.record_wide(t, style, link)
+                };
+                proptest::prop_assert!(recorded);
                 proptest::prop_assert!(sink.0.cost() <= rec.cost_bound(avail, 0));
             }
             w.finish(&mut sink);

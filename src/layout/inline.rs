@@ -446,7 +446,11 @@ impl Layout<'_> {
         }
         if scratch.rec.on {
             let link = scratch.current_link();
-            if printable_ascii && scratch.rec.record(text, style, link) {
+            if printable_ascii {
+                if scratch.rec.record(text, style, link) {
+                    return;
+                }
+            } else if scratch.rec.record_wide(text, style, link) {
                 return;
             }
             self.settle_recorded(out, scratch);
