@@ -835,22 +835,13 @@ fn regression_spans_do_not_depend_on_words_taken_back() {
                     k += 1;
                     s.push_bytes(&doc.as_bytes()[at..at + n]);
                     at += n;
-                    let tentative: Vec<_> = s.tentative().collect();
-                    let _ = tentative;
+                    // (Asked only to lay the open leaf out; what it holds is not checked.)
+                    let _ = s.tentative().count();
                 }
                 s.finalize();
                 check(s.committed(), width, doc);
             }
-            for l in &r.render(doc) {
-                let spans: Vec<_> = l.spans().collect();
-                for w in spans.windows(2) {
-                    assert!(
-                        (w[0].style, w[0].link) != (w[1].style, w[1].link),
-                        "width {width}: two spans of one look in a row in {:?} of {doc:?}",
-                        l.plain()
-                    );
-                }
-            }
+            check(&r.render(doc), width, doc);
         }
     }
 }

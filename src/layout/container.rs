@@ -65,7 +65,25 @@ pub(super) struct PrefixSink<'a> {
     pub(super) mbuf: &'a mut String,
 }
 
-impl PrefixSink<'_> {
+impl<'a> PrefixSink<'a> {
+    /// A sink writing to `out` with the prefix of the containers in `stack`, at the
+    /// configured width and theme; `mbuf` is scratch for list markers.
+    #[inline]
+    pub(super) fn new(
+        out: &'a mut Lines,
+        stack: &'a mut [Container],
+        cfg: &'a crate::options::Options,
+        mbuf: &'a mut String,
+    ) -> Self {
+        Self {
+            out,
+            stack,
+            theme: &cfg.theme,
+            width: cfg.width,
+            mbuf,
+        }
+    }
+
     fn write_prefix(&mut self, consume: bool) {
         let (skip, _) = self.visible_prefix();
         let PrefixSink {

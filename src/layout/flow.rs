@@ -580,36 +580,10 @@ impl Recorded {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Plain;
     use super::*;
     use crate::line::Lines;
     use crate::style::Modifiers;
-
-    /// A sink that writes to a [`Lines`] with no prefix.
-    struct Plain<'a>(&'a mut Lines);
-
-    impl LineSink for Plain<'_> {
-        fn begin(&mut self) {}
-        fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
-            self.0.push_measured(text, style, link, width);
-        }
-        fn end(&mut self) {
-            self.0.end_line();
-        }
-        fn mark(&self) -> usize {
-            self.0.write_mark()
-        }
-        fn unwrite(
-            &mut self,
-            mark: usize,
-            width: usize,
-            back: &mut dyn FnMut(&str, Style, Option<&str>),
-        ) {
-            self.0.unwrite(mark, width, back);
-        }
-        fn continues(&mut self, join: Join) {
-            self.0.set_join(join);
-        }
-    }
 
     /// A line as [`dump`] shows it: its join, its width, its spans' text and look.
     type Shown = (Option<Join>, usize, Vec<(String, Style, Option<String>)>);

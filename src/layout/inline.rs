@@ -243,13 +243,7 @@ impl Layout<'_> {
             rec,
             ..
         } = scratch;
-        let mut sink = PrefixSink {
-            out,
-            stack: &mut self.state.stack,
-            theme: &self.cfg.theme,
-            width: self.cfg.width,
-            mbuf: marker,
-        };
+        let mut sink = PrefixSink::new(out, &mut self.state.stack, self.cfg, marker);
         rec.settle(flow, &mut sink, urls);
     }
 
@@ -270,13 +264,7 @@ impl Layout<'_> {
             let mut mbuf = String::new();
             let mut flow = scratch.flow.clone();
             let mut rec = scratch.rec.clone();
-            let mut sink = PrefixSink {
-                out: &mut lines,
-                stack: &mut stack,
-                theme: &self.cfg.theme,
-                width: self.cfg.width,
-                mbuf: &mut mbuf,
-            };
+            let mut sink = PrefixSink::new(&mut lines, &mut stack, self.cfg, &mut mbuf);
             let done = if fast {
                 rec.finish(&mut flow, &mut sink, &scratch.urls)
             } else {
@@ -473,13 +461,7 @@ impl Layout<'_> {
             flow, urls, marker, ..
         } = scratch;
         let link = link.map(|(s, e)| &urls[s as usize..e as usize]);
-        let sink = PrefixSink {
-            out,
-            stack: &mut self.state.stack,
-            theme: &self.cfg.theme,
-            width: self.cfg.width,
-            mbuf: marker,
-        };
+        let sink = PrefixSink::new(out, &mut self.state.stack, self.cfg, marker);
         (flow, sink, link)
     }
 
@@ -523,13 +505,7 @@ impl Layout<'_> {
                 rec,
                 ..
             } = scratch;
-            let mut sink = PrefixSink {
-                out,
-                stack: &mut self.state.stack,
-                theme: &self.cfg.theme,
-                width: self.cfg.width,
-                mbuf: marker,
-            };
+            let mut sink = PrefixSink::new(out, &mut self.state.stack, self.cfg, marker);
             if rec.finish(flow, &mut sink, urls) {
                 return;
             }
@@ -791,13 +767,7 @@ impl Layout<'_> {
             pieces.iter().map(|p| piece_of(p, buf, urls)),
             bump,
         );
-        let mut sink = PrefixSink {
-            out,
-            stack: &mut self.state.stack,
-            theme: &self.cfg.theme,
-            width: self.cfg.width,
-            mbuf: marker,
-        };
+        let mut sink = PrefixSink::new(out, &mut self.state.stack, self.cfg, marker);
         let avail = sink.avail();
         f(&items, avail, &mut sink);
     }

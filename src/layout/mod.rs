@@ -380,13 +380,7 @@ impl<'a> Layout<'a> {
     }
 
     fn sink<'s>(&'s mut self, out: &'s mut Lines, scratch: &'s mut Scratch) -> PrefixSink<'s> {
-        PrefixSink {
-            out,
-            stack: &mut self.state.stack,
-            theme: &self.cfg.theme,
-            width: self.cfg.width,
-            mbuf: &mut scratch.marker,
-        }
+        PrefixSink::new(out, &mut self.state.stack, self.cfg, &mut scratch.marker)
     }
 
     /// Feeds one event. `range` indexes `src`, the segment's source.
@@ -1011,13 +1005,7 @@ impl<'a> Layout<'a> {
             (Some(rec), Some(k)) => rec.blocks.get_mut(k as usize).and_then(Option::as_mut),
             _ => None,
         };
-        let mut sink = PrefixSink {
-            out,
-            stack,
-            theme: &cfg.theme,
-            width: cfg.width,
-            mbuf: &mut scratch.marker,
-        };
+        let mut sink = PrefixSink::new(out, stack, cfg, &mut scratch.marker);
         let avail = sink.avail();
         let decorate = (avail as u64) * 2 + 128 <= allowance;
         code::line(
@@ -1098,5 +1086,33 @@ impl<'a> Layout<'a> {
             }
         }
         self.state.leaf = Leaf::None;
+    }
+}
+
+/// A sink that writes wrapped lines to a [`Lines`] with no prefix (a table cell's lines;
+/// tests), keeping each line's join.
+pub(super) struct Plain<'a>(pub(super) &'a mut Lines);
+
+impl LineSink for Plain<'_> {
+    fn begin(&mut self) {}
+    fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
+        self.0.push_measured(text, style, link, width);
+    }
+    fn end(&mut self) {
+        self.0.end_line();
+    }
+    fn mark(&self) -> usize {
+        self.0.write_mark()
+    }
+    fn unwrite(
+        &mut self,
+        mark: usize,
+        width: usize,
+        back: &mut dyn FnMut(&str, Style, Option<&str>),
+    ) {
+        self.0.unwrite(mark, width, back);
+    }
+    fn continues(&mut self, join: crate::line::Join) {
+        self.0.set_join(join);
     }
 }

@@ -267,7 +267,7 @@ pub(crate) fn render<S: LineSink>(
                             cell,
                             avail,
                             cfg.tab_width,
-                            &mut Plain(&mut wrapped),
+                            &mut super::Plain(&mut wrapped),
                         );
                         let last = cell_lines.iter().next_back().map(line_look);
                         let spans = wrapped.iter().next_back().map(line_look);
@@ -279,7 +279,7 @@ pub(crate) fn render<S: LineSink>(
                         cell,
                         widths[c].max(1),
                         cfg.tab_width,
-                        &mut Plain(&mut cell_lines),
+                        &mut super::Plain(&mut cell_lines),
                     );
                 }
             }
@@ -1164,30 +1164,6 @@ impl<S: LineSink> LineSink for Widest<'_, S> {
     }
     fn kind(&mut self, kind: LineKind) {
         self.sink.kind(kind);
-    }
-}
-
-/// A sink without prefix, into a `Lines` buffer.
-struct Plain<'a>(&'a mut Lines);
-
-impl LineSink for Plain<'_> {
-    fn begin(&mut self) {}
-    fn push(&mut self, text: &str, style: Style, link: Option<&str>, width: usize) {
-        self.0.push_measured(text, style, link, width);
-    }
-    fn end(&mut self) {
-        self.0.end_line();
-    }
-    fn mark(&self) -> usize {
-        self.0.write_mark()
-    }
-    fn unwrite(
-        &mut self,
-        mark: usize,
-        width: usize,
-        back: &mut dyn FnMut(&str, Style, Option<&str>),
-    ) {
-        self.0.unwrite(mark, width, back);
     }
 }
 
