@@ -68,10 +68,11 @@ pub(super) struct Recorded {
     wide: bool,
 }
 
-/// True if `text` may be recorded: every character is printable ASCII or a wide character
-/// that is a grapheme cluster of its own beside any of these ([`wide_alone`]). So every
-/// cluster of recorded text is one character, one column per ASCII byte and two per other
-/// character, and a break may come only at a space or beside a wide character
+/// True if `text` may be recorded: every grapheme cluster is printable ASCII, a wide
+/// character that is a cluster of its own beside any of these ([`wide_alone`]), or a symbol
+/// with VS16 (U+FE0F) that makes it a two-column emoji (`⚠️`, [`vs16_base`]). So a recorded
+/// cluster is one or two columns wide, and is one character, or two with VS16 second; a
+/// break may come only at a space or beside a wide cluster
 /// ([`crate::wrap::breaks_between`]).
 pub(super) fn recordable(text: &str) -> bool {
     let b = text.as_bytes();
@@ -96,32 +97,56 @@ pub(super) fn recordable(text: &str) -> bool {
         } else {
             text[i..].chars().next().unwrap_or_default()
         };
-        if !wide_alone(c) {
+        let len = c.len_utf8();
+        if vs16_at(b, i + len) {
+            if !vs16_base(c) {
+                return false;
+            }
+            i += len + VS16.len();
+        } else if wide_alone(c) {
+            i += len;
+        } else {
             return false;
         }
-        i += c.len_utf8();
     }
     true
 }
 
-/// Where the next character that is not ASCII starts in recorded text, at `from` or after
-/// (`b.len()` if none): the first byte that is not printable ASCII, eight at a time.
+/// U+FE0F VARIATION SELECTOR-16 (emoji presentation), in UTF-8.
+const VS16: &[u8] = b"\xEF\xB8\x8F";
+
+/// True if a VS16 starts at `b[at..]` (three bytes compared, no `memcmp` call).
 #[inline]
-fn next_wide(b: &[u8], from: usize) -> usize {
-    crate::width::first_non_printable_ascii(&b[from..]).map_or(b.len(), |k| from + k)
+fn vs16_at(b: &[u8], at: usize) -> bool {
+    at + 2 < b.len() && b[at] == 0xEF && b[at + 1] == 0xB8 && b[at + 2] == 0x8F
+}
+
+/// A symbol (U+2000–U+2BFF, three bytes) that VS16 after it makes one cluster two columns
+/// wide (`⚠️`, `✔️`, `❤️`, `✅️`), as unicode-width measures the pair.
+fn vs16_base(c: char) -> bool {
+    use unicode_width::UnicodeWidthStr;
+    if !matches!(c, '\u{2000}'..='\u{2BFF}') {
+        return false;
+    }
+    let mut pair = [0u8; 6];
+    c.encode_utf8(&mut pair[..3]);
+    pair[3..].copy_from_slice(VS16);
+    std::str::from_utf8(&pair).is_ok_and(|g| UnicodeWidthStr::width(g) == 2)
 }
 
 /// A character two columns wide that no grapheme-cluster rule (UAX #29) joins to a
 /// printable ASCII character or to another of these: the East Asian characters of
 /// [`crate::width::simple_width`] (ideographs, kana, CJK punctuation, Hangul syllables,
-/// fullwidth forms; three bytes each), and the emoji of the pictograph blocks and the CJK
-/// ideographs of planes 2 and 3 that unicode-width makes wide (four bytes each). Not the
-/// emoji modifiers (U+1F3FB–U+1F3FF, which extend), the regional indicators (which pair)
-/// or the Hangul jamo (which join syllables).
+/// fullwidth forms), the emoji among the symbols of U+2300–U+2BFF (`✅`, `❌`, `⭐`;
+/// three bytes each), and the emoji of the pictograph blocks and the CJK ideographs of
+/// planes 2 and 3 that unicode-width makes wide (four bytes each). Not the emoji modifiers
+/// (U+1F3FB–U+1F3FF, which extend), the regional indicators (which pair) or the Hangul
+/// jamo (which join syllables).
 fn wide_alone(c: char) -> bool {
     crate::width::simple_width(c) == Some(2)
         || (matches!(c,
-            '\u{1F300}'..='\u{1F3FA}'
+            '\u{2300}'..='\u{2BFF}'
+            | '\u{1F300}'..='\u{1F3FA}'
             | '\u{1F400}'..='\u{1F64F}'
             | '\u{1F680}'..='\u{1F6FF}'
             | '\u{1F900}'..='\u{1F9FF}'
@@ -132,14 +157,38 @@ fn wide_alone(c: char) -> bool {
 }
 
 /// Display width of recorded text (see [`recordable`]): a column per ASCII byte, two per
-/// other character (counted at its lead byte).
+/// other cluster (counted at the lead byte of its first character; a VS16 counts none).
 fn recorded_width(b: &[u8]) -> usize {
     if b.is_ascii() {
         return b.len();
     }
-    b.iter()
+    let sum: usize = b
+        .iter()
         .map(|&x| usize::from(x < 0x80) + 2 * usize::from(x >= 0xC0))
-        .sum()
+        .sum();
+    let vs16 = memchr::memchr_iter(0xEF, b)
+        .filter(|&at| vs16_at(b, at))
+        .count();
+    sum - 2 * vs16
+}
+
+/// The length in bytes of the recorded cluster that starts with the character `c` at
+/// `b[i..]` (not ASCII): the character, and a VS16 after it.
+#[inline]
+fn cluster_len(b: &[u8], i: usize, c: char) -> usize {
+    let len = c.len_utf8();
+    if vs16_at(b, i + len) {
+        len + VS16.len()
+    } else {
+        len
+    }
+}
+
+/// Where the next character that is not ASCII starts in recorded text, at `from` or after
+/// (`b.len()` if none): the first byte that is not printable ASCII, eight at a time.
+#[inline]
+fn next_wide(b: &[u8], from: usize) -> usize {
+    crate::width::first_non_printable_ascii(&b[from..]).map_or(b.len(), |k| from + k)
 }
 
 /// How a line of recorded text ends: its text up to `end` (bytes into the text; the
@@ -497,7 +546,7 @@ impl Recorded {
                 });
             }
             let c = text[i..].chars().next().unwrap_or_default();
-            let len = c.len_utf8();
+            let len = cluster_len(b, i, c);
             if breaks_before(i, c, true, prev_wide) {
                 cut = direct(i);
             }
@@ -693,6 +742,9 @@ mod tests {
             (&[("漢字漢字", 0, false), ("\u{301}", 1, false)], 4),
             (&[("💡", 0, false), ("\u{1F3FB} ok", 1, false)], 3),
             (&[("漢字", 0, false)], 1),
+            (&[("ok ⚠\u{FE0F}⚠\u{FE0F} ✅❌x ab", 0, false)], 4),
+            (&[("a⚠\u{FE0F}", 0, false), ("\u{FE0F}b ✅", 1, false)], 3),
+            (&[("⚠", 0, false), ("\u{FE0F} ✅ ❌", 1, false)], 3),
         ];
         for &(pieces, avail) in cases {
             let (fast, slow) = both(pieces, avail);
@@ -710,7 +762,11 @@ mod tests {
         assert!(rec.record("ab ", Style::PLAIN, None));
         assert!(rec.record_wide("漢字。「漢字」 💡 x", Style::PLAIN, None));
         assert!(!rec.record_wide("\u{301}", Style::PLAIN, None));
-        assert!(!rec.record_wide("⚠\u{FE0F}", Style::PLAIN, None));
+        assert!(!rec.record_wide("⚠", Style::PLAIN, None));
+        assert!(!rec.record_wide("\u{FE0F}", Style::PLAIN, None));
+        assert!(!rec.record_wide("❤\u{FE0F}\u{200D}🔥", Style::PLAIN, None));
+        assert!(!rec.record_wide("👍\u{1F3FB}", Style::PLAIN, None));
+        assert!(recordable("⚠\u{FE0F} ✅❌ ⭐"));
         let mut w = Wrapper::default();
         w.begin(6, 4);
         assert!(rec.finish(&mut w, &mut Plain(&mut lines), ""));
@@ -740,7 +796,7 @@ mod tests {
         fn recorded_lines_are_the_wrappers_for_any_text(
             pieces in proptest::collection::vec(
                 (
-                    "[ab ]{0,6}|[cd ]{0,12}|[ -~]{0,5}|é|漢|\u{301}| \u{301}|\t|[漢字。、「」(a, ]{0,9}|[カー・ゃ ]{0,5}|💡|👍\u{1F3FB}|\u{FE0F}|[🧪🚀x ]{0,4}",
+                    "[ab ]{0,6}|[cd ]{0,12}|[ -~]{0,5}|é|漢|\u{301}| \u{301}|\t|[漢字。、「」(a, ]{0,9}|[カー・ゃ ]{0,5}|💡|👍\u{1F3FB}|\u{FE0F}|[🧪🚀x ]{0,4}|⚠\u{FE0F}|⚠|[✅❌⭐a ]{0,4}|✅\u{FE0F}|❤\u{FE0F}\u{200D}🔥",
                     0u8..3,
                     proptest::bool::ANY,
                 ),
@@ -756,7 +812,7 @@ mod tests {
 
         #[test]
         fn the_cost_bound_holds(
-            pieces in proptest::collection::vec(("[a-z ]{0,9}|[a ]{0,30}|[漢字。 ]{0,9}|[🧪a ]{0,5}", 0u8..3, proptest::bool::ANY), 0..20),
+            pieces in proptest::collection::vec(("[a-z ]{0,9}|[a ]{0,30}|[漢字。 ]{0,9}|[🧪a ]{0,5}|(⚠\u{FE0F}|✅| ){0,5}", 0u8..3, proptest::bool::ANY), 0..20),
             avail in 2usize..30,
         ) {
             // What the wrapper writes for recordable text, as it comes, costs no more than
