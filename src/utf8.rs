@@ -29,7 +29,24 @@ impl Utf8Decoder {
 
     /// Decodes `bytes` (after any held-back bytes) and appends the text to `out`.
     pub(crate) fn decode(&mut self, mut bytes: &[u8], out: &mut String) {
-        // First finish a held-back sequence, byte by byte.
+        // The common case (CJK text cut into small chunks): the chunk starts with the
+        // continuation bytes that complete the held character. One check of the whole
+        // sequence instead of one per byte.
+        if self.len > 0 {
+            let have = usize::from(self.len);
+            let need = seq_len(self.pending[0]);
+            if need > have && bytes.len() >= need - have {
+                let mut seq = self.pending;
+                seq[have..need].copy_from_slice(&bytes[..need - have]);
+                if let Ok(s) = std::str::from_utf8(&seq[..need]) {
+                    out.push_str(s);
+                    self.len = 0;
+                    bytes = &bytes[need - have..];
+                }
+            }
+        }
+        // Otherwise finish a held-back sequence byte by byte: it may turn out invalid part
+        // way, and from_utf8_lossy's replacement depends on where.
         while self.len > 0 && !bytes.is_empty() {
             self.pending[self.len as usize] = bytes[0];
             self.len += 1;
@@ -121,6 +138,17 @@ pub(crate) fn incomplete_suffix(b: &[u8]) -> usize {
     0
 }
 
+/// The length in bytes of the well-formed sequence that `lead` can start (2 to 4), or 0 if
+/// `lead` starts none (ASCII, a continuation byte, `C0`, `C1`, `F5..=FF`).
+fn seq_len(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 0,
+    }
+}
+
 /// True if `b` is the start of a UTF-8 character that more bytes can complete: what
 /// `std::str::from_utf8` reports as an error at 0 without an error length. The lead byte
 /// and the second byte follow the table of well-formed sequences (Unicode 15, Table 3-7):
@@ -130,13 +158,8 @@ fn is_incomplete(b: &[u8]) -> bool {
     let Some(&lead) = b.first() else {
         return false;
     };
-    let need = match lead {
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => return false,
-    };
-    if b.len() >= need {
+    let need = seq_len(lead);
+    if need == 0 || b.len() >= need {
         return false;
     }
     let second_ok = b.get(1).is_none_or(|&c| match lead {
@@ -203,6 +226,27 @@ mod tests {
             chunked(b"\xf0\x9f\x91x", &[1, 2]),
             String::from_utf8_lossy(b"\xf0\x9f\x91x")
         );
+        // A held lead completed in one step, and the cases that must fall back to the
+        // byte-by-byte path: a bad continuation, a surrogate, an overlong form, a chunk too
+        // short to complete it.
+        for bytes in [
+            &b"\xe4\xb8\xad\xe4\xb8\xadz"[..],
+            b"\xe4\xb8Az",
+            b"\xe4A\xadz",
+            b"\xed\xa0\x80z",
+            b"\xe0\x80\x80z",
+            b"\xf0\x9f\x91\x8d\xf0\x9f",
+        ] {
+            for i in 1..bytes.len() {
+                for j in i..bytes.len() {
+                    assert_eq!(
+                        chunked(bytes, &[i, j]),
+                        String::from_utf8_lossy(bytes),
+                        "{bytes:02x?} cut at {i} and {j}"
+                    );
+                }
+            }
+        }
     }
 
     proptest! {
