@@ -64,6 +64,33 @@ pub(crate) fn footer<S: LineSink + ?Sized>(sink: &mut S, theme: &Theme) {
     sink.push("╰─", theme.code_frame, None, 2);
 }
 
+/// The buffers of one code line, kept in the layout's scratch and reused from line to line
+/// (a code line longer than the row would otherwise allocate its cut plan).
+#[derive(Debug, Default)]
+pub(crate) struct LineBufs {
+    /// The highlighted ranges: start and end (byte offsets into the line) and style.
+    ranges: Vec<(usize, usize, Style)>,
+    /// Where a row may break besides its end (byte offsets, ascending).
+    cuts: Vec<usize>,
+    /// The display column of each cut.
+    cut_cols: Vec<usize>,
+}
+
+impl LineBufs {
+    /// Empties the buffers, keeping their capacity.
+    pub(crate) fn clear(&mut self) {
+        self.ranges.clear();
+        self.cuts.clear();
+        self.cut_cols.clear();
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.ranges.capacity() * std::mem::size_of::<(usize, usize, Style)>()
+            + (self.cuts.capacity() + self.cut_cols.capacity()) * std::mem::size_of::<usize>()
+    }
+}
+
 /// Renders one code line (without its line ending) as one or more rows.
 ///
 /// Each row is begun and ended here (the sink writes the container prefix in `begin`).
@@ -78,9 +105,16 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     wrap: bool,
     tab_width: usize,
     controls: ControlChars,
-    ranges: &mut Vec<(usize, usize, Style)>,
+    bufs: &mut LineBufs,
     record: Option<&mut crate::highlight::BlockRuns>,
 ) {
+    let LineBufs {
+        ranges,
+        cuts,
+        cut_cols,
+    } = bufs;
+    cuts.clear();
+    cut_cols.clear();
     // A code background (the theme's `code_text.bg`) fills every row to the block's width
     // (`decorate`: while the output stays inside its bound; past it the gutter is plain
     // too) and lies under the highlighted
@@ -92,7 +126,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     let mut w = RowWriter {
         sink,
         break_at: None,
-        cut_cols: Vec::new(),
+        cut_cols: std::mem::take(cut_cols),
         total: 0,
         fill: bg.map_or(0, |_| avail.saturating_sub(2).max(2)),
         gutter: if decorate {
@@ -166,7 +200,6 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     // tokens (which mostly start at the same places), so a line breaks in the same places
     // highlighted or not, and when a `Message` is laid out again from its compact runs.
     // Only looked for when the line may need more than one row.
-    let mut cuts: Vec<usize> = Vec::new();
     if wrap && (text.len() > w.avail || memchr::memchr(b'\t', text.as_bytes()).is_some()) {
         if text.is_ascii() && !text.contains('\r') {
             // Every byte is a cluster of its own (no CR to join an LF): the same cuts, by byte.
@@ -192,17 +225,17 @@ pub(crate) fn line<S: LineSink + ?Sized>(
         if crate::width::is_printable_ascii(body.as_bytes()) {
             #[cfg(debug_assertions)]
             {
-                dry_cut_columns(&mut w, text, ranges, &cuts);
-                debug_assert_eq!((w.total, &w.cut_cols), (body.len(), &cuts));
+                dry_cut_columns(&mut w, text, ranges, cuts);
+                debug_assert_eq!((w.total, &w.cut_cols), (body.len(), &*cuts));
             }
             w.total = body.len();
-            w.cut_cols.clone_from(&cuts);
+            w.cut_cols.clone_from(cuts);
             w.break_at = w.plan(0);
         } else {
-            dry_cut_columns(&mut w, text, ranges, &cuts);
+            dry_cut_columns(&mut w, text, ranges, cuts);
         }
     }
-    for_each_part(ranges, &cuts, |s, e, style, _| {
+    for_each_part(ranges, cuts, |s, e, style, _| {
         if w.break_at == Some(w.col) && w.row_width > 0 {
             w.start_row(true);
         }
@@ -210,6 +243,7 @@ pub(crate) fn line<S: LineSink + ?Sized>(
     });
     w.pad();
     w.sink.end();
+    *cut_cols = std::mem::take(&mut w.cut_cols);
 }
 
 /// Sets the line's width and the columns of its `cuts` in `w` by laying the line out
@@ -235,7 +269,8 @@ fn dry_cut_columns<S: LineSink + ?Sized>(
         tab_width: w.tab_width,
         controls: w.controls,
     };
-    let mut cols = Vec::with_capacity(cuts.len());
+    let mut cols = std::mem::take(&mut w.cut_cols);
+    cols.clear();
     for_each_part(ranges, cuts, |s, e, style, cut| {
         if cut {
             cols.push(dry.col);

@@ -90,8 +90,8 @@ pub(crate) struct Scratch {
     pub(super) html_pos: usize,
     /// The inline HTML elements open in the current leaf or table cell, innermost last.
     pub(super) html_open: Vec<super::html::HtmlOpen>,
-    /// The highlighted ranges of one code line.
-    pub(super) code_ranges: Vec<(usize, usize, Style)>,
+    /// The buffers of one code line: its highlighted ranges and its cut plan.
+    pub(super) code_line: super::code::LineBufs,
     /// The layout state and the output position where the last unit started (see
     /// `parse::feed`).
     pub(super) checkpoint: (super::State, crate::line::Mark),
@@ -156,7 +156,7 @@ impl Scratch {
         self.end_render();
         self.tmp.clear();
         self.marker.clear();
-        self.code_ranges.clear();
+        self.code_line.clear();
         self.listed.clear();
         self.table.recycle();
         self.flow.recycle();
@@ -187,7 +187,7 @@ impl Scratch {
             + self.table.heap_bytes()
             + self.bump.allocated_bytes()
             + self.checkpoint.0.heap_bytes()
-            + self.code_ranges.capacity() * std::mem::size_of::<(usize, usize, Style)>()
+            + self.code_line.heap_bytes()
             + self.html.capacity()
             + self.html_open.capacity() * std::mem::size_of::<super::html::HtmlOpen>()
             + self.rec.heap_bytes()

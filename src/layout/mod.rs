@@ -1018,7 +1018,7 @@ impl<'a> Layout<'a> {
             cfg.wrap_code,
             cfg.tab_width,
             cfg.control_chars,
-            &mut scratch.code_ranges,
+            &mut scratch.code_line,
             record,
         );
         *replay_missed |= open.state.replay_missed();
