@@ -27,26 +27,19 @@ impl Utf8Decoder {
         self.len = rest.len() as u8;
     }
 
+    /// Takes the held-back bytes out (0 to 3 of them, the start of a character), holding
+    /// nothing after. Decoding them again in front of the next bytes gives what decoding
+    /// the next bytes after them would: they start right after a whole character or a
+    /// U+FFFD.
+    pub(crate) fn take_held(&mut self) -> ([u8; 4], usize) {
+        let held = (self.pending, usize::from(self.len));
+        self.len = 0;
+        held
+    }
+
     /// Decodes `bytes` (after any held-back bytes) and appends the text to `out`.
     pub(crate) fn decode(&mut self, mut bytes: &[u8], out: &mut String) {
-        // The common case (CJK text cut into small chunks): the chunk starts with the
-        // continuation bytes that complete the held character. One check of the whole
-        // sequence instead of one per byte.
-        if self.len > 0 {
-            let have = usize::from(self.len);
-            let need = seq_len(self.pending[0]);
-            if need > have && bytes.len() >= need - have {
-                let mut seq = self.pending;
-                seq[have..need].copy_from_slice(&bytes[..need - have]);
-                if let Ok(s) = std::str::from_utf8(&seq[..need]) {
-                    out.push_str(s);
-                    self.len = 0;
-                    bytes = &bytes[need - have..];
-                }
-            }
-        }
-        // Otherwise finish a held-back sequence byte by byte: it may turn out invalid part
-        // way, and from_utf8_lossy's replacement depends on where.
+        // First finish a held-back sequence, byte by byte.
         while self.len > 0 && !bytes.is_empty() {
             self.pending[self.len as usize] = bytes[0];
             self.len += 1;
@@ -226,9 +219,8 @@ mod tests {
             chunked(b"\xf0\x9f\x91x", &[1, 2]),
             String::from_utf8_lossy(b"\xf0\x9f\x91x")
         );
-        // A held lead completed in one step, and the cases that must fall back to the
-        // byte-by-byte path: a bad continuation, a surrogate, an overlong form, a chunk too
-        // short to complete it.
+        // A held lead completed by the next chunk, and the cases where it is not: a bad
+        // continuation, a surrogate, an overlong form, a chunk too short to complete it.
         for bytes in [
             &b"\xe4\xb8\xad\xe4\xb8\xadz"[..],
             b"\xe4\xb8Az",

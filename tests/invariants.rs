@@ -316,6 +316,25 @@ proptest! {
     }
 }
 
+/// Every way of cutting a line of CJK, emoji and broken sequences in two or three: a
+/// chunk that completes a held character, short (joined with the held bytes on the stack)
+/// or long (decoded), with a broken sequence after the held bytes or none, renders as the
+/// lossy decoding of the whole.
+#[test]
+fn held_characters_completed_by_short_and_long_chunks() {
+    let mut bytes = "中文 👍 é ".repeat(6).into_bytes();
+    bytes.extend_from_slice(b"\xE4\xB8 \xF0\x9F\x91\xE0\x80 \xED\xA0\x80 \xE4\xB8\xAD end\n");
+    let r = renderer(40);
+    let one = ansi(&r.render(&String::from_utf8_lossy(&bytes)));
+    for i in 0..bytes.len() {
+        for j in (i..bytes.len()).step_by(7).chain([i + 1, i + 2, i + 3]) {
+            let (drained, all) = stream(&r, &bytes, &[i, j.min(bytes.len())], false);
+            assert_eq!(drained, all, "committed lines changed (cuts {i}, {j})");
+            assert_eq!(all, one, "cuts at {i} and {j}");
+        }
+    }
+}
+
 #[test]
 fn determinism_same_bytes_every_time() {
     let text: String = SNIPPETS.concat();

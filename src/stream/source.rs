@@ -9,6 +9,10 @@ use crate::utf8::Utf8Decoder;
 /// a paragraph the break reads as a space.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
+/// The largest chunk joined with the held-back start of a character (at most 3 bytes) in a
+/// stack buffer of this many bytes, instead of decoded into a `String`.
+const JOIN_BYTES: usize = 64;
+
 /// The text of the open region and where the stream stands in it.
 ///
 /// `text[base..scanned]` are the complete lines of the open region that the stream has
@@ -59,6 +63,18 @@ impl Source {
     /// U+FFFD exactly as `String::from_utf8_lossy` would on the whole input. Returns the
     /// number of line breaks inserted by the line cap.
     pub(super) fn push_bytes(&mut self, chunk: &[u8]) -> u64 {
+        // A small chunk after one that ended inside a character (CJK text in small chunks):
+        // the held bytes and the chunk are joined on the stack and go the way of a chunk
+        // that holds whole characters, one validation and no decoding copy.
+        let mut joined = [0; JOIN_BYTES];
+        let chunk = if self.decoder.has_pending() && chunk.len() <= JOIN_BYTES - 3 {
+            let (held, n) = self.decoder.take_held();
+            joined[..n].copy_from_slice(&held[..n]);
+            joined[n..n + chunk.len()].copy_from_slice(chunk);
+            &joined[..n + chunk.len()]
+        } else {
+            chunk
+        };
         if !self.decoder.has_pending() {
             // Whole characters, perhaps with the start of one more at the end (the common
             // cases, the second in CJK text cut into small chunks): validated once, no
