@@ -63,18 +63,27 @@ impl Source {
     /// U+FFFD exactly as `String::from_utf8_lossy` would on the whole input. Returns the
     /// number of line breaks inserted by the line cap.
     pub(super) fn push_bytes(&mut self, chunk: &[u8]) -> u64 {
-        // A small chunk after one that ended inside a character (CJK text in small chunks):
-        // the held bytes and the chunk are joined on the stack and go the way of a chunk
-        // that holds whole characters, one validation and no decoding copy.
+        if self.decoder.has_pending() && chunk.len() <= JOIN_BYTES - 3 {
+            return self.push_joined(chunk);
+        }
+        self.push_decoded(chunk)
+    }
+
+    /// A small chunk after one that ended inside a character (CJK text in small chunks):
+    /// the held bytes and the chunk are joined on the stack and go the way of a chunk that
+    /// holds whole characters, one validation and no decoding copy. (A function of its own
+    /// so that other pushes do not clear the buffer.)
+    #[inline(never)]
+    fn push_joined(&mut self, chunk: &[u8]) -> u64 {
         let mut joined = [0; JOIN_BYTES];
-        let chunk = if self.decoder.has_pending() && chunk.len() <= JOIN_BYTES - 3 {
-            let (held, n) = self.decoder.take_held();
-            joined[..n].copy_from_slice(&held[..n]);
-            joined[n..n + chunk.len()].copy_from_slice(chunk);
-            &joined[..n + chunk.len()]
-        } else {
-            chunk
-        };
+        let (held, n) = self.decoder.take_held();
+        joined[..n].copy_from_slice(&held[..n]);
+        joined[n..n + chunk.len()].copy_from_slice(chunk);
+        self.push_decoded(&joined[..n + chunk.len()])
+    }
+
+    /// [`push_bytes`](Self::push_bytes) after any joining.
+    fn push_decoded(&mut self, chunk: &[u8]) -> u64 {
         if !self.decoder.has_pending() {
             // Whole characters, perhaps with the start of one more at the end (the common
             // cases, the second in CJK text cut into small chunks): validated once, no
