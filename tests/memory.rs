@@ -95,6 +95,41 @@ fn finalize_drops_caches_and_release_returns_the_heap() {
     drop(s);
 }
 
+/// A code line far wider than the row keeps its cut plan (offsets and columns, 16 bytes per
+/// possible break) in the stream's working buffers: the stream and the pool account for
+/// every byte of it, after `finalize()` and after `release()`.
+#[test]
+fn a_long_code_lines_cut_plan_is_accounted_for() {
+    let _g = serial();
+    let r = warm_renderer();
+    let text = format!("```\n{}\n```\n\nafter\n", "ab, ".repeat(3000));
+    let once = |r: &Renderer| {
+        let mut s = r.stream();
+        stream_in(&mut s, &text, 16);
+        s.finalize();
+        s
+    };
+    // A warm-up message with a short code line: the pool holds a working set after it,
+    // but no cut plan yet.
+    let mut warm = r.stream();
+    stream_in(&mut warm, "```\nab, ab\n```\n\nafter\n", 16);
+    warm.finalize();
+    warm.release();
+    let base = snapshot().live;
+    let base_pool = r.pooled_bytes();
+    let mut s = once(&r);
+    assert!(s.committed().len() > 100, "the line wrapped into many rows");
+    let (live, held, pool_now) = (snapshot().live, s.heap_bytes(), r.pooled_bytes());
+    let unexplained = (live + base_pool).saturating_sub(base + held + pool_now);
+    assert!(
+        unexplained <= 1024,
+        "after finalize: {unexplained} B unaccounted for"
+    );
+    s.release();
+    let grown = (snapshot().live + base_pool).saturating_sub(base + r.pooled_bytes());
+    assert!(grown <= 1024, "after release: {grown} B more");
+}
+
 #[test]
 fn heap_stays_flat_across_a_thousand_messages() {
     const WARM_UP: u64 = 20;
