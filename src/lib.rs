@@ -53,7 +53,10 @@
 //!
 //! 1. **Decode**: bytes become text exactly as `String::from_utf8_lossy` on the whole
 //!    input would make them; up to 3 bytes of an unfinished sequence wait for the next
-//!    chunk. Each bare CR (a CR not followed by LF) is read as LF, one byte for one byte:
+//!    chunk. Bytes that end no line (no LF, no CR) may wait undecoded, up to 4 KiB,
+//!    until a line ending comes or the tail is read: a partial line decides nothing that
+//!    commits, and one validation per line is cheaper than one per small chunk (the
+//!    stream's source module). Each bare CR (a CR not followed by LF) is read as LF, one byte for one byte:
 //!    CommonMark counts LF, CR and CRLF as line endings alike, and pulldown-cmark
 //!    misreads some bare CRs (the `eol` module). A CR that is the last byte so far waits
 //!    for the next byte (or [`Stream::finalize`]) to say whether it is half of a CRLF.

@@ -42,16 +42,18 @@ impl std::fmt::Debug for Pool {
     }
 }
 
-/// A finished stream's working buffers: its scratch and its source buffer (empty).
+/// A finished stream's working buffers: its scratch, its source buffer and its buffer of
+/// undecoded bytes (both empty).
 #[derive(Default)]
 pub(crate) struct Spare {
     pub(crate) work: crate::stream::Work,
     pub(crate) text: String,
+    pub(crate) raw: Vec<u8>,
 }
 
 impl Spare {
     fn heap_bytes(&self) -> usize {
-        self.work.heap_bytes() + self.text.capacity()
+        self.work.heap_bytes() + self.text.capacity() + self.raw.capacity()
     }
 }
 
@@ -90,6 +92,7 @@ impl Pool {
         }
         spare.work.recycle();
         spare.text.clear();
+        spare.raw.clear();
         let mut free = lock(&self.work);
         if free.len() < MAX_POOLED_WORK {
             free.push(spare);

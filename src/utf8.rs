@@ -115,6 +115,19 @@ impl Utf8Decoder {
     }
 }
 
+/// `b` as text if it is valid UTF-8. Validation of 64 bytes or more goes through
+/// `simdutf8` (SIMD, several bytes a cycle where the standard library's validator takes a
+/// few cycles per character of CJK text); shorter input through the standard library,
+/// which is faster there.
+#[inline]
+pub(crate) fn valid(b: &[u8]) -> Option<&str> {
+    if b.len() >= 64 {
+        simdutf8::basic::from_utf8(b).ok()
+    } else {
+        std::str::from_utf8(b).ok()
+    }
+}
+
 /// How many bytes at the end of `b` are the start of a character cut short (0 to 3): the
 /// last bytes from the last byte that is not a continuation byte, if they are
 /// [`is_incomplete`]; 0 if the text ends with a whole character or with invalid bytes.

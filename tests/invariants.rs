@@ -316,6 +316,64 @@ proptest! {
     }
 }
 
+/// Committed lines then tentative lines, as strings, read with `Stream::tail` (the frame
+/// API, which must be exact for these small tails) or with `Stream::tentative`.
+fn view(s: &mut termark::Stream, frame: bool) -> Vec<String> {
+    let mut w = fingerprint_writer();
+    let mut v: Vec<String> = s.committed().iter().map(|l| w.line_to_string(&l)).collect();
+    if frame {
+        let tail = s.tail();
+        assert!(tail.is_exact());
+        v.extend(tail.lines().map(|l| w.line_to_string(&l)));
+    } else {
+        v.extend(s.tentative().map(|l| w.line_to_string(&l)));
+    }
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Bytes of a partial line may wait undecoded in the stream until a line ending comes
+    /// or the tail is asked for. After any push, with any earlier pushes left unread, the
+    /// committed lines followed by the tail are what a stream given the same bytes in one
+    /// push shows: cut inside characters, broken sequences, CRLFs and fenced code lines,
+    /// read with either tail API.
+    #[test]
+    fn the_view_after_a_push_does_not_depend_on_the_chunking(
+        items in proptest::collection::vec(0usize..19, 1..50),
+        cuts in proptest::collection::vec(any::<usize>(), 1..16),
+        width in 20usize..60,
+        every in 1usize..4,
+    ) {
+        const PIECES: [&[u8]; 19] = [
+            b"a", b"word ", b"\n", b"\r", b"\r\n", b"**b** ", b"# ", b"- ", b"```\n",
+            "\u{e9}".as_bytes(), "\u{4e2d}\u{6587}".as_bytes(), "\u{1f44d}".as_bytes(),
+            b"\xE4\xB8", b"\xF0\x9F\x91", b"\xE0\x80", b"\xED\xA0", b"\xC0", b"\x80",
+            b"`x` ",
+        ];
+        let bytes: Vec<u8> = items.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
+        let r = Renderer::new(
+            Options::new().with_width(width).with_tentative_budget(None),
+        )
+        .unwrap();
+        let mut cuts: Vec<usize> = cuts.iter().map(|&c| c % (bytes.len() + 1)).collect();
+        cuts.sort_unstable();
+        let mut s = r.stream();
+        let mut last = 0;
+        for (i, &c) in cuts.iter().enumerate() {
+            s.push_bytes(&bytes[last..c]);
+            last = c;
+            if i % every == 0 {
+                let mut whole = r.stream();
+                whole.push_bytes(&bytes[..c]);
+                let frame = i % 2 == 1;
+                prop_assert_eq!(view(&mut s, frame), view(&mut whole, frame), "after {} bytes", c);
+            }
+        }
+    }
+}
+
 /// Every way of cutting a line of CJK, emoji and broken sequences in two or three: a
 /// chunk that completes a held character, short (joined with the held bytes on the stack)
 /// or long (decoded), with a broken sequence after the held bytes or none, renders as the

@@ -130,6 +130,47 @@ fn a_long_code_lines_cut_plan_is_accounted_for() {
     assert!(grown <= 1024, "after release: {grown} B more");
 }
 
+/// Bytes of a partial line wait undecoded until a line ending or a tail read; the buffer
+/// that holds them is counted by `heap_bytes()`, goes to the pool at `finalize()` and is
+/// given back with everything else.
+#[test]
+fn a_partial_lines_waiting_bytes_are_accounted_for() {
+    let _g = serial();
+    let r = warm_renderer();
+    let partial = "\u{6f22}\u{5b57}\u{304b}\u{306a}".repeat(250); // 3,000 bytes, no LF
+                                                                  // A warm-up message that reads a tail too: the pool holds a working set after it.
+    let mut warm = r.stream();
+    stream_in(&mut warm, "warm\n\n\u{6f22}", 16);
+    let _ = warm.tentative().count();
+    warm.finalize();
+    warm.release();
+    let base = snapshot().live;
+    let base_pool = r.pooled_bytes();
+    let mut s = r.stream();
+    stream_in(&mut s, "A paragraph first.\n\n", 16);
+    stream_in(&mut s, &partial, 16);
+    let check = |s: &Stream, when: &str| {
+        let (live, held, pool_now) = (snapshot().live, s.heap_bytes(), r.pooled_bytes());
+        let unexplained = (live + base_pool).saturating_sub(base + held + pool_now);
+        assert!(
+            unexplained <= 1024,
+            "{when}: {unexplained} B unaccounted for"
+        );
+    };
+    check(&s, "with the partial line waiting");
+    assert!(s.has_live_state());
+    let tail: String = s.tentative().map(|l| l.plain()).collect();
+    assert_eq!(tail, partial, "the tail shows the waiting bytes, decoded");
+    drop(tail);
+    check(&s, "after the tail read");
+    s.finalize();
+    assert!(!s.has_live_state());
+    check(&s, "after finalize");
+    s.release();
+    let grown = (snapshot().live + base_pool).saturating_sub(base + r.pooled_bytes());
+    assert!(grown <= 1024, "after release: {grown} B more");
+}
+
 #[test]
 fn heap_stays_flat_across_a_thousand_messages() {
     const WARM_UP: u64 = 20;

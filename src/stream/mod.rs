@@ -2,7 +2,7 @@
 //!
 //! | part | what it holds | where |
 //! |---|---|---|
-//! | the open region | decoded text not yet committed, the line cap | [`source`] |
+//! | the open region | decoded text not yet committed, bytes of the partial line not yet decoded, the line cap | [`source`] |
 //! | when to look | the trigger state and the parse budget | [`Look`], [`crate::boundary`] |
 //! | fence mode | the open top-level fenced code block, committed line by line | [`fence`] |
 //! | what committed text leaves behind | layout state, link definitions | [`Carry`] |
@@ -238,7 +238,10 @@ const _: () = {
 impl std::fmt::Debug for Stream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Stream")
-            .field("open_bytes", &self.source.open_len())
+            .field(
+                "open_bytes",
+                &(self.source.open_len() + self.source.raw.len()),
+            )
             .field("committed", &self.committed.lines.len())
             .field("finalized", &self.finalized)
             .finish_non_exhaustive()
@@ -294,6 +297,17 @@ impl Stream {
         self.stats.forced_breaks += self.source.push_str(chunk);
         self.archive_since(before);
         self.process();
+    }
+
+    /// Decodes the pushed bytes that wait undecoded (part of a line) into the open region,
+    /// for a reader of the partial line.
+    pub(super) fn settle(&mut self) {
+        if !self.source.raw.is_empty() {
+            let before = self.source.text.len();
+            self.stats.forced_breaks += self.source.flush();
+            self.archive_since(before);
+            self.process();
+        }
     }
 
     /// Keeps the text appended to the source since it was `before` bytes long (the text as
@@ -359,6 +373,7 @@ impl Stream {
             let spare = self.shared.pool.take_work();
             self.work = spare.work;
             self.source.text = spare.text;
+            self.source.raw = spare.raw;
         }
     }
 
@@ -489,12 +504,13 @@ impl Stream {
     }
 
     fn drop_caches(&mut self) {
-        let text = std::mem::take(&mut self.source).into_text();
+        let (text, raw) = std::mem::take(&mut self.source).into_buffers();
         self.carry = Carry::default();
         self.fence = None;
         self.shared.pool.give_work(crate::pool::Spare {
             work: std::mem::take(&mut self.work),
             text,
+            raw,
         });
         self.replay = None;
         self.shared.pool.give(self.tail.take_lines());

@@ -9,6 +9,9 @@ use crate::utf8::Utf8Decoder;
 /// a paragraph the break reads as a space.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
+/// Most bytes kept unvalidated in [`Source::raw`] before they are decoded into `text`.
+const RAW_BYTES: usize = 4096;
+
 /// The largest chunk joined with the held-back start of a character (at most 3 bytes) in a
 /// stack buffer of this many bytes, instead of decoded into a `String`.
 const JOIN_BYTES: usize = 64;
@@ -24,9 +27,19 @@ const JOIN_BYTES: usize = 64;
 /// `text` holds no bare CR: each is read as LF ([`crate::eol`]) as it arrives, one byte for
 /// one byte. A CR received last is held back, not in `text`, until the next byte shows
 /// whether it is half of a CRLF (or [`finish`](Self::finish) ends it as a line ending).
+///
+/// Bytes pushed that hold no line ending (no LF, no CR) may wait undecoded in `raw`, after
+/// `text`: a partial line decides nothing that the stream commits, so it is validated once
+/// when a line ending comes or when someone reads the open region (small chunks of CJK
+/// text cost one validation per line, not one per chunk). [`flush`](Self::flush) moves
+/// them into `text`; every reader of `text` beyond the complete lines calls it first.
 #[derive(Debug, Default)]
 pub(super) struct Source {
     decoder: Utf8Decoder,
+    /// Pushed bytes not decoded yet (after any held-back start of a character): at most
+    /// [`RAW_BYTES`] of them, no LF and no CR, and few enough that decoding them cannot
+    /// reach the line cap. Empty while `eol` holds a CR.
+    pub(super) raw: Vec<u8>,
     /// Decoded text of the current chunk, when it had to be decoded (reused).
     incoming: String,
     /// Bare CRs read as LF; holds a CR received last.
@@ -53,7 +66,7 @@ impl Source {
     /// Appends valid UTF-8 (after any held-back bytes of a split sequence). Returns the
     /// number of line breaks inserted by the line cap.
     pub(super) fn push_str(&mut self, chunk: &str) -> u64 {
-        if self.decoder.has_pending() {
+        if self.decoder.has_pending() || !self.raw.is_empty() {
             return self.push_bytes(chunk.as_bytes());
         }
         self.append(chunk)
@@ -63,6 +76,47 @@ impl Source {
     /// U+FFFD exactly as `String::from_utf8_lossy` would on the whole input. Returns the
     /// number of line breaks inserted by the line cap.
     pub(super) fn push_bytes(&mut self, chunk: &[u8]) -> u64 {
+        let waiting = self.raw.len() + chunk.len();
+        if waiting <= RAW_BYTES
+            && self.line_len + 3 * (waiting + 4) <= MAX_LINE_BYTES
+            && !self.eol.is_held()
+            && matches!(crate::eol::last_lf_without_cr(chunk), Ok(None))
+        {
+            // Part of a line: it waits undecoded (decoding at most triples it, each bad
+            // byte a U+FFFD, so the line cap cannot fall inside it).
+            if self.raw.is_empty() && self.decoder.has_pending() {
+                let (held, n) = self.decoder.take_held();
+                self.raw.extend_from_slice(&held[..n]);
+            }
+            self.raw.extend_from_slice(chunk);
+            return 0;
+        }
+        if !self.raw.is_empty() {
+            let mut raw = std::mem::take(&mut self.raw);
+            raw.extend_from_slice(chunk);
+            let forced = self.push_now(&raw);
+            raw.clear();
+            self.raw = raw;
+            return forced;
+        }
+        self.push_now(chunk)
+    }
+
+    /// Decodes the bytes waiting in `raw` into `text`. Returns the number of line breaks
+    /// inserted by the line cap (none: `raw` is kept short enough).
+    pub(super) fn flush(&mut self) -> u64 {
+        if self.raw.is_empty() {
+            return 0;
+        }
+        let mut raw = std::mem::take(&mut self.raw);
+        let forced = self.push_now(&raw);
+        raw.clear();
+        self.raw = raw;
+        forced
+    }
+
+    /// [`push_bytes`](Self::push_bytes) with nothing waiting in `raw`.
+    fn push_now(&mut self, chunk: &[u8]) -> u64 {
         if self.decoder.has_pending() && chunk.len() <= JOIN_BYTES - 3 {
             return self.push_joined(chunk);
         }
@@ -93,7 +147,7 @@ impl Source {
             } else {
                 chunk.len()
             };
-            if let Ok(text) = std::str::from_utf8(&chunk[..whole]) {
+            if let Some(text) = crate::utf8::valid(&chunk[..whole]) {
                 if whole < chunk.len() {
                     self.decoder.hold(&chunk[whole..]);
                 }
@@ -111,7 +165,7 @@ impl Source {
     /// End of input: an unfinished UTF-8 sequence becomes U+FFFD, and a CR held back is a
     /// line ending. Returns the number of line breaks inserted by the line cap.
     pub(super) fn finish(&mut self) -> u64 {
-        let mut forced = 0;
+        let mut forced = self.flush();
         if self.decoder.has_pending() {
             let mut end = String::new();
             self.decoder.finish(&mut end);
@@ -221,6 +275,9 @@ impl Source {
         if self.normalized.capacity() > keep {
             self.normalized = String::new();
         }
+        if self.raw.is_empty() && self.raw.capacity() > keep {
+            self.raw = Vec::new();
+        }
         let open = self.open_len();
         if self.text.capacity() > keep && self.text.capacity() > 4 * (open + 1) {
             self.drop_committed();
@@ -239,19 +296,23 @@ impl Source {
     /// True while it holds anything: text, capacity, undecoded bytes or a held-back CR.
     pub(super) fn is_live(&self) -> bool {
         self.text.capacity() > 0
+            || self.raw.capacity() > 0
             || self.incoming.capacity() > 0
             || self.normalized.capacity() > 0
             || self.decoder.has_pending()
             || self.eol.is_held()
     }
 
-    /// The source buffer, for the pool.
-    pub(super) fn into_text(self) -> String {
-        self.text
+    /// The source buffer and the undecoded-bytes buffer, for the pool.
+    pub(super) fn into_buffers(self) -> (String, Vec<u8>) {
+        (self.text, self.raw)
     }
 
     /// Heap bytes held.
     pub(super) fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.incoming.capacity() + self.normalized.capacity()
+        self.text.capacity()
+            + self.raw.capacity()
+            + self.incoming.capacity()
+            + self.normalized.capacity()
     }
 }

@@ -193,6 +193,7 @@ impl Stream {
     /// a call in fence mode (the tail is the partial code line) or after a commit. An app
     /// that draws frames on a timer should call [`tail`](Self::tail) instead.
     pub fn tentative(&mut self) -> LineIter<'_> {
+        self.settle();
         let cost = self.source.open_len();
         let paid = self.tail.credit >= cost;
         let budgeted = self.shared.options.tentative_budget.is_some();
@@ -211,6 +212,7 @@ impl Stream {
     /// with no push since the last render costs nothing. The lines are those
     /// [`tentative`](Self::tentative) describes (healed, capped).
     pub fn tail(&mut self) -> Tail<'_> {
+        self.settle();
         let small = self.source.open_len() <= FRAME_TAIL_BYTES;
         let was_stale = self.tail.stale;
         self.refresh_tail(small || was_stale, false);
