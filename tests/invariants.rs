@@ -338,13 +338,17 @@ proptest! {
     /// or the tail is asked for. After any push, with any earlier pushes left unread, the
     /// committed lines followed by the tail are what a stream given the same bytes in one
     /// push shows: cut inside characters, broken sequences, CRLFs and fenced code lines,
-    /// read with either tail API.
+    /// read with either tail API. Without healing this holds whatever the two streams
+    /// have committed. With healing it is checked when both have committed the same lines:
+    /// the healer reads the whole open region, and the parse budget lets the two streams
+    /// commit at different pushes, so their open regions may differ.
     #[test]
     fn the_view_after_a_push_does_not_depend_on_the_chunking(
         items in proptest::collection::vec(0usize..19, 1..50),
         cuts in proptest::collection::vec(any::<usize>(), 1..16),
         width in 20usize..60,
         every in 1usize..4,
+        heal in any::<bool>(),
     ) {
         const PIECES: [&[u8]; 19] = [
             b"a", b"word ", b"\n", b"\r", b"\r\n", b"**b** ", b"# ", b"- ", b"```\n",
@@ -354,7 +358,10 @@ proptest! {
         ];
         let bytes: Vec<u8> = items.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
         let r = Renderer::new(
-            Options::new().with_width(width).with_tentative_budget(None),
+            Options::new()
+                .with_width(width)
+                .with_tentative_budget(None)
+                .with_heal(heal),
         )
         .unwrap();
         let mut cuts: Vec<usize> = cuts.iter().map(|&c| c % (bytes.len() + 1)).collect();
@@ -368,7 +375,10 @@ proptest! {
                 let mut whole = r.stream();
                 whole.push_bytes(&bytes[..c]);
                 let frame = i % 2 == 1;
-                prop_assert_eq!(view(&mut s, frame), view(&mut whole, frame), "after {} bytes", c);
+                let (a, b) = (view(&mut s, frame), view(&mut whole, frame));
+                if !heal || s.stats().committed_lines == whole.stats().committed_lines {
+                    prop_assert_eq!(a, b, "after {} bytes", c);
+                }
             }
         }
     }
