@@ -307,13 +307,21 @@ proptest! {
             "\u{1f44d}".as_bytes(), b"\xE4\xB8", b"\xF0\x9F\x91", b"\xE0\x80",
             b"\xED\xA0", b"\xC0", b"\xF8", b"\x80",
         ];
-        let bytes: Vec<u8> = items.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
+        let bytes = joined(&PIECES, &items);
         let r = renderer(width);
         let one = ansi(&r.render(&String::from_utf8_lossy(&bytes)));
         let (drained, all) = stream(&r, &bytes, &cuts, false);
         prop_assert_eq!(&drained, &all, "committed lines changed after being reported");
         prop_assert_eq!(&all, &one, "chunked bytes differ from their lossy one-shot render");
     }
+}
+
+/// The bytes of `pieces` picked by `items`, in order (a proptest's input from indices).
+fn joined(pieces: &[&[u8]], items: &[usize]) -> Vec<u8> {
+    items
+        .iter()
+        .flat_map(|&i| pieces[i].iter().copied())
+        .collect()
 }
 
 /// Committed lines then tentative lines, as strings, read with `Stream::tail` (the frame
@@ -356,7 +364,7 @@ proptest! {
             b"\xE4\xB8", b"\xF0\x9F\x91", b"\xE0\x80", b"\xED\xA0", b"\xC0", b"\x80",
             b"`x` ",
         ];
-        let bytes: Vec<u8> = items.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
+        let bytes = joined(&PIECES, &items);
         let r = Renderer::new(
             Options::new()
                 .with_width(width)

@@ -543,9 +543,9 @@ impl Stream {
     }
 
     /// Heap bytes this stream holds, committed lines included: every buffer termark
-    /// allocates for it (source text, committed and tentative lines, scratch buffers and
-    /// arenas, link definitions, the layout's container stack and open code line, and the
-    /// precomputed highlighting of [`prepare_document`](Self::prepare_document)).
+    /// allocates for it (source text and the bytes of a partial line not decoded yet,
+    /// committed and tentative lines, scratch buffers and arenas, link definitions, the
+    /// layout's container stack and open code line, and the precomputed highlighting of [`prepare_document`](Self::prepare_document)).
     ///
     /// Not counted: the per-block highlighting state inside syntect (a parse state and a
     /// scope stack, a few hundred bytes while a code block is open; syntect does not report
