@@ -12,6 +12,13 @@
 //!   be matched comes out of the parser as literal text, one event per character, at its
 //!   source position; a run that cannot open (not left-flanking, CommonMark §6.2) is
 //!   skipped. So `**a *b` has two open runs, while `5 * 0` and `a ** b` have none.
+//! - **Only the last block is healed.** The open region may hold more than one block (a
+//!   heading whose next line is still partial is not committed yet). Inline constructs
+//!   never cross a block boundary (CommonMark §6), so what an earlier block left open is
+//!   final literal text, and the closers go at the end of the last block only.
+//! - **A complete block is not healed**: a heading or a table row after its line ending, a
+//!   paragraph after a blank line. More text cannot change its inline content, so its
+//!   unmatched runs are already what the final render shows.
 //! - **Closers go in reverse order** of their openers (innermost first), before the
 //!   block's trailing whitespace: `**a *b` → `**a *b***`, `**bold ` → `**bold **`… placed
 //!   as `**bold** `.
@@ -29,7 +36,7 @@
 //! Fenced code needs nothing: an unclosed fence already renders as a code block to the end.
 
 use crate::linkdefs::Defs;
-use pulldown_cmark::Event;
+use pulldown_cmark::{Event, Tag, TagEnd};
 use std::ops::Range;
 
 /// One open construct found in the block.
@@ -98,8 +105,13 @@ impl Healer {
         let completed: String;
         let mut block = block;
         if let Some(more) = half_typed_closer(block) {
+            let typed = block.len();
             completed = [block, more.0].concat();
-            block = &completed;
+            // Only if the parser then matches it: the earlier run may be in an earlier
+            // block of the open region (`# a **b` above `c*`).
+            if !has_literal_text(&completed, typed..completed.len(), defs) {
+                block = &completed;
+            }
         }
         let block = block;
         self.find_opens(block, defs);
@@ -155,7 +167,29 @@ impl Healer {
                 }
             }
         };
+        // Is the last block one line long (a heading, a table row)? Where does its inline
+        // content end?
+        let mut one_line = false;
+        let mut content_end = 0;
         for (event, range) in crate::parse::parser(block, defs).into_offset_iter() {
+            match &event {
+                Event::Start(tag) if !is_inline(tag) && !range.is_empty() => {
+                    // A new block: inline constructs never cross a block boundary
+                    // (CommonMark §6), so what an earlier block left open is literal text
+                    // there and closes nothing here. (The cells the parser adds to a short
+                    // table row are empty and are not new blocks of the source.)
+                    run = None;
+                    self.opens.clear();
+                    one_line = matches!(
+                        tag,
+                        Tag::Heading { .. } | Tag::TableHead | Tag::TableRow | Tag::TableCell
+                    );
+                    continue;
+                }
+                Event::End(tag) if !is_inline_end(*tag) => continue,
+                Event::SoftBreak | Event::HardBreak => {}
+                _ => content_end = content_end.max(range.end),
+            }
             let Event::Text(t) = &event else {
                 flush(&mut run, &mut self.opens);
                 continue;
@@ -189,6 +223,10 @@ impl Healer {
             }
         }
         flush(&mut run, &mut self.opens);
+        if is_closed(&block[content_end..], one_line) {
+            // The last block is complete, so its unmatched runs are final literal text.
+            self.opens.clear();
+        }
         // After an open code span everything is code: only the delimiters before it close.
         if let Some(i) = self
             .opens
@@ -261,6 +299,62 @@ impl Healer {
         }
         failed
     }
+}
+
+/// Is `tag` an inline construct (emphasis, strong emphasis, strikethrough, a link or an
+/// image) rather than a block?
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+/// Is `tag` the end of an inline construct (see [`is_inline`])?
+fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// Given the source after the last block's inline content (`rest`), is that block
+/// complete, so that more text cannot change its inline content? A one-line block (a
+/// heading, a table row) is complete at its line ending. A paragraph (also a tight list
+/// item's text) continues on the next line, so it is complete only after a blank line
+/// (CommonMark §4.8): `rest` is then only whitespace and block quote markers, with two
+/// line endings at least.
+fn is_closed(rest: &str, one_line: bool) -> bool {
+    let endings =
+        rest.matches('\n').count() + rest.matches('\r').count() - rest.matches("\r\n").count();
+    if one_line {
+        return endings >= 1;
+    }
+    endings >= 2
+        && rest
+            .bytes()
+            .all(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'>'))
+}
+
+/// Does the parser leave any byte of `text[range]` as literal text?
+fn has_literal_text(text: &str, range: Range<usize>, defs: &Defs) -> bool {
+    crate::parse::parser(text, defs)
+        .into_offset_iter()
+        .any(|(event, r)| {
+            matches!(event, Event::Text(_)) && r.start < range.end && range.start < r.end
+        })
 }
 
 /// If `block` ends (before whitespace) with a run of `k` delimiter characters right after
@@ -471,5 +565,36 @@ mod tests {
         assert_eq!(heal("text\n---"), "text\n---");
         assert_eq!(heal("-"), "-");
         assert_eq!(heal("text\n- item"), "text\n- item");
+    }
+
+    #[test]
+    fn reads_only_the_last_block_of_the_open_region() {
+        // The open region can hold more than one block (a heading whose next line is still
+        // partial). Inline constructs never cross a block boundary (CommonMark §6), so an
+        // unmatched run in an earlier block opens nothing in the last one.
+        assert_eq!(heal("# a `b\n**c"), "# a `b\n**c**");
+        assert_eq!(heal("# a **b\n*c"), "# a **b\n*c*");
+        assert_eq!(heal("para `x\n\n**c"), "para `x\n\n**c**");
+        assert_eq!(heal("- a `b\n- **c"), "- a `b\n- **c**");
+        // A short table row: the cells the parser adds after it change nothing.
+        assert_eq!(
+            heal("| a | b |\n|---|---|\n| **x"),
+            "| a | b |\n|---|---|\n| **x**"
+        );
+        // A complete last block is not healed: its unmatched runs are final text.
+        assert_eq!(heal("**a\n\n"), "**a\n\n");
+        assert_eq!(heal("- **a\n\r\n"), "- **a\n\r\n");
+        assert_eq!(heal("> **a\n>\n"), "> **a\n>\n");
+        assert_eq!(heal("# a **b\n"), "# a **b\n");
+        assert_eq!(
+            heal("| a | b |\n|---|---|\n| c | **d |\n"),
+            "| a | b |\n|---|---|\n| c | **d |\n"
+        );
+        // …but a paragraph goes on after one line ending.
+        assert_eq!(heal("**a\n"), "**a**\n");
+        assert_eq!(heal("> **a\n"), "> **a**\n");
+        // A closer being typed in the last block is not completed from an earlier block's run.
+        assert_eq!(heal("# a **b\nc*"), "# a **b\nc*");
+        assert_eq!(heal("# a ~~b\nc~"), "# a ~~b\nc~");
     }
 }
