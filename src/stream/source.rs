@@ -77,11 +77,15 @@ impl Source {
     /// number of line breaks inserted by the line cap.
     pub(super) fn push_bytes(&mut self, chunk: &[u8]) -> u64 {
         let waiting = self.raw.len() + chunk.len();
-        if waiting <= RAW_BYTES
-            && self.line_len + 3 * (waiting + 4) <= MAX_LINE_BYTES
-            && !self.eol.is_held()
-            && matches!(crate::eol::last_lf_without_cr(chunk), Ok(None))
-        {
+        let fits = waiting <= RAW_BYTES && self.line_len + 3 * (waiting + 4) <= MAX_LINE_BYTES;
+        // The chunk's one scan for line endings: it decides whether the chunk waits, and
+        // serves `append` after the validation (`push_scanned`).
+        let scan = if self.eol.is_held() || !(fits || self.raw.is_empty()) {
+            None
+        } else {
+            Some(crate::eol::last_lf_without_cr(chunk))
+        };
+        if fits && matches!(scan, Some(Ok(None))) {
             // Part of a line: it waits undecoded (decoding at most triples it, each bad
             // byte a U+FFFD, so the line cap cannot fall inside it).
             if self.raw.is_empty() && self.decoder.has_pending() {
@@ -93,13 +97,47 @@ impl Source {
         }
         if !self.raw.is_empty() {
             let mut raw = std::mem::take(&mut self.raw);
+            // (The waiting bytes hold no CR and no LF, so the chunk's last LF is the
+            // joined bytes' one, moved by their length.)
+            let before = raw.len();
             raw.extend_from_slice(chunk);
-            let forced = self.push_now(&raw);
+            let forced = match scan {
+                Some(Ok(last_lf)) => self.push_scanned(&raw, last_lf.map(|i| before + i)),
+                _ => self.push_now(&raw),
+            };
             raw.clear();
             self.raw = raw;
             return forced;
         }
-        self.push_now(chunk)
+        match scan {
+            Some(Ok(last_lf)) => self.push_scanned(chunk, last_lf),
+            _ => self.push_now(chunk),
+        }
+    }
+
+    /// [`push_now`](Self::push_now) for bytes that hold no CR and whose last LF is at
+    /// `last_lf`, with no CR held back: if they are whole characters (perhaps with the
+    /// start of one more at the end) and nothing is held, they are validated and appended
+    /// without a second scan for line endings.
+    #[inline]
+    fn push_scanned(&mut self, bytes: &[u8], last_lf: Option<usize>) -> u64 {
+        debug_assert!(!self.eol.is_held());
+        debug_assert_eq!(crate::eol::last_lf_without_cr(bytes).ok(), Some(last_lf));
+        if !self.decoder.has_pending() {
+            let whole = if bytes.last().is_some_and(|&b| b >= 0x80) {
+                bytes.len() - crate::utf8::incomplete_suffix(bytes)
+            } else {
+                bytes.len()
+            };
+            if let Some(text) = crate::utf8::valid(&bytes[..whole]) {
+                if whole < bytes.len() {
+                    // (The bytes of a character cut short are no LF: `last_lf` is in `text`.)
+                    self.decoder.hold(&bytes[whole..]);
+                }
+                return self.append_lines(text, last_lf);
+            }
+        }
+        self.push_now(bytes)
     }
 
     /// Decodes the bytes waiting in `raw` into `text`. Returns the number of line breaks
