@@ -4,6 +4,8 @@
 //! inputs repeat the shapes whose output grows with the width or with decorations rather
 //! than with the source, many times over, so that the slack alone cannot absorb them.
 
+use std::fmt::Write as _;
+
 use proptest::prelude::*;
 use termark::limits::{OUTPUT_BYTES_PER_INPUT_BYTE, OUTPUT_SLACK_BYTES};
 use termark::{ColorDepth, LinkStyle, Options, Renderer, Theme};
@@ -26,7 +28,98 @@ const PIECES: &[&str] = &[
     "x[^n]\n\n[^n]: f\n\n",
     "# h\n\n",
     "- [x] t\n\n",
+    // A link whose text spans many rows of a narrow width: its URL is written on each.
+    concat!(
+        "[a link text of many words that goes on and on over a good number of rows at a ",
+        "narrow width](https://e.test/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+        "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+        "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee)\n\n"
+    ),
 ];
+
+/// The bytes written for `text`, and the bound they must keep.
+fn written(r: &Renderer, text: &str) -> (u64, u64) {
+    let mut w = r.writer();
+    let out: u64 = r
+        .render(text)
+        .iter()
+        .map(|l| w.line_to_string(&l).len() as u64 + 1)
+        .sum();
+    let bound = text.len() as u64 * OUTPUT_BYTES_PER_INPUT_BYTE + OUTPUT_SLACK_BYTES;
+    (out, bound)
+}
+
+/// An OSC 8 link writes its URL on every row its text spans, so a long link text at a
+/// narrow width with a long URL amplified without bound (fuzz finding 33). The rows are
+/// paid for now; past the bound the link is no longer a hyperlink, and its destination
+/// is shown as text, in either link style.
+#[test]
+fn a_link_text_over_many_rows_pays_for_its_urls() {
+    let url = |i: usize| format!("https://e.test/{i}/{}", "u".repeat(1500));
+    let mut text = String::new();
+    for i in 0..20 {
+        writeln!(text, "[{}]({})\n", "word ".repeat(600), url(i)).expect("a String");
+    }
+    for width in [8, 20, 40] {
+        for style in [LinkStyle::Reference, LinkStyle::Inline] {
+            let r = Renderer::new(
+                Options::new()
+                    .with_width(width)
+                    .with_hyperlinks(true)
+                    .with_link_style(style),
+            )
+            .expect("options");
+            let (out, bound) = written(&r, &text);
+            assert!(
+                out <= bound,
+                "{out} bytes over the bound {bound} at width {width}"
+            );
+            // Nothing lost: every link's destination is there, as a hyperlink or as text
+            // (wrapped, so compared without line breaks).
+            let lines = r.render(&text);
+            let plain: String = lines.iter().map(|l| l.plain()).collect();
+            let mut w = r.writer();
+            let ansi: String = lines.iter().map(|l| w.line_to_string(&l)).collect();
+            for i in 0..20 {
+                let u = url(i);
+                assert!(
+                    plain.contains(&u) || ansi.contains(&u),
+                    "link {i}'s destination lost at width {width} ({style:?})"
+                );
+            }
+        }
+    }
+}
+
+/// The same for a link reference definition shown where it stands (its label was used
+/// before it): its destination is its text and links to itself, on every row.
+#[test]
+fn a_shown_definition_over_many_rows_pays_for_its_urls() {
+    let mut text = String::new();
+    for i in 0..20 {
+        writeln!(
+            text,
+            "[x{i}]\n\n[x{i}]: https://e.test/{}\n",
+            "d".repeat(1500)
+        )
+        .expect("a String");
+    }
+    for width in [8, 20, 40] {
+        let r =
+            Renderer::new(Options::new().with_width(width).with_hyperlinks(true)).expect("options");
+        let (out, bound) = written(&r, &text);
+        assert!(
+            out <= bound,
+            "{out} bytes over the bound {bound} at width {width}"
+        );
+        let plain: String = r.render(&text).iter().map(|l| l.plain()).collect();
+        assert_eq!(
+            plain.matches('d').count(),
+            20 * 1500,
+            "destinations lost at width {width}"
+        );
+    }
+}
 
 fn doc() -> impl Strategy<Value = String> {
     (

@@ -419,6 +419,7 @@ impl Layout<'_> {
             scratch.link_text.push_str(text);
         }
         if self.state.leaf == Leaf::Table {
+            // (A table measures what its rows cost, links included, and caps it itself.)
             let start = scratch.buf.len();
             scratch.buf.push_str(text);
             let start = join_cluster(scratch, start);
@@ -431,6 +432,9 @@ impl Layout<'_> {
                 });
             }
             return;
+        }
+        if scratch.current_link().is_some() {
+            self.afford_link_rows(text, out, scratch);
         }
         if scratch.rec.on {
             let link = scratch.current_link();
@@ -445,6 +449,39 @@ impl Layout<'_> {
         }
         let (flow, mut sink, link) = self.flow_sink(out, scratch);
         flow.push_checked(&mut sink, text, style, link, printable_ascii);
+    }
+
+    /// Before `text` joins the open OSC 8 link: an OSC 8 link writes its URL again on every
+    /// row its text spans, so the rows `text` may add are asked of the output
+    /// [allowance](Self::affords). Past it, the link stops being a hyperlink from here: the
+    /// rest of its text is written without OSC 8, and its destination is shown after the
+    /// text as for a link without one (a mark and a listed URL, or the URL in parentheses),
+    /// so it is not lost. Rows already written keep their hyperlink; they were paid for.
+    ///
+    /// The `n` bytes of `text` take at most `n` columns (`n × tab width` with a tab among
+    /// them) and make at most `2 (columns + 1) / (avail / 2) + 2` new rows (the bound of
+    /// [`Recorded::cost_bound`](super::flow::Recorded::cost_bound)); each row may hold a
+    /// span of the link besides, which opens it again.
+    #[inline(never)]
+    fn afford_link_rows(&mut self, text: &str, out: &mut Lines, scratch: &mut Scratch) {
+        use crate::line::{OSC8_COST, SPAN_COST};
+        let Some((s, e)) = scratch.current_link() else {
+            return;
+        };
+        let per_column = if text.contains('\t') {
+            self.cfg.tab_width as u64
+        } else {
+            1
+        };
+        let columns = text.len() as u64 * per_column;
+        let avail = scratch.flow.avail() as u64;
+        let rows = 2 * (columns + 1) / (avail / 2).max(1) + 2;
+        let per_row = u64::from(e - s) + OSC8_COST + SPAN_COST;
+        if !self.affords((rows + 1).saturating_mul(per_row), out, scratch) {
+            if let Some(link) = scratch.links.first_mut() {
+                link.osc8 = false;
+            }
+        }
     }
 
     /// The paragraph's wrapper, a sink that writes its lines with the container prefixes,
