@@ -6,7 +6,15 @@
     python3 benches/profile_groups.py cg.out 10
 
 prints the self instructions per render (the second argument is the number of renders),
-grouped by the source file each instruction comes from. Instructions of the standard
+grouped by the source file each instruction comes from. With a `perf` profile instead,
+
+    PROFILE_PARSES=0 perf record -e cpu-clock -F 5000 -g -o perf.data \\
+        target/release/examples/profile_render prose 1500
+    python3 benches/profile_groups.py --perf perf.data
+
+it prints each part's share of the self time (samples), grouped by symbol name (perf gives
+no source file for inlined code, which counts for the function it is inlined into), with
+the two largest symbols of each part; the input generator is left out. Instructions of the standard
 library or of a container crate (smallvec, hashbrown, rustc-hash, bumpalo) inlined into a
 function count for that function's part; the input generator (`common::`) is left out.
 """
@@ -65,7 +73,52 @@ def part_of(path):
     return "other (libc, start-up)"
 
 
+# (part, pattern on the symbol) for `--perf`, in order: the first that matches names the part.
+PERF_PARTS = [
+    ("pulldown-cmark", r"pulldown_cmark"),
+    ("wrapping, width, grapheme clusters", r"termark::(wrap|width)\b|unicode_(segmentation|width|linebreak)"),
+    ("one-pass leaf layout (layout::flow)", r"termark::layout::flow\b"),
+    ("tables", r"termark::layout::table\b"),
+    ("code blocks", r"termark::layout::code\b|termark::highlight\b"),
+    ("layout dispatch, inline styles, container prefixes", r"termark::layout\b|termark::style\b"),
+    ("line storage", r"termark::line\b"),
+    ("feed loop, commit units, stream", r"termark::(parse|boundary|scan|eol|utf8|renderer|linkdefs|stream)\b"),
+    ("memmove", r"memmove|memcpy"),
+    ("memchr", r"memchr"),
+    ("allocator", r"malloc|free|realloc|_int_"),
+    ("sanitizing", r"termark::sanitize\b"),
+    ("input generator", r"common::|profile_render::"),
+]
+
+
+def perf_main(data):
+    out = subprocess.run(
+        ["perf", "report", "-i", data, "--no-children", "--sort", "symbol", "--stdio", "-g", "none"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    parts = collections.Counter()
+    tops = collections.defaultdict(list)
+    for line in out.splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+\[\.\]\s+(.*)", line)
+        if not m:
+            continue
+        share, symbol = float(m.group(1)), m.group(2)
+        name = next((n for n, p in PERF_PARTS if re.search(p, symbol)), "other")
+        parts[name] += share
+        tops[name].append((share, symbol[:70]))
+    del parts["input generator"]
+    total = sum(parts.values())
+    for name, share in parts.most_common():
+        top = "; ".join(f"{s} {p:.1f}" for p, s in sorted(tops[name], reverse=True)[:2])
+        print(f"{name:55} {100 * share / total:5.1f}%   {top}")
+
+
 def main():
+    if sys.argv[1] == "--perf":
+        perf_main(sys.argv[2])
+        return
     profile, renders = sys.argv[1], int(sys.argv[2])
     out = subprocess.run(
         ["callgrind_annotate", "--inclusive=no", profile],

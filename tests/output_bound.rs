@@ -37,14 +37,31 @@ const PIECES: &[&str] = &[
     ),
 ];
 
-/// The bytes written for `text`, and the bound they must keep.
+/// The bytes written for `text`, and the bound they must keep. Also checks that a stream
+/// given `text` in 7-byte chunks commits the same lines: where a link stops being a
+/// hyperlink must not depend on the chunking.
 fn written(r: &Renderer, text: &str) -> (u64, u64) {
     let mut w = r.writer();
-    let out: u64 = r
+    let lines: Vec<String> = r
         .render(text)
         .iter()
-        .map(|l| w.line_to_string(&l).len() as u64 + 1)
-        .sum();
+        .map(|l| w.line_to_string(&l))
+        .collect();
+    let mut s = r.stream();
+    for c in text.as_bytes().chunks(7) {
+        s.push_bytes(c);
+    }
+    s.finalize();
+    let streamed: Vec<String> = s
+        .take_committed()
+        .iter()
+        .map(|l| w.line_to_string(&l))
+        .collect();
+    assert!(
+        lines == streamed,
+        "a 7-byte stream committed other lines than render"
+    );
+    let out: u64 = lines.iter().map(|l| l.len() as u64 + 1).sum();
     let bound = text.len() as u64 * OUTPUT_BYTES_PER_INPUT_BYTE + OUTPUT_SLACK_BYTES;
     (out, bound)
 }

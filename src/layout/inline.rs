@@ -433,8 +433,8 @@ impl Layout<'_> {
             }
             return;
         }
-        if scratch.current_link().is_some() {
-            self.afford_link_rows(text, out, scratch);
+        if let Some(link) = scratch.current_link() {
+            self.afford_link_rows(text, link, out, scratch);
         }
         if scratch.rec.on {
             let link = scratch.current_link();
@@ -451,9 +451,9 @@ impl Layout<'_> {
         flow.push_checked(&mut sink, text, style, link, printable_ascii);
     }
 
-    /// Before `text` joins the open OSC 8 link: an OSC 8 link writes its URL again on every
-    /// row its text spans, so the rows `text` may add are asked of the output
-    /// [allowance](Self::affords). Past it, the link stops being a hyperlink from here: the
+    /// Before `text` joins the open OSC 8 link, whose URL is `Scratch::urls[s..e]`: an OSC 8
+    /// link writes its URL again on every row its text spans, so the rows `text` may add
+    /// are asked of the output [allowance](Self::affords). Past it, the link stops being a hyperlink from here: the
     /// rest of its text is written without OSC 8, and its destination is shown after the
     /// text as for a link without one (a mark and a listed URL, or the URL in parentheses),
     /// so it is not lost. Rows already written keep their hyperlink; they were paid for.
@@ -463,11 +463,14 @@ impl Layout<'_> {
     /// [`Recorded::cost_bound`](super::flow::Recorded::cost_bound)); each row may hold a
     /// span of the link besides, which opens it again.
     #[inline(never)]
-    fn afford_link_rows(&mut self, text: &str, out: &mut Lines, scratch: &mut Scratch) {
+    fn afford_link_rows(
+        &mut self,
+        text: &str,
+        (s, e): (u32, u32),
+        out: &mut Lines,
+        scratch: &mut Scratch,
+    ) {
         use crate::line::{OSC8_COST, SPAN_COST};
-        let Some((s, e)) = scratch.current_link() else {
-            return;
-        };
         let per_column = if text.contains('\t') {
             self.cfg.tab_width as u64
         } else {

@@ -16,6 +16,15 @@ const RAW_BYTES: usize = 4096;
 /// stack buffer of this many bytes, instead of decoded into a `String`.
 const JOIN_BYTES: usize = 64;
 
+/// What a push knows of its chunk's line endings.
+#[derive(Clone, Copy, Debug)]
+enum Scan {
+    /// Not scanned yet.
+    Unknown,
+    /// Scanned: no CR in it (and none held back), and its last LF here.
+    LastLf(Option<usize>),
+}
+
 /// The text of the open region and where the stream stands in it.
 ///
 /// `text[base..scanned]` are the complete lines of the open region that the stream has
@@ -116,28 +125,16 @@ impl Source {
     }
 
     /// [`push_now`](Self::push_now) for bytes that hold no CR and whose last LF is at
-    /// `last_lf`, with no CR held back: if they are whole characters (perhaps with the
-    /// start of one more at the end) and nothing is held, they are validated and appended
-    /// without a second scan for line endings.
+    /// `last_lf`, with no CR held back: whole characters go to the text without a second
+    /// scan for line endings.
     #[inline]
     fn push_scanned(&mut self, bytes: &[u8], last_lf: Option<usize>) -> u64 {
         debug_assert!(!self.eol.is_held());
         debug_assert_eq!(crate::eol::last_lf_without_cr(bytes).ok(), Some(last_lf));
-        if !self.decoder.has_pending() {
-            let whole = if bytes.last().is_some_and(|&b| b >= 0x80) {
-                bytes.len() - crate::utf8::incomplete_suffix(bytes)
-            } else {
-                bytes.len()
-            };
-            if let Some(text) = crate::utf8::valid(&bytes[..whole]) {
-                if whole < bytes.len() {
-                    // (The bytes of a character cut short are no LF: `last_lf` is in `text`.)
-                    self.decoder.hold(&bytes[whole..]);
-                }
-                return self.append_lines(text, last_lf);
-            }
+        if self.decoder.has_pending() {
+            return self.push_now(bytes);
         }
-        self.push_now(bytes)
+        self.push_decoded(bytes, Scan::LastLf(last_lf))
     }
 
     /// Decodes the bytes waiting in `raw` into `text`. Returns the number of line breaks
@@ -158,7 +155,7 @@ impl Source {
         if self.decoder.has_pending() && chunk.len() <= JOIN_BYTES - 3 {
             return self.push_joined(chunk);
         }
-        self.push_decoded(chunk)
+        self.push_decoded(chunk, Scan::Unknown)
     }
 
     /// A small chunk after one that ended inside a character (CJK text in small chunks):
@@ -171,11 +168,12 @@ impl Source {
         let (held, n) = self.decoder.take_held();
         joined[..n].copy_from_slice(&held[..n]);
         joined[n..n + chunk.len()].copy_from_slice(chunk);
-        self.push_decoded(&joined[..n + chunk.len()])
+        self.push_decoded(&joined[..n + chunk.len()], Scan::Unknown)
     }
 
-    /// [`push_bytes`](Self::push_bytes) after any joining.
-    fn push_decoded(&mut self, chunk: &[u8]) -> u64 {
+    /// [`push_bytes`](Self::push_bytes) after any joining, with what the caller knows of
+    /// the chunk's line endings.
+    fn push_decoded(&mut self, chunk: &[u8], scan: Scan) -> u64 {
         if !self.decoder.has_pending() {
             // Whole characters, perhaps with the start of one more at the end (the common
             // cases, the second in CJK text cut into small chunks): validated once, no
@@ -187,11 +185,17 @@ impl Source {
             };
             if let Some(text) = crate::utf8::valid(&chunk[..whole]) {
                 if whole < chunk.len() {
+                    // (The bytes of a character cut short are no LF: a scanned LF is in
+                    // `text`.)
                     self.decoder.hold(&chunk[whole..]);
                 }
-                return self.append(text);
+                return match scan {
+                    Scan::LastLf(last_lf) => self.append_lines(text, last_lf),
+                    Scan::Unknown => self.append(text),
+                };
             }
         }
+        // (Decoding moves the bytes after a bad one, so `append` scans the decoded text.)
         let mut text = std::mem::take(&mut self.incoming);
         self.decoder.decode(chunk, &mut text);
         let forced = self.append(&text);
