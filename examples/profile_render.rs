@@ -32,7 +32,7 @@ fn main() {
     // start with `|`), its fenced code blocks, or its non-ASCII characters, to see what each
     // costs.
     let without = std::env::var("PROFILE_WITHOUT").unwrap_or_default();
-    let text = strip(text, &without);
+    let text = common::strip(text, &without);
     if let Ok(path) = std::env::var("PROFILE_DUMP") {
         std::fs::write(path, &text).expect("writable dump path");
     }
@@ -104,29 +104,4 @@ fn main() {
         mb / parse,
         parse / secs
     );
-}
-
-/// `text` without the parts `without` names (see `PROFILE_WITHOUT` in `main`).
-fn strip(text: String, without: &str) -> String {
-    let drop = |part: &str| without.split(',').any(|w| w == part);
-    if without.is_empty() {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut in_code = false;
-    for line in text.split_inclusive('\n') {
-        let fence = line.trim_start().starts_with("```");
-        if drop("code") && (fence || in_code) {
-            in_code ^= fence;
-            continue;
-        }
-        if drop("tables") && line.trim_start().starts_with('|') {
-            continue;
-        }
-        out.push_str(line);
-    }
-    if drop("nonascii") {
-        out.retain(|c| c.is_ascii());
-    }
-    out
 }

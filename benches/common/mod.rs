@@ -945,3 +945,31 @@ pub fn syntect_highlight(
     }
     spans
 }
+
+/// `text` without the parts `without` names, a comma-separated list of `code` (fenced code
+/// blocks), `tables` (lines that start with `|`) and `nonascii` (every character that is not
+/// ASCII): to see what each part of an input costs (`PROFILE_WITHOUT` of
+/// `examples/profile_render.rs` and `examples/layout_floor`).
+pub fn strip(text: String, without: &str) -> String {
+    let drop = |part: &str| without.split(',').any(|w| w == part);
+    if without.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for line in text.split_inclusive('\n') {
+        let fence = line.trim_start().starts_with("```");
+        if drop("code") && (fence || in_code) {
+            in_code ^= fence;
+            continue;
+        }
+        if drop("tables") && line.trim_start().starts_with('|') {
+            continue;
+        }
+        out.push_str(line);
+    }
+    if drop("nonascii") {
+        out.retain(|c| c.is_ascii());
+    }
+    out
+}

@@ -2,17 +2,25 @@
 //! leaves for layout: times, on the same generated input, pulldown-cmark's bare event
 //! iteration, the offset iterator termark uses, a *minimal* layout on top of it (text events
 //! copied into one buffer and broken at the last space before 80 bytes: no styles, no display
-//! width, no containers, no sanitizing) and termark's `render` without highlighting.
+//! width, no containers, no sanitizing), the *fused* single-pass layout that issue 11
+//! describes (`fused.rs`: styles, links, prefixes, headings, display width, greedy wrapping
+//! across events) and termark's `render` without highlighting.
 //!
-//! `cargo run --release --example layout_floor -- [prose|llm] [ITERATIONS]`
+//! `cargo run --release --example layout_floor -- [prose|llm] [ITERATIONS] [ONLY]`
+//!
+//! `PROFILE_WITHOUT=code,tables,nonascii` takes those parts out of the input first, as for
+//! `examples/profile_render.rs`. With `ONLY` (`parse`, `fused` or `render`; `show` prints the fused lines) only that one runs, `ITERATIONS` times, after
+//! one untimed pass of each: for instruction counts under callgrind, where the same command
+//! with 0 iterations is the setup to subtract.
 //!
 //! Each workload runs in 5 interleaved rounds; the fastest round counts (the allocator's
 //! state moves the bare parse by up to 2×, see BENCHMARKS.md). Times are per render of the
 //! whole input, in milliseconds.
 #![allow(clippy::cast_precision_loss, missing_docs)] // ms for display
 
-#[path = "../benches/common/mod.rs"]
+#[path = "../../benches/common/mod.rs"]
 mod common;
+mod fused;
 
 use pulldown_cmark::{Event, Parser};
 use std::time::Instant;
@@ -82,13 +90,65 @@ fn main() {
         Some("llm") => common::llm_answer(64 * 1024),
         _ => common::prose(64 * 1024),
     };
+    let text = common::strip(text, &std::env::var("PROFILE_WITHOUT").unwrap_or_default());
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
+    let only = args.next();
     let r = termark::Renderer::new(termark::Options::new().with_width(80).with_highlight(false))
         .expect("options");
     let mut out = String::new();
     let mut lines = Vec::new();
-    let (mut parse, mut offsets, mut minimal, mut render) =
-        ([0.0; 5], [0.0; 5], [0.0; 5], [0.0; 5]);
+    let mut f = fused::Fused::default();
+    if let Some(only) = only {
+        f.complete = matches!(only.as_str(), "complete" | "show-complete");
+        // Warm both (buffers at their size), then the one asked for.
+        f.render(&text, 80);
+        let shown = r.render(&text);
+        println!(
+            "{} bytes: termark {} lines, fused {} lines",
+            text.len(),
+            shown.len(),
+            f.lines.len()
+        );
+        if only.starts_with("show") {
+            // The fused lines as plain text, and a check of their widths.
+            // (Measured per character, as the prototype does: no grapheme clusters, so a
+            // line with `⚠️` may be a column wider on the terminal than it says.)
+            let mut too_wide = 0;
+            for l in &f.lines {
+                let prefix = &f.prefixes[l.prefix.0 as usize..l.prefix.1 as usize];
+                let body = &f.text[l.start as usize..l.end as usize];
+                let cols: usize = if f.complete {
+                    unicode_width::UnicodeWidthStr::width(body)
+                } else {
+                    body.chars()
+                        .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+                        .sum()
+                };
+                assert_eq!(cols, usize::from(l.width), "{body:?}");
+                let shown = unicode_width::UnicodeWidthStr::width(prefix)
+                    + unicode_width::UnicodeWidthStr::width(body);
+                too_wide += usize::from(shown > 80);
+                assert!(l.run == 0 || f.runs[l.run as usize - 1].end <= l.start);
+                println!("{prefix}{body}");
+            }
+            eprintln!("fused: {too_wide} lines wider than 80 columns as a terminal shows them");
+            return;
+        }
+        for _ in 0..n {
+            match only.as_str() {
+                "parse" => {
+                    Parser::new_ext(&text, termark::internals::parse_options()).for_each(drop);
+                }
+                "fused" | "complete" => f.render(std::hint::black_box(&text), 80),
+                _ => drop(std::hint::black_box(r.render(&text))),
+            }
+        }
+        return;
+    }
+    let mut complete = fused::Fused::default();
+    complete.complete = true;
+    let (mut parse, mut offsets, mut minimal, mut fusedt, mut completet, mut render) =
+        ([0.0; 5], [0.0; 5], [0.0; 5], [0.0; 5], [0.0; 5], [0.0; 5]);
     for round in 0..5 {
         fastest(&mut parse, round, n, || {
             Parser::new_ext(&text, termark::internals::parse_options()).for_each(drop);
@@ -100,6 +160,12 @@ fn main() {
         });
         fastest(&mut minimal, round, n, || {
             minimal_layout(&text, 80, &mut out, &mut lines);
+        });
+        fastest(&mut fusedt, round, n, || {
+            f.render(std::hint::black_box(&text), 80);
+        });
+        fastest(&mut completet, round, n, || {
+            complete.render(std::hint::black_box(&text), 80);
         });
         fastest(&mut render, round, n, || {
             std::hint::black_box(r.render(&text));
@@ -116,6 +182,8 @@ fn main() {
     for (name, t) in [
         ("offset iterator", min(&offsets)),
         ("minimal layout", min(&minimal)),
+        ("fused prototype", min(&fusedt)),
+        ("fused, complete", min(&completet)),
         ("termark render", min(&render)),
     ] {
         println!(
