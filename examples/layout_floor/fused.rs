@@ -243,19 +243,21 @@ impl Fused {
         self.prefix_dirty = true;
     }
 
-    /// Interns the prefix of the line about to open.
+    /// Interns the prefix of the line about to open. It stays until the containers change,
+    /// or, if this line is a container's first, until the next line, which takes the
+    /// container's other prefix (`  ` after `• `).
     fn set_prefix(&mut self) {
         let a = self.prefixes.len() as u32;
         let mut cols = 0;
+        let mut first = false;
         for c in &mut self.containers {
             self.prefixes.push_str(if c.2 { c.0 } else { c.1 });
             cols += 2;
-            c.2 = false;
+            first |= std::mem::replace(&mut c.2, false);
         }
         self.prefix = (a, self.prefixes.len() as u32);
         self.prefix_cols = cols;
-        // A container whose first line just opened goes on with its other prefix.
-        self.prefix_dirty = true;
+        self.prefix_dirty = first;
     }
 
     fn avail(&self) -> usize {
@@ -292,7 +294,6 @@ impl Fused {
         });
         if self.prefix_dirty {
             self.set_prefix();
-            self.prefix_dirty = false;
         }
         self.open_line();
     }
@@ -319,7 +320,6 @@ impl Fused {
     fn push_verbatim(&mut self, t: &str, bits: u8) {
         if self.col == 0 && self.prefix_dirty {
             self.set_prefix();
-            self.prefix_dirty = false;
         }
         self.looks.push(bits);
         let cols = clean_width(t, self.complete);
@@ -413,7 +413,6 @@ impl Fused {
                 }
                 if self.prefix_dirty {
                     self.set_prefix();
-                    self.prefix_dirty = false;
                 }
             }
             let b = t.as_bytes();
@@ -503,7 +502,6 @@ impl Fused {
     fn word(&mut self, mut w: &str, mut cols: usize, ascii: bool) {
         if self.col == 0 && self.prefix_dirty {
             self.set_prefix();
-            self.prefix_dirty = false;
         }
         let avail = self.avail();
         while self.col + cols > avail {
@@ -519,7 +517,6 @@ impl Fused {
                 });
                 if self.prefix_dirty {
                     self.set_prefix();
-                    self.prefix_dirty = false;
                 }
                 self.line_start = b.next;
                 self.line_run = b.run;

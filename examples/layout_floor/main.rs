@@ -1,17 +1,22 @@
-//! How much room issue 11's throughput target (render at ≥ 0.55× pulldown-cmark's bare parse
-//! on prose, ≥ 0.45× on the LLM-style input) leaves for layout: times, on the same generated input, pulldown-cmark's bare event
-//! iteration, the offset iterator termark uses, a *minimal* layout on top of it (text events
-//! copied into one buffer and broken at the last space before 80 bytes: no styles, no display
-//! width, no containers, no sanitizing), the *fused* single-pass layout that issue 11
-//! describes (`fused.rs`: styles, links, prefixes, headings, display width, greedy wrapping
-//! across events) and termark's `render` without highlighting.
+//! How much room issue 11's throughput targets (render at ≥ 0.55× pulldown-cmark's bare
+//! parse on prose, ≥ 0.45× on the LLM-style input) leave for layout: times, on the same
+//! generated input, pulldown-cmark's bare event iteration, the offset iterator termark uses,
+//! a *minimal* layout on top of it (text events copied into one buffer and broken at the
+//! last space before 80 bytes: no styles, no display width, no containers, no sanitizing),
+//! the *fused* single-pass layout that issue 11 describes (`fused.rs`: styles, links,
+//! prefixes, headings, display width, greedy wrapping across events), the same with
+//! grapheme clusters and link destinations (`complete`), and termark's `render` without
+//! highlighting.
 //!
 //! `cargo run --release --example layout_floor -- [prose|llm] [ITERATIONS] [ONLY]`
 //!
 //! `PROFILE_WITHOUT=code,tables,nonascii` takes those parts out of the input first, as for
-//! `examples/profile_render.rs`. With `ONLY` (`parse`, `fused` or `render`; `show` prints the fused lines) only that one runs, `ITERATIONS` times, after
-//! one untimed pass of each: for instruction counts under callgrind, where the same command
-//! with 0 iterations is the setup to subtract.
+//! `examples/profile_render.rs`. With `ONLY` (`parse`, `fused`, `complete` or `render`)
+//! only that one runs, `ITERATIONS` times, after one untimed pass of the prototype and of
+//! `render`: for instruction counts under callgrind, where the same command with 0
+//! iterations is the setup to subtract. `show` and `show-complete` print the prototype's
+//! lines instead and check them: each line's width is what the prototype says it is, and
+//! with `show-complete` every link destination of the input is in the text.
 //!
 //! Each workload runs in 5 interleaved rounds; the fastest round counts (the allocator's
 //! state moves the bare parse by up to 2×, see BENCHMARKS.md). Times are per render of the
@@ -99,6 +104,21 @@ fn main() {
     let mut lines = Vec::new();
     let mut f = fused::Fused::default();
     if let Some(only) = only {
+        const ONLY: [&str; 6] = [
+            "parse",
+            "fused",
+            "complete",
+            "render",
+            "show",
+            "show-complete",
+        ];
+        if !ONLY.contains(&only.as_str()) {
+            eprintln!(
+                "layout_floor: unknown ONLY {only:?} (one of {})",
+                ONLY.join(", ")
+            );
+            std::process::exit(2);
+        }
         f.complete = matches!(only.as_str(), "complete" | "show-complete");
         // Warm both (buffers at their size), then the one asked for.
         f.render(&text, 80);
@@ -110,9 +130,9 @@ fn main() {
             f.lines.len()
         );
         if only.starts_with("show") {
-            // The fused lines as plain text, and a check of their widths.
-            // (Measured per character, as the prototype does: no grapheme clusters, so a
-            // line with `⚠️` may be a column wider on the terminal than it says.)
+            // The fused lines as plain text, and a check of their widths: by grapheme
+            // cluster if complete, else per character, as the prototype measures (so a line
+            // with `⚠️` may then be a column wider on the terminal than it says).
             let mut too_wide = 0;
             for l in &f.lines {
                 let prefix = &f.prefixes[l.prefix.0 as usize..l.prefix.1 as usize];
@@ -132,6 +152,22 @@ fn main() {
                 println!("{prefix}{body}");
             }
             eprintln!("fused: {too_wide} lines wider than 80 columns as a terminal shows them");
+            if f.complete {
+                // Every link destination reaches the text (the URL has no space, so no
+                // break splits it there).
+                let mut links = 0;
+                for ev in Parser::new_ext(&text, termark::internals::parse_options()) {
+                    if let Event::Start(
+                        pulldown_cmark::Tag::Link { dest_url, .. }
+                        | pulldown_cmark::Tag::Image { dest_url, .. },
+                    ) = ev
+                    {
+                        assert!(f.text.contains(&format!("({dest_url})")), "{dest_url}");
+                        links += 1;
+                    }
+                }
+                eprintln!("fused: all {links} link destinations shown");
+            }
             return;
         }
         for _ in 0..n {
