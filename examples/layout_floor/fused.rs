@@ -60,16 +60,23 @@ struct Break {
     run: u32,
 }
 
+/// The prototype's state: its output buffers, which a render clears and refills (their
+/// capacity kept, as termark's pool keeps its buffers), and the open line's.
 #[derive(Default)]
 pub struct Fused {
     /// What invariants 3 and 7 need on top of the prototype: display width by grapheme
     /// cluster (UAX #29, `unicode-segmentation`) where text is not ASCII, and every link's
     /// destination shown after its text, ` (URL)`, as termark's `links inline` form does.
     pub complete: bool,
+    /// Every line's text, in order (bytes; the spaces a break dropped stay between lines).
     pub text: String,
+    /// The looks of `text`, in order, each up to its `end`.
     pub runs: Vec<Run>,
+    /// The lines, in order.
     pub lines: Vec<Line>,
+    /// Every link destination, one after the other ([`Run::link`] ranges).
     pub urls: String,
+    /// The interned line prefixes ([`Line::prefix`] ranges).
     pub prefixes: String,
     width: usize,
     // The open line.
